@@ -1,0 +1,42 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The configuration contract (README, product brief): environment variables, with a `.env` file read when present.
+ * Every adapter starts only when its settings are present.
+ */
+const schema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  COUNTY_TIMEZONE: z.string().default('Asia/Seoul'),
+  MAEUL_SECRET_KEY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+  LINE_CHANNEL_SECRET: z.string().optional(),
+  LINE_CHANNEL_ACCESS_TOKEN: z.string().optional(),
+  LINE_API_BASE_URL: z.string().url().default('https://api.line.me'),
+  DISCORD_TOKEN: z.string().optional(),
+  DISCORD_API_BASE_URL: z.string().url().default('https://discord.com/api'),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_MODEL: z.string().optional(),
+});
+
+export type AppConfig = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const blanksRemoved = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(blanksRemoved);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`설정이 올바르지 않습니다 (invalid configuration):\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** Reads `.env` into process.env without overriding what the environment already says (Node's own loader). */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path) && readFileSync(path, 'utf8').trim()) process.loadEnvFile(path);
+}

@@ -1,0 +1,129 @@
+import type { Server } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../../core/clock.port.ts';
+import type { ChannelSender } from '../../core/channel/channel.port.ts';
+import type { CoreDeps } from '../../core/core.deps.ts';
+import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../../core/delivery/delivery.worker.ts';
+import { createInboundProcessor, type InboundProcessor } from '../../core/inbound/inbound.processor.ts';
+import { createCipher, type Cipher } from '../../core/privacy/cipher.ts';
+import { openDatabase, type DatabaseHandle } from '../../db/db.client.ts';
+import { seedDemo } from '../../db/seed/demo.seed.ts';
+import { channelModules, type ChannelModule, type StartedChannel } from '../channel.registry.ts';
+import type { AppConfig } from './app.config.ts';
+import { loadSecretKey } from './app.secret.ts';
+
+export type RunningApp = {
+  url: string;
+  deps: CoreDeps;
+  database: DatabaseHandle;
+  inbound: InboundProcessor;
+  delivery: DeliveryWorker;
+  stop(): Promise<void>;
+};
+
+export type StartOptions = {
+  config: AppConfig;
+  logger: Logger;
+  clock?: Clock;
+  /** Tests pass their own (a cloned PGlite, a fresh PostgreSQL database) and key. */
+  database?: DatabaseHandle;
+  cipher?: Cipher;
+  channels?: readonly ChannelModule[];
+  delivery?: DeliveryWorkerOptions;
+  /** Tests drive delivery themselves (flush) instead of a background loop. */
+  backgroundDelivery?: boolean;
+};
+
+/** The composition root: database, core, channels, delivery, HTTP. Everything the process runs starts here. */
+export async function startApp(options: StartOptions): Promise<RunningApp> {
+  const { config, logger } = options;
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+  const cipher =
+    options.cipher ?? createCipher(loadSecretKey({ secret: config.MAEUL_SECRET_KEY, databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+  const clock = options.clock ?? systemClock;
+  const deps: CoreDeps = { db: database.db, cipher, clock, logger, timezone: config.COUNTY_TIMEZONE };
+
+  if (database.kind === 'pglite' && config.DEMO_DATA === 'auto') {
+    const demo = await seedDemo(database.db, cipher, clock.now());
+    if (demo.seeded) logger.info(demo, 'demo county seeded (Goseong)');
+  }
+
+  const senders = new Map<string, ChannelSender>();
+  let delivery: DeliveryWorker | undefined;
+  let inbound: InboundProcessor | undefined;
+  const started: StartedChannel[] = [];
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await database.ping();
+      res.json({ status: 'ok', database: database.kind });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: database.kind });
+    }
+  });
+
+  inbound = createInboundProcessor(deps, { afterHandled: () => delivery?.kick() });
+  for (const module of options.channels ?? channelModules) {
+    if (!module.enabled(config)) continue;
+    const channel = await module.start({ config, deps, inbound, flushDeliveries: () => delivery?.flush() ?? Promise.resolve() });
+    senders.set(module.id, channel.sender);
+    if (channel.router) app.use(channel.router);
+    started.push(channel);
+    logger.info({ channel: module.id }, 'channel started');
+  }
+  delivery = createDeliveryWorker(deps, senders, options.delivery);
+  app.use(errorHandler(logger));
+
+  const recovered = await inbound.recover();
+  if (recovered > 0) logger.info({ recovered }, 'handled events stored before the last stop');
+  if (options.backgroundDelivery !== false) delivery.start();
+
+  const server = await listen(app, config.PORT, config.HOST);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+  logger.info({ url, database: database.kind, channels: [...senders.keys()] }, 'maeul is listening');
+
+  let stopping: Promise<void> | undefined;
+  const worker = delivery;
+  const processor = inbound;
+  return {
+    url,
+    deps,
+    database,
+    inbound: processor,
+    delivery: worker,
+    stop() {
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await processor.idle();
+        await worker.stop();
+        for (const channel of started) await channel.stop();
+        if (!options.database) await database.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+function listen(app: express.Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+  });
+}
+
+/** Bad input from a network gets a 4xx and a log line, never a 5xx; only our own faults are 500s. */
+function errorHandler(logger: Logger) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      logger.warn({ path: req.path, status, type: (error as { type?: string }).type }, 'bad request');
+      res.status(status).json({ error: status === 413 ? 'payload too large' : 'bad request' });
+      return;
+    }
+    logger.error({ path: req.path, err: error instanceof Error ? error.message : String(error) }, 'request failed');
+    res.status(500).json({ error: 'internal error' });
+  };
+}

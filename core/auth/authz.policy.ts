@@ -1,0 +1,45 @@
+import type { RoleName } from '../../db/schema/members.schema.ts';
+
+/**
+ * One authorisation table: role × action → the scope in which the role may act. Consulted only through `can`.
+ * 'own_village' and 'own_district' are compared with the target's village and district; 'county' is everywhere.
+ */
+export type Action =
+  | 'registration.decide'
+  | 'person.seeRealName'
+  | 'group.link'
+  | 'broadcast.send'
+  | 'notice.send'
+  | 'feedback.answer'
+  | 'staff.appoint';
+
+export type ScopeRule = 'own_village' | 'own_district' | 'county';
+
+export const authorizationTable: Record<Action, Partial<Record<RoleName, ScopeRule>>> = {
+  'registration.decide': { village_head: 'own_village', district_staff: 'own_district', county_staff: 'county', admin: 'county' },
+  'person.seeRealName': { village_head: 'own_village', district_staff: 'own_district', county_staff: 'county', admin: 'county' },
+  'group.link': { village_head: 'own_village', district_staff: 'own_district', county_staff: 'county', admin: 'county' },
+  'broadcast.send': { village_head: 'own_village', district_staff: 'own_district', county_staff: 'county', admin: 'county' },
+  'notice.send': { district_staff: 'own_district', county_staff: 'county', admin: 'county' },
+  'feedback.answer': { district_staff: 'own_district', county_staff: 'county', admin: 'county' },
+  'staff.appoint': { admin: 'county' },
+};
+
+export type RoleGrant = { role: RoleName; villageId: number | null; districtCode: string | null };
+/** Where the action lands. A village target also names its district, so district roles can be checked. */
+export type Target = { villageId?: number | null | undefined; districtCode?: string | null | undefined };
+
+export function can(grants: readonly RoleGrant[], action: Action, target: Target): boolean {
+  const rules = authorizationTable[action];
+  return grants.some((grant) => {
+    const rule = rules[grant.role];
+    if (rule === 'county') return true;
+    if (rule === 'own_district') return grant.districtCode !== null && grant.districtCode === target.districtCode;
+    if (rule === 'own_village') return grant.villageId !== null && grant.villageId === target.villageId;
+    return false;
+  });
+}
+
+export function isApprover(grants: readonly RoleGrant[]): boolean {
+  return grants.some((g) => authorizationTable['registration.decide'][g.role] !== undefined);
+}

@@ -1,0 +1,23 @@
+import type { ChatRef, OutboundMessage, PlatformId, ReplyHandle } from './channel.types.ts';
+
+/** What one delivery asks a platform to do. `idempotencyKey` is stable across retries and reaches the platform. */
+export type SendRequest = {
+  to: ChatRef;
+  messages: OutboundMessage[];
+  idempotencyKey: string;
+  replyHandle?: ReplyHandle | null | undefined;
+};
+
+export type SendResult =
+  | { ok: true }
+  | { ok: false; permanent: boolean; error: string; retryAfterMs?: number | undefined };
+
+/**
+ * The outbound port every channel implements. It makes no assumption that a platform can push at any time
+ * (`canPush`) or show buttons: the sender renders what it can.
+ */
+export interface ChannelSender {
+  readonly platform: PlatformId;
+  readonly canPush: boolean;
+  send(request: SendRequest): Promise<SendResult>;
+}

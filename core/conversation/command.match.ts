@@ -1,0 +1,74 @@
+/**
+ * Command routing, a pure function: Korean commands with English aliases, tolerant of how people type
+ * ("등록", "등록할게요", "/register", "REGISTER", "등록 해주세요"). Multi-word commands match with or without spaces.
+ */
+export const commandIds = ['register', 'help', 'cancel', 'approve', 'reject', 'withdraw', 'link_group', 'unlink_group'] as const;
+export type CommandId = (typeof commandIds)[number];
+
+type CommandSpec = { id: CommandId; ko: string[]; en: string[] };
+
+export const commandSpecs: readonly CommandSpec[] = [
+  { id: 'register', ko: ['등록', '회원가입', '가입', '실명등록'], en: ['register', 'signup', 'join'] },
+  { id: 'help', ko: ['도움말', '도움', '메뉴', '안내'], en: ['help', 'menu', 'start'] },
+  { id: 'cancel', ko: ['취소', '그만'], en: ['cancel', 'stop'] },
+  { id: 'approve', ko: ['승인'], en: ['approve'] },
+  { id: 'reject', ko: ['거절', '반려'], en: ['reject'] },
+  { id: 'withdraw', ko: ['탈퇴', '회원탈퇴'], en: ['leave', 'withdraw', 'unregister'] },
+  { id: 'link_group', ko: ['마을방 연결', '마을방연결', '방 연결'], en: ['link'] },
+  { id: 'unlink_group', ko: ['마을방 해제', '연결 해제', '방 해제'], en: ['unlink'] },
+];
+
+// What may follow a Korean command word and still mean the command: 할게요, 하고 싶어요, 해 주세요, 요, 을/를 …
+const KOREAN_TAIL = /^(?:[하할해합했]\p{Script=Hangul}*|요|을|를|좀|신청\p{Script=Hangul}*)?$/u;
+const POLITE_TAIL = /^(?:[하할해합]\S*|주세요|줘|싶어요|싶습니다|부탁\S*|좀)$/u;
+
+export type CommandMatch = { command: CommandId; args: string };
+
+export function matchCommand(input: string): CommandMatch | null {
+  const text = input.trim().replace(/^[/!]\s*/, '').replace(/[.!?~。]+$/u, '').trim();
+  if (text.length === 0) return null;
+  const candidates = commandSpecs
+    .flatMap((spec) => [...spec.ko.map((word) => ({ spec, word, ko: true })), ...spec.en.map((word) => ({ spec, word, ko: false }))])
+    .sort((a, b) => b.word.length - a.word.length);
+  for (const { spec, word, ko } of candidates) {
+    const rest = ko ? stripKorean(text, word) : stripEnglish(text, word);
+    if (rest !== null) return { command: spec.id, args: rest };
+  }
+  return null;
+}
+
+function stripKorean(text: string, word: string): string | null {
+  const pattern = new RegExp(`^${word.split(/\s+/).map(escape).join('\\s*')}(\\p{Script=Hangul}*)(?:\\s+([\\s\\S]*))?$`, 'u');
+  const m = pattern.exec(text);
+  if (!m) return null;
+  const tail = m[1] ?? '';
+  if (!KOREAN_TAIL.test(tail)) return null;
+  const args = (m[2] ?? '').trim();
+  // "등록 해 주세요" — the rest is politeness, not an argument.
+  if (args.split(/\s+/).every((w) => POLITE_TAIL.test(w))) return '';
+  return args;
+}
+
+function stripEnglish(text: string, word: string): string | null {
+  const m = new RegExp(`^${escape(word)}(?:\\s+([\\s\\S]*))?$`, 'i').exec(text);
+  return m ? (m[1] ?? '').trim() : null;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A reply to numbered choices: "1", "1번", "①", or the label itself (or its start). Returns the index or null. */
+export function matchChoice(input: string, choices: readonly string[]): number | null {
+  const text = input.trim().replace(/[.!?]+$/, '');
+  const circled = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳'.indexOf(text);
+  const digits = /^(\d{1,3})\s*번?$/.exec(text);
+  const number = circled >= 0 ? circled + 1 : digits ? Number(digits[1]) : null;
+  if (number !== null) return number >= 1 && number <= choices.length ? number - 1 : null;
+  const squash = (s: string) => s.replace(/\s+/g, '').toLowerCase();
+  const exact = choices.findIndex((c) => squash(c) === squash(text));
+  if (exact >= 0) return exact;
+  if ([...text].length < 2) return null;
+  const prefixed = choices.flatMap((c, i) => (squash(c).startsWith(squash(text)) ? [i] : []));
+  return prefixed.length === 1 ? (prefixed[0] ?? null) : null;
+}

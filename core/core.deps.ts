@@ -1,0 +1,7 @@
+import type { Db } from '../db/db.client.ts';
+import type { Clock } from './clock.port.ts';
+import type { Logger } from './logger.port.ts';
+import type { Cipher } from './privacy/cipher.ts';
+
+/** What every usecase of the core may need; passed as one object. */
+export type CoreDeps = { db: Db; cipher: Cipher; clock: Clock; logger: Logger; timezone: string };

@@ -1,0 +1,183 @@
+import { and, asc, eq, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { outbox } from '../../db/schema/index.ts';
+import type { ChannelSender, SendResult } from '../channel/channel.port.ts';
+import type { OutboundMessage, PlatformId } from '../channel/channel.types.ts';
+import type { CoreDeps } from '../core.deps.ts';
+import { errorSummary } from '../inbound/inbound.pipeline.ts';
+import { nextAttemptDelayMs } from './delivery.backoff.ts';
+
+export type DeliveryWorkerOptions = {
+  batchSize?: number;
+  maxAttempts?: number;
+  leaseMs?: number;
+  idleIntervalMs?: number;
+};
+
+export type DeliveryWorker = {
+  /** Claims due rows once and sends them; returns how many were claimed. */
+  runOnce(): Promise<number>;
+  /** Runs until nothing is due now (tests and the simulator wait on this). */
+  flush(): Promise<void>;
+  kick(): void;
+  start(): void;
+  stop(): Promise<void>;
+};
+
+type Row = typeof outbox.$inferSelect;
+
+/**
+ * Sends what the outbox holds and records each outcome: sent, retrying (with the next attempt time) or failed
+ * (permanent, with the platform's error). A claimed row carries a lease; a crash lets it lapse and the row is sent
+ * again with the same idempotency key, which the platform de-duplicates. Rows of one chat go out in order.
+ */
+export function createDeliveryWorker(
+  deps: CoreDeps,
+  senders: ReadonlyMap<PlatformId, ChannelSender>,
+  options: DeliveryWorkerOptions = {},
+): DeliveryWorker {
+  const batchSize = options.batchSize ?? 200;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const idleIntervalMs = options.idleIntervalMs ?? 1_000;
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let loop: Promise<void> = Promise.resolve();
+  let wake: (() => void) | undefined;
+
+  async function claim(): Promise<Row[]> {
+    const now = deps.clock.now();
+    const earlier = alias(outbox, 'earlier');
+    const due = deps.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(
+        and(
+          inArray(outbox.status, ['queued', 'retrying']),
+          lte(outbox.nextAttemptAt, now),
+          or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now)),
+          inArray(outbox.platform, [...senders.keys()]),
+          notExists(
+            deps.db
+              .select({ id: earlier.id })
+              .from(earlier)
+              .where(
+                and(
+                  eq(earlier.platform, outbox.platform),
+                  eq(earlier.chatId, outbox.chatId),
+                  lt(earlier.id, outbox.id),
+                  inArray(earlier.status, ['queued', 'retrying']),
+                ),
+              ),
+          ),
+        ),
+      )
+      .orderBy(asc(outbox.id))
+      .limit(batchSize)
+      .for('update', { skipLocked: true });
+    return deps.db
+      .update(outbox)
+      .set({ leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, due))
+      .returning();
+  }
+
+  async function deliver(row: Row): Promise<void> {
+    const sender = senders.get(row.platform);
+    let result: SendResult;
+    if (!sender) result = { ok: false, permanent: true, error: `no channel for platform ${row.platform}` };
+    else if (!row.messagesEnc) result = { ok: false, permanent: true, error: 'message erased before delivery' };
+    else {
+      try {
+        const messages = JSON.parse(deps.cipher.decrypt(row.messagesEnc)) as OutboundMessage[];
+        result = await sender.send({
+          to: { platform: row.platform, type: row.chatType, id: row.chatId },
+          messages,
+          idempotencyKey: row.idempotencyKey,
+          replyHandle: row.replyHandle,
+        });
+      } catch (error) {
+        result = { ok: false, permanent: false, error: errorSummary(error) };
+      }
+    }
+    await record(row, result);
+  }
+
+  async function record(row: Row, result: SendResult): Promise<void> {
+    const now = deps.clock.now();
+    if (result.ok) {
+      await deps.db.update(outbox).set({ status: 'sent', sentAt: now, leaseUntil: null, lastError: null }).where(eq(outbox.id, row.id));
+      return;
+    }
+    const final = result.permanent || row.attempts >= maxAttempts;
+    const next = new Date(now.getTime() + nextAttemptDelayMs(row.attempts, result.retryAfterMs));
+    await deps.db
+      .update(outbox)
+      .set({ status: final ? 'failed' : 'retrying', lastError: result.error.slice(0, 1000), leaseUntil: null, nextAttemptAt: final ? row.nextAttemptAt : next })
+      .where(eq(outbox.id, row.id));
+    deps.logger.warn(
+      { outboxId: row.id, platform: row.platform, attempts: row.attempts, permanent: result.permanent, error: result.error, final },
+      final ? 'delivery failed' : 'delivery will be retried',
+    );
+  }
+
+  async function runOnce(): Promise<number> {
+    const rows = await claim();
+    const byChat = new Map<string, Row[]>();
+    for (const row of rows) byChat.set(`${row.platform}:${row.chatId}`, [...(byChat.get(`${row.platform}:${row.chatId}`) ?? []), row]);
+    // Chats in parallel, each chat's rows in order; a failed row holds back the rest of its chat until the next pass.
+    await Promise.all(
+      [...byChat.values()].map(async (chatRows) => {
+        for (const row of chatRows) {
+          await deliver(row);
+          const [after] = await deps.db.select({ status: outbox.status }).from(outbox).where(eq(outbox.id, row.id));
+          if (after?.status !== 'sent') {
+            const rest = chatRows.slice(chatRows.indexOf(row) + 1).map((r) => r.id);
+            if (rest.length)
+              await deps.db.update(outbox).set({ leaseUntil: null, attempts: sql`${outbox.attempts} - 1` }).where(inArray(outbox.id, rest));
+            break;
+          }
+        }
+      }),
+    );
+    return rows.length;
+  }
+
+  async function runLoop(): Promise<void> {
+    while (running) {
+      let claimed = 0;
+      try {
+        claimed = await runOnce();
+      } catch (error) {
+        deps.logger.error({ err: errorSummary(error) }, 'delivery pass failed');
+      }
+      if (claimed === 0 && running)
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, idleIntervalMs);
+        });
+    }
+  }
+
+  return {
+    runOnce,
+    async flush() {
+      while ((await runOnce()) > 0);
+    },
+    kick() {
+      if (timer) clearTimeout(timer);
+      wake?.();
+    },
+    start() {
+      if (running) return;
+      running = true;
+      loop = runLoop();
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      wake?.();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/db.client.ts';
+import { identities, outbox } from '../../db/schema/index.ts';
+import type { ChatRef, OutboundMessage, ReplyHandle } from '../channel/channel.types.ts';
+import type { Clock } from '../clock.port.ts';
+import type { Cipher } from '../privacy/cipher.ts';
+
+export type OutboxItem = {
+  /** Same key, same message: enqueueing again (a re-handled event, a retried job) adds nothing. */
+  dedupeKey: string;
+  to: ChatRef;
+  memberId?: number | null | undefined;
+  aboutMemberId?: number | null | undefined;
+  purpose: string;
+  messages: OutboundMessage[];
+  replyHandle?: ReplyHandle | null | undefined;
+  notBefore?: Date | undefined;
+};
+
+/** Writes outbound messages in the caller's transaction; the delivery worker sends them after it commits. */
+export async function enqueue(tx: DbOrTx, deps: { cipher: Cipher; clock: Clock }, item: OutboxItem): Promise<boolean> {
+  const now = deps.clock.now();
+  const inserted = await tx
+    .insert(outbox)
+    .values({
+      dedupeKey: item.dedupeKey,
+      platform: item.to.platform,
+      chatType: item.to.type,
+      chatId: item.to.id,
+      memberId: item.memberId ?? null,
+      aboutMemberId: item.aboutMemberId ?? null,
+      purpose: item.purpose,
+      messagesEnc: deps.cipher.encrypt(JSON.stringify(item.messages)),
+      replyHandle: item.replyHandle ?? null,
+      nextAttemptAt: item.notBefore ?? now,
+      createdAt: now,
+    })
+    .onConflictDoNothing({ target: outbox.dedupeKey })
+    .returning({ id: outbox.id });
+  return inserted.length > 0;
+}
+
+/**
+ * A message to a person rather than to a chat: it goes to the reachable identity they used most recently.
+ * Returns false when the member has no reachable identity (nothing is queued).
+ */
+export async function enqueueToMember(
+  tx: DbOrTx,
+  deps: { cipher: Cipher; clock: Clock },
+  item: Omit<OutboxItem, 'to' | 'memberId'> & { memberId: number },
+): Promise<boolean> {
+  const [identity] = await tx
+    .select({ platform: identities.platform, platformUserId: identities.platformUserId })
+    .from(identities)
+    .where(and(eq(identities.memberId, item.memberId), eq(identities.reachable, true)))
+    .orderBy(sql`${identities.lastSeenAt} desc nulls last`, desc(identities.id))
+    .limit(1);
+  if (!identity) return false;
+  await enqueue(tx, deps, { ...item, to: { platform: identity.platform, type: 'direct', id: identity.platformUserId } });
+  return true;
+}

@@ -1,0 +1,52 @@
+import type { InboundEvent } from '../channel/channel.types.ts';
+import type { CoreDeps } from '../core.deps.ts';
+import { pendingInboundIds, processStoredEvent, recordInbound } from './inbound.pipeline.ts';
+
+export type InboundProcessor = {
+  /** Stores the event (the caller may acknowledge once this resolves) and hands it off; `handled` settles after. */
+  accept(event: InboundEvent): Promise<{ duplicate: boolean; handled: Promise<void> }>;
+  /** Handles what was stored but never handled before a restart. */
+  recover(): Promise<number>;
+  /** Resolves when everything accepted so far has been handled (graceful shutdown, tests). */
+  idle(): Promise<void>;
+};
+
+/**
+ * Events of one chat are handled one after another, in arrival order (a dialog's answers must not overtake each
+ * other); different chats proceed side by side.
+ */
+export function createInboundProcessor(deps: CoreDeps, hooks: { afterHandled?: () => void } = {}): InboundProcessor {
+  const chains = new Map<string, Promise<void>>();
+
+  function schedule(key: string, id: number): Promise<void> {
+    const previous = chains.get(key) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      await processStoredEvent(deps, id);
+      hooks.afterHandled?.();
+    });
+    chains.set(key, next);
+    void next.finally(() => {
+      if (chains.get(key) === next) chains.delete(key);
+    });
+    return next;
+  }
+
+  return {
+    async accept(event) {
+      const { id, duplicate } = await recordInbound(deps, event);
+      if (duplicate) {
+        deps.logger.info({ platform: event.platform, eventId: event.eventId }, 'duplicate inbound event ignored');
+        return { duplicate, handled: Promise.resolve() };
+      }
+      return { duplicate, handled: schedule(`${event.platform}:${event.chat.id}`, id) };
+    },
+    async recover() {
+      const ids = await pendingInboundIds(deps);
+      for (const id of ids) await schedule('recovery', id);
+      return ids.length;
+    },
+    async idle() {
+      while (chains.size > 0) await Promise.allSettled([...chains.values()]);
+    },
+  };
+}

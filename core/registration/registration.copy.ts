@@ -1,0 +1,92 @@
+import type { OutboundMessage } from '../channel/channel.types.ts';
+import { formatMobile, maskMobile } from '../privacy/privacy.mask.ts';
+
+/** The registration dialog's words, in one place, polite and short: one idea a message. */
+export const CONSENT_VERSION = '2026-11-v1';
+
+export const consentChoices = ['동의합니다', '동의하지 않습니다'];
+
+export function consentMessage(countyName: string): OutboundMessage {
+  return {
+    text: [
+      `[개인정보 수집·이용 동의]`,
+      `${countyName} 주민 소통 채널 실명 등록을 위해 아래 정보를 받습니다.`,
+      `• 목적: 주민 확인(실명제), 이장님 승인, 마을방송·공지 전달`,
+      `• 항목: 이름, 휴대전화 번호, 사는 마을`,
+      `• 보관: 탈퇴하실 때까지 (탈퇴하면 이름과 번호를 바로 지웁니다)`,
+      `• 동의하지 않으셔도 됩니다. 그 경우 등록은 되지 않지만 안내와 도움말은 계속 쓰실 수 있습니다.`,
+      ``,
+      `동의하십니까? (그만두시려면 언제든 "취소")`,
+    ].join('\n'),
+    choices: consentChoices,
+  };
+}
+
+export const askName: OutboundMessage = { text: '실명을 입력해 주세요. (예: 홍길동)' };
+export const askMobile: OutboundMessage = { text: '알림을 받으실 휴대전화 번호를 입력해 주세요. (예: 010-1234-5678)' };
+
+export function askDistrict(names: string[]): OutboundMessage {
+  return { text: '사시는 읍·면을 골라 번호로 보내 주세요.', choices: names };
+}
+
+export function askVillage(districtName: string, names: string[]): OutboundMessage {
+  return { text: `${districtName}에서 사시는 마을을 골라 번호로 보내 주세요.`, choices: names };
+}
+
+export const confirmChoices = ['네, 신청합니다', '처음부터 다시'];
+
+export function confirmMessage(input: { name: string; mobile: string; districtName: string; villageName: string }): OutboundMessage {
+  return {
+    text: [
+      '입력하신 내용을 확인해 주세요.',
+      `• 이름: ${input.name}`,
+      `• 휴대전화: ${formatMobile(input.mobile)}`,
+      `• 마을: ${input.districtName} ${input.villageName}`,
+      '',
+      '이대로 신청할까요?',
+    ].join('\n'),
+    choices: confirmChoices,
+  };
+}
+
+export function submittedMessage(villageName: string): OutboundMessage {
+  return { text: `등록 신청이 접수되었습니다. ${villageName} 이장님이 확인하신 뒤 결과를 알려 드립니다.` };
+}
+
+export function approvalRequest(input: {
+  registrationId: number;
+  name: string;
+  mobile: string;
+  districtName: string;
+  villageName: string;
+}): OutboundMessage {
+  return {
+    text: [
+      `[주민 등록 신청 #${input.registrationId}]`,
+      `${input.districtName} ${input.villageName} 주민 등록 신청이 왔습니다.`,
+      `• 이름: ${input.name}`,
+      `• 휴대전화: ${maskMobile(input.mobile)}`,
+      '우리 마을 주민이 맞으면 승인해 주세요.',
+    ].join('\n'),
+    buttons: [
+      { label: '승인', command: `승인 ${input.registrationId}` },
+      { label: '거절', command: `거절 ${input.registrationId}` },
+    ],
+  };
+}
+
+export function approvedNotice(villageName: string): OutboundMessage {
+  return {
+    text: `등록이 승인되었습니다. 이제 ${villageName} 주민으로 마을 소식을 받으실 수 있습니다. 할 수 있는 일은 "도움말"을 보내 보세요.`,
+  };
+}
+
+export function rejectedNotice(reason: string): OutboundMessage {
+  return {
+    text: [
+      '등록 신청이 승인되지 않았습니다.',
+      ...(reason ? [`사유: ${reason}`] : []),
+      '정보를 확인하신 뒤 "등록"으로 다시 신청하실 수 있습니다. 궁금하신 점은 읍·면사무소에 문의해 주세요.',
+    ].join('\n'),
+  };
+}

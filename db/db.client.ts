@@ -1,0 +1,114 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import lockfile from 'proper-lockfile';
+import postgres from 'postgres';
+import * as schema from './schema/index.ts';
+
+/** The one database type the core sees; the PGlite and postgres.js drivers both satisfy it. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction or the database itself: usecases accept either, so callers choose the transaction boundary. */
+export type DbOrTx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db;
+
+export type DatabaseHandle = {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** True where row locks and advisory locks protect nothing (one embedded connection). */
+  singleConnection: boolean;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export class DataDirInUseError extends Error {
+  constructor(dataDir: string) {
+    super(
+      `DATA_DIR ${dataDir} 는 이미 다른 maeul 프로세스가 쓰고 있습니다 (the embedded database in ${dataDir} is open in another maeul process). ` +
+        `Stop that process, or give this one its own DATA_DIR, or set DATABASE_URL to share a PostgreSQL server.`,
+    );
+    this.name = 'DataDirInUseError';
+  }
+}
+
+/** PostgreSQL through postgres.js when a URL is given, else embedded PGlite in dataDir; migrations applied either way. */
+export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): Promise<DatabaseHandle> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
+  return openPgliteDir(opts.dataDir);
+}
+
+export async function openPostgres(url: string, options: { max?: number; migrate?: boolean } = {}): Promise<DatabaseHandle> {
+  if (options.migrate !== false) await migratePostgresOnce(url);
+  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  const db = drizzlePostgres(client, { schema, casing: 'snake_case' });
+  return {
+    db,
+    kind: 'postgres',
+    singleConnection: false,
+    ping: async () => {
+      await client`select 1`;
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** Two instances starting together must not both run a migration: one connection holds an advisory lock meanwhile. */
+async function migratePostgresOnce(url: string): Promise<void> {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await client`select pg_advisory_lock(7262201)`;
+    await migratePostgres(drizzlePostgres(client, { schema, casing: 'snake_case' }), { migrationsFolder });
+    await client`select pg_advisory_unlock(7262201)`;
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+/**
+ * PGlite allows one process per data directory: a second one silently loses writes. A lock file (proper-lockfile,
+ * refreshed while we run, stale after a crash) makes the second process stop with a clear message instead.
+ */
+async function openPgliteDir(dataDir: string): Promise<DatabaseHandle> {
+  mkdirSync(dataDir, { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(dataDir, { lockfilePath: join(dataDir, 'maeul.lock'), stale: 15_000, update: 5_000 });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ELOCKED') throw new DataDirInUseError(dataDir);
+    throw error;
+  }
+  try {
+    const handle = await openPglite(new PGlite(join(dataDir, 'pglite')));
+    return {
+      ...handle,
+      close: async () => {
+        await handle.close();
+        await release();
+      },
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+/** Wraps an open PGlite (a data dir, or an in-memory clone in tests) and applies migrations. */
+export async function openPglite(client: PGlite, options: { migrate?: boolean } = {}): Promise<DatabaseHandle> {
+  const db = drizzlePglite(client, { schema, casing: 'snake_case' });
+  if (options.migrate !== false) await migratePglite(db, { migrationsFolder });
+  return {
+    db,
+    kind: 'pglite',
+    singleConnection: true,
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: () => client.close(),
+  };
+}

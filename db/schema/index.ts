@@ -1,0 +1,3 @@
+export * from './places.schema.ts';
+export * from './members.schema.ts';
+export * from './messaging.schema.ts';

@@ -1,0 +1,87 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, pgTable, text, timestamp, unique, uniqueIndex } from 'drizzle-orm/pg-core';
+import { districts, villages } from './places.schema.ts';
+
+/** One person; their platform accounts are identities. Real name and number live in registrations only. */
+export const members = pgTable('members', {
+  id: integer().primaryKey().generatedAlwaysAsIdentity(),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  language: text().notNull().default('ko'),
+});
+
+export const identities = pgTable(
+  'identities',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    memberId: integer()
+      .notNull()
+      .references(() => members.id),
+    platform: text().notNull(),
+    platformUserId: text().notNull(),
+    /** The platform's display name: a nickname, never treated as a real name. */
+    nickname: text(),
+    /** False once the person blocked or unfollowed the bot: deliveries skip it. */
+    reachable: boolean().notNull().default(true),
+    /** When this identity last wrote to the bot: a message to the member goes to the identity they use most recently. */
+    lastSeenAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('identities_platform_user_uq').on(t.platform, t.platformUserId), index('identities_member_idx').on(t.memberId)],
+);
+
+export const roleNames = ['village_head', 'district_staff', 'county_staff', 'admin'] as const;
+export type RoleName = (typeof roleNames)[number];
+
+/** Appointed roles with their scope. Being a resident is not a role row: it is an approved registration. */
+export const roles = pgTable(
+  'roles',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    memberId: integer()
+      .notNull()
+      .references(() => members.id),
+    role: text({ enum: roleNames }).notNull(),
+    villageId: integer().references(() => villages.id),
+    districtCode: text().references(() => districts.code),
+    grantedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('roles_member_scope_uq').on(t.memberId, t.role, t.villageId, t.districtCode).nullsNotDistinct()],
+);
+
+export const registrationStatuses = ['pending', 'approved', 'rejected', 'withdrawn'] as const;
+export type RegistrationStatus = (typeof registrationStatuses)[number];
+
+export const registrations = pgTable(
+  'registrations',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    memberId: integer()
+      .notNull()
+      .references(() => members.id),
+    consentVersion: text().notNull(),
+    consentedAt: timestamp({ withTimezone: true }).notNull(),
+    /** Null once erased (탈퇴). Shown masked except to staff and the head of this village. */
+    realName: text(),
+    /** AES-256-GCM ciphertext of the +82 number; null once erased. */
+    mobileEnc: text(),
+    /** HMAC of the normalised number, to find a number registered twice without decrypting. */
+    mobileHash: text(),
+    villageId: integer()
+      .notNull()
+      .references(() => villages.id),
+    status: text({ enum: registrationStatuses }).notNull().default('pending'),
+    decidedBy: integer().references(() => members.id),
+    decidedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    withdrawnAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('registrations_one_active_per_member_uq')
+      .on(t.memberId)
+      .where(sql`${t.status} in ('pending', 'approved')`),
+    uniqueIndex('registrations_one_active_per_mobile_uq')
+      .on(t.mobileHash)
+      .where(sql`${t.status} in ('pending', 'approved')`),
+    index('registrations_village_status_idx').on(t.villageId, t.status),
+  ],
+);

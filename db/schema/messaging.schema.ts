@@ -1,0 +1,83 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { identities, members } from './members.schema.ts';
+
+/** A multi-step dialog in progress, per platform identity; it survives a restart. Data is encrypted: it holds names and numbers. */
+export const dialogStates = pgTable('dialog_states', {
+  identityId: integer()
+    .primaryKey()
+    .references(() => identities.id),
+  dialog: text().notNull(),
+  step: text().notNull(),
+  dataEnc: text().notNull(),
+  updatedAt: timestamp({ withTimezone: true }).notNull(),
+});
+
+export const inboundStatuses = ['received', 'handled', 'failed', 'ignored'] as const;
+
+/** Every inbound platform event, stored before it is acknowledged; the unique id makes a redelivery a no-op. */
+export const inboundEvents = pgTable(
+  'inbound_events',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    platform: text().notNull(),
+    eventId: text().notNull(),
+    platformUserId: text(),
+    /** The normalised core event, encrypted: residents type their numbers into it. Cleared on 탈퇴. */
+    payloadEnc: text(),
+    status: text({ enum: inboundStatuses }).notNull().default('received'),
+    error: text(),
+    receivedAt: timestamp({ withTimezone: true }).notNull(),
+    handledAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    unique('inbound_events_platform_event_uq').on(t.platform, t.eventId),
+    index('inbound_events_pending_idx')
+      .on(t.id)
+      .where(sql`${t.status} = 'received'`),
+  ],
+);
+
+export const outboxStatuses = ['queued', 'retrying', 'sent', 'failed'] as const;
+export type OutboxStatus = (typeof outboxStatuses)[number];
+
+/**
+ * Every outbound message: written in the same transaction as the change that caused it, then sent by the delivery
+ * worker, which records the outcome here. `dedupeKey` makes enqueueing idempotent; `idempotencyKey` travels to the
+ * platform (LINE X-Line-Retry-Key, Discord nonce) so that a retry after a crash never reaches a person twice.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    dedupeKey: text().notNull(),
+    idempotencyKey: uuid().notNull().defaultRandom(),
+    platform: text().notNull(),
+    chatType: text({ enum: ['direct', 'group'] }).notNull(),
+    chatId: text().notNull(),
+    /** The recipient member, where the chat is a person's. */
+    memberId: integer().references(() => members.id),
+    /** The member whose personal data the message carries (an approval request names the applicant): erased with theirs. */
+    aboutMemberId: integer().references(() => members.id),
+    purpose: text().notNull(),
+    /** Encrypted JSON of the platform-neutral messages; cleared on 탈퇴 of the recipient. */
+    messagesEnc: text(),
+    /** Platform reply context (e.g. a LINE reply token and when it expires), used while fresh. */
+    replyHandle: jsonb().$type<{ token: string; expiresAt: string }>(),
+    status: text({ enum: outboxStatuses }).notNull().default('queued'),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull(),
+    /** A worker that claimed the row holds it until then; after a crash the lease lapses and the row is retried. */
+    leaseUntil: timestamp({ withTimezone: true }),
+    lastError: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    sentAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    unique('outbox_dedupe_uq').on(t.dedupeKey),
+    index('outbox_due_idx')
+      .on(t.nextAttemptAt, t.id)
+      .where(sql`${t.status} in ('queued', 'retrying')`),
+    index('outbox_chat_idx').on(t.platform, t.chatId, t.id),
+  ],
+);

@@ -49,9 +49,10 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     if (demo.seeded) logger.info(demo, 'demo county seeded (Goseong)');
   }
 
+  // The worker reads the map at each pass, so channels may register their senders after it is made.
   const senders = new Map<string, ChannelSender>();
-  let delivery: DeliveryWorker | undefined;
-  let inbound: InboundProcessor | undefined;
+  const delivery = createDeliveryWorker(deps, senders, options.delivery);
+  const inbound = createInboundProcessor(deps, { afterHandled: () => delivery.kick() });
   const started: StartedChannel[] = [];
   const app = express();
   app.disable('x-powered-by');
@@ -64,16 +65,14 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     }
   });
 
-  inbound = createInboundProcessor(deps, { afterHandled: () => delivery?.kick() });
   for (const module of options.channels ?? channelModules) {
     if (!module.enabled(config)) continue;
-    const channel = await module.start({ config, deps, inbound, flushDeliveries: () => delivery?.flush() ?? Promise.resolve() });
+    const channel = await module.start({ config, deps, inbound, flushDeliveries: () => delivery.flush() });
     senders.set(module.id, channel.sender);
     if (channel.router) app.use(channel.router);
     started.push(channel);
     logger.info({ channel: module.id }, 'channel started');
   }
-  delivery = createDeliveryWorker(deps, senders, options.delivery);
   app.use(errorHandler(logger));
 
   const recovered = await inbound.recover();
@@ -87,19 +86,17 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   logger.info({ url, database: database.kind, channels: [...senders.keys()] }, 'maeul is listening');
 
   let stopping: Promise<void> | undefined;
-  const worker = delivery;
-  const processor = inbound;
   return {
     url,
     deps,
     database,
-    inbound: processor,
-    delivery: worker,
+    inbound,
+    delivery,
     stop() {
       stopping ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await processor.idle();
-        await worker.stop();
+        await inbound.idle();
+        await delivery.stop();
         for (const channel of started) await channel.stop();
         if (!options.database) await database.close();
       })();

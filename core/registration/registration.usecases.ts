@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, ne, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
 import { dialogStates, districts, identities, inboundEvents, outbox, registrations, roles, villages } from '../../db/schema/index.ts';
+import { claimAppointments, hasOpenAppointment } from '../admin/appointments.ts';
 import { can, type RoleGrant } from '../auth/authz.policy.ts';
 import type { Cipher } from '../privacy/cipher.ts';
 import { CONSENT_VERSION } from './registration.copy.ts';
@@ -56,18 +57,24 @@ export async function submitRegistration(input: {
     })
     .returning({ id: registrations.id });
   if (!created) throw new Error('registration insert returned nothing');
-  return { kind: 'submitted', registrationId: created.id, approverIds: await findApprovers(tx, input.villageId, input.memberId) };
+  const appointed = await hasOpenAppointment(tx, cipher.blindIndex(input.mobile));
+  return { kind: 'submitted', registrationId: created.id, approverIds: await findApprovers(tx, input.villageId, input.memberId, { skipVillageHeads: appointed }) };
 }
 
 /**
  * Who decides a registration: the village's head(s); where the village has none, the district's staff; where the
  * district has none either, county staff. Never the applicant themself.
  */
-export async function findApprovers(tx: DbOrTx, villageId: number, applicantId: number): Promise<number[]> {
+export async function findApprovers(
+  tx: DbOrTx,
+  villageId: number,
+  applicantId: number,
+  options: { skipVillageHeads?: boolean } = {},
+): Promise<number[]> {
   const [village] = await tx.select({ districtCode: villages.districtCode }).from(villages).where(eq(villages.id, villageId));
   if (!village) return [];
   const tiers = [
-    and(eq(roles.role, 'village_head'), eq(roles.villageId, villageId)),
+    ...(options.skipVillageHeads ? [] : [and(eq(roles.role, 'village_head'), eq(roles.villageId, villageId))]),
     and(eq(roles.role, 'district_staff'), eq(roles.districtCode, village.districtCode)),
     or(eq(roles.role, 'county_staff'), eq(roles.role, 'admin')),
   ];
@@ -140,10 +147,13 @@ export async function decideRegistration(input: {
     return { kind: 'forbidden' };
   if (row.memberId === input.decider.memberId) return { kind: 'own_registration' };
   if (row.status !== 'pending') return { kind: 'already_decided', status: row.status };
-  await tx
+  const [decided] = await tx
     .update(registrations)
     .set({ status: input.decision, decidedBy: input.decider.memberId, decidedAt: input.now })
-    .where(eq(registrations.id, row.id));
+    .where(eq(registrations.id, row.id))
+    .returning({ mobileHash: registrations.mobileHash });
+  if (input.decision === 'approved' && decided?.mobileHash)
+    await claimAppointments(tx, { mobileHash: decided.mobileHash, memberId: row.memberId, now: input.now });
   return { kind: 'decided', decision: input.decision, registration: row };
 }
 

@@ -33,6 +33,18 @@ CREATE TABLE "villages" (
 	CONSTRAINT "villages_district_name_uq" UNIQUE("district_code","name_ko")
 );
 --> statement-breakpoint
+CREATE TABLE "appointments" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "appointments_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"mobile_hash" text NOT NULL,
+	"role" text NOT NULL,
+	"village_id" integer,
+	"district_code" text,
+	"created_at" timestamp with time zone NOT NULL,
+	"claimed_by" integer,
+	"claimed_at" timestamp with time zone,
+	CONSTRAINT "appointments_scope_uq" UNIQUE NULLS NOT DISTINCT("mobile_hash","role","village_id","district_code")
+);
+--> statement-breakpoint
 CREATE TABLE "identities" (
 	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "identities_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
 	"member_id" integer NOT NULL,
@@ -124,6 +136,9 @@ ALTER TABLE "districts" ADD CONSTRAINT "districts_county_code_counties_code_fk" 
 ALTER TABLE "group_chats" ADD CONSTRAINT "group_chats_village_id_villages_id_fk" FOREIGN KEY ("village_id") REFERENCES "public"."villages"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "group_chats" ADD CONSTRAINT "group_chats_staff_district_code_districts_code_fk" FOREIGN KEY ("staff_district_code") REFERENCES "public"."districts"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "villages" ADD CONSTRAINT "villages_district_code_districts_code_fk" FOREIGN KEY ("district_code") REFERENCES "public"."districts"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appointments" ADD CONSTRAINT "appointments_village_id_villages_id_fk" FOREIGN KEY ("village_id") REFERENCES "public"."villages"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appointments" ADD CONSTRAINT "appointments_district_code_districts_code_fk" FOREIGN KEY ("district_code") REFERENCES "public"."districts"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appointments" ADD CONSTRAINT "appointments_claimed_by_members_id_fk" FOREIGN KEY ("claimed_by") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "identities" ADD CONSTRAINT "identities_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "registrations" ADD CONSTRAINT "registrations_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "registrations" ADD CONSTRAINT "registrations_village_id_villages_id_fk" FOREIGN KEY ("village_id") REFERENCES "public"."villages"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -134,6 +149,7 @@ ALTER TABLE "roles" ADD CONSTRAINT "roles_district_code_districts_code_fk" FOREI
 ALTER TABLE "dialog_states" ADD CONSTRAINT "dialog_states_identity_id_identities_id_fk" FOREIGN KEY ("identity_id") REFERENCES "public"."identities"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "outbox" ADD CONSTRAINT "outbox_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "outbox" ADD CONSTRAINT "outbox_about_member_id_members_id_fk" FOREIGN KEY ("about_member_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "appointments_open_idx" ON "appointments" USING btree ("mobile_hash") WHERE "appointments"."claimed_by" is null;--> statement-breakpoint
 CREATE INDEX "identities_member_idx" ON "identities" USING btree ("member_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "registrations_one_active_per_member_uq" ON "registrations" USING btree ("member_id") WHERE "registrations"."status" in ('pending', 'approved');--> statement-breakpoint
 CREATE UNIQUE INDEX "registrations_one_active_per_mobile_uq" ON "registrations" USING btree ("mobile_hash") WHERE "registrations"."status" in ('pending', 'approved');--> statement-breakpoint

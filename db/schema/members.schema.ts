@@ -85,3 +85,27 @@ export const registrations = pgTable(
     index('registrations_village_status_idx').on(t.villageId, t.status),
   ],
 );
+
+/**
+ * A role waiting for its person: the admin imports the village-head roster (or appoints staff) by mobile number;
+ * when that number's registration is approved, the role is granted. Kept by blind index, never the number itself.
+ */
+export const appointments = pgTable(
+  'appointments',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    mobileHash: text().notNull(),
+    role: text({ enum: roleNames }).notNull(),
+    villageId: integer().references(() => villages.id),
+    districtCode: text().references(() => districts.code),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    claimedBy: integer().references(() => members.id),
+    claimedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    unique('appointments_scope_uq').on(t.mobileHash, t.role, t.villageId, t.districtCode).nullsNotDistinct(),
+    index('appointments_open_idx')
+      .on(t.mobileHash)
+      .where(sql`${t.claimedBy} is null`),
+  ],
+);

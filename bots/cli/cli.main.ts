@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { importDistricts, importHeads, importVillages, type ImportResult } from '../../core/admin/admin.import.ts';
+import { appoint } from '../../core/admin/appointments.ts';
+import { createCipher } from '../../core/privacy/cipher.ts';
+import { maskMobile } from '../../core/privacy/privacy.mask.ts';
+import { checkMobile } from '../../core/registration/registration.validate.ts';
+import { listDecidable } from '../../core/registration/registration.usecases.ts';
+import { formatKoreanDateTime } from '../../core/time/korean.format.ts';
+import { openDatabase } from '../../db/db.client.ts';
+import { seedDemo, truncateAll } from '../../db/seed/demo.seed.ts';
+import { loadConfig, loadDotEnv } from '../app/app.config.ts';
+import { loadSecretKey } from '../app/app.secret.ts';
+
+const usage = `maeul admin — npm run cli -- <command>
+
+  import-districts FILE [--county goseong --county-name 고성군]   columns: code,name_ko[,name_en,kind]
+  import-villages FILE                                           columns: district_code,name_ko
+  import-heads FILE                                              columns: district_code,village,mobile
+  appoint --role district_staff|county_staff|admin --mobile 010-… [--district CODE]
+  pending                                                        registrations waiting for a decision
+  demo-reset [--yes]                                             empties the database and seeds the demo county
+
+A file is imported whole or not at all; each bad row is reported with its line number.`;
+
+loadDotEnv();
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    county: { type: 'string', default: 'goseong' },
+    'county-name': { type: 'string', default: '고성군' },
+    role: { type: 'string' },
+    mobile: { type: 'string' },
+    district: { type: 'string' },
+    yes: { type: 'boolean', default: false },
+  },
+});
+const [command, file] = positionals;
+if (!command || command === 'help') {
+  console.log(usage);
+  process.exit(command ? 0 : 2);
+}
+
+const config = loadConfig();
+const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
+const cipher = createCipher(loadSecretKey({ secret: config.MAEUL_SECRET_KEY, databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+const { db } = database;
+const now = new Date();
+let exitCode = 0;
+
+function report(result: ImportResult): void {
+  if (result.ok) {
+    console.log(`가져왔습니다: ${result.imported}행${result.waiting ? ` (등록 승인을 기다리는 임명 ${result.waiting}건)` : ''}`);
+  } else {
+    console.error(`가져오지 않았습니다 (아무것도 쓰지 않았습니다):\n${result.errors.map((e) => `  ${e}`).join('\n')}`);
+    exitCode = 1;
+  }
+}
+
+function readInput(): string {
+  if (!file) {
+    console.error('파일 경로를 알려 주세요.');
+    process.exit(2);
+  }
+  return readFileSync(file, 'utf8');
+}
+
+try {
+  switch (command) {
+    case 'import-districts':
+      report(await importDistricts(db, readInput(), { code: values.county, nameKo: values['county-name'] }));
+      break;
+    case 'import-villages':
+      report(await importVillages(db, readInput()));
+      break;
+    case 'import-heads':
+      report(await importHeads(db, cipher, readInput(), now));
+      break;
+    case 'appoint': {
+      const role = values.role;
+      const mobile = checkMobile(values.mobile ?? '');
+      if (role !== 'district_staff' && role !== 'county_staff' && role !== 'admin') throw new Error('--role은 district_staff, county_staff, admin 중 하나입니다.');
+      if (!mobile.ok) throw new Error(mobile.message);
+      if (role === 'district_staff' && !values.district) throw new Error('읍면 담당자는 --district 코드가 필요합니다.');
+      const outcome = await db.transaction((tx) =>
+        appoint(tx, { mobileHash: cipher.blindIndex(mobile.value), role, villageId: null, districtCode: role === 'district_staff' ? (values.district ?? null) : null, now }),
+      );
+      console.log(outcome === 'granted' ? `${maskMobile(mobile.value)}님께 ${role} 역할을 드렸습니다.` : `${maskMobile(mobile.value)}님이 등록을 마치고 승인되면 ${role} 역할이 주어집니다.`);
+      break;
+    }
+    case 'pending': {
+      const rows = await listDecidable(db, [{ role: 'admin', villageId: null, districtCode: null }], -1);
+      if (rows.length === 0) console.log('기다리는 등록 신청이 없습니다.');
+      for (const r of rows)
+        console.log(`#${r.id}\t${r.realName ?? ''}\t${r.mobileEnc ? maskMobile(cipher.decrypt(r.mobileEnc)) : ''}\t${r.districtName} ${r.villageName}\t${formatKoreanDateTime(r.createdAt, config.COUNTY_TIMEZONE)}`);
+      break;
+    }
+    case 'demo-reset':
+      if (database.kind === 'postgres' && !values.yes) throw new Error('PostgreSQL의 모든 데이터를 지웁니다. 정말이면 --yes를 붙여 주세요.');
+      await truncateAll(db);
+      console.log(JSON.stringify(await seedDemo(db, cipher, now)));
+      break;
+    default:
+      console.error(`알 수 없는 명령입니다: ${command}\n\n${usage}`);
+      exitCode = 2;
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  exitCode = 1;
+} finally {
+  await database.close();
+}
+process.exit(exitCode);

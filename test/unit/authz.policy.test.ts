@@ -1,0 +1,26 @@
+import { describe, expect, test } from 'vitest';
+import { can, type RoleGrant } from '../../core/auth/authz.policy.ts';
+
+const headOfVillage1: RoleGrant = { role: 'village_head', villageId: 1, districtCode: 'goseong-eup' };
+const staffOfGoseongEup: RoleGrant = { role: 'district_staff', villageId: null, districtCode: 'goseong-eup' };
+const countyStaff: RoleGrant = { role: 'county_staff', villageId: null, districtCode: null };
+const village1 = { villageId: 1, districtCode: 'goseong-eup' };
+const village2 = { villageId: 2, districtCode: 'goseong-eup' };
+const samsanVillage = { villageId: 4, districtCode: 'samsan' };
+
+describe('one authorisation table: role × action × scope', () => {
+  test.each([
+    ['a village head decides registrations of their village', [headOfVillage1], 'registration.decide', village1, true],
+    ['a village head of another village cannot approve', [headOfVillage1], 'registration.decide', village2, false],
+    ['district staff decide in their district', [staffOfGoseongEup], 'registration.decide', village2, true],
+    ['district staff cannot decide in another district', [staffOfGoseongEup], 'registration.decide', samsanVillage, false],
+    ['county staff decide anywhere', [countyStaff], 'registration.decide', samsanVillage, true],
+    ['a resident decides nothing', [], 'registration.decide', village1, false],
+    ['a village head cannot send notices', [headOfVillage1], 'notice.send', village1, false],
+    ['district staff cannot send notices outside their district', [staffOfGoseongEup], 'notice.send', samsanVillage, false],
+    ['only admins appoint staff', [countyStaff], 'staff.appoint', village1, false],
+    ['a village head links only their village chat', [headOfVillage1], 'group.link', village2, false],
+  ] as const)('%s', (_name, grants, action, target, expected) => {
+    expect(can(grants, action, target)).toBe(expected);
+  });
+});

@@ -22,7 +22,7 @@ test('no plaintext mobile number is found in the database or in the logs after a
   // A number typed where it does not belong, and a failing path, must not leak either.
   await sim.say(id, '제 번호는 010-8642-9753 입니다');
 
-  const tables = Object.values(schema).filter((v): v is PgTable => v instanceof PgTable);
+  const tables = Object.values(schema as Record<string, unknown>).filter((v): v is PgTable => v instanceof PgTable);
   expect(tables.length).toBeGreaterThanOrEqual(10);
   const dump: string[] = [];
   for (const table of tables) {

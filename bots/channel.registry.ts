@@ -4,6 +4,7 @@ import type { PlatformId } from '../core/channel/channel.types.ts';
 import type { CoreDeps } from '../core/core.deps.ts';
 import type { InboundProcessor } from '../core/inbound/inbound.processor.ts';
 import type { AppConfig } from './app/app.config.ts';
+import { lineChannel } from './line/line.channel.ts';
 import { websimChannel } from './websim/websim.channel.ts';
 
 /** What a channel gets from the composition root. */
@@ -29,4 +30,4 @@ export type ChannelModule = {
   start(ctx: ChannelContext): Promise<StartedChannel>;
 };
 
-export const channelModules: readonly ChannelModule[] = [websimChannel];
+export const channelModules: readonly ChannelModule[] = [websimChannel, lineChannel];

@@ -5,6 +5,8 @@ export type SendRequest = {
   to: ChatRef;
   messages: OutboundMessage[];
   idempotencyKey: string;
+  /** 1 on the first try. A reply token is only tried on the first: a used token cannot tell us it was ours. */
+  attempt: number;
   replyHandle?: ReplyHandle | null | undefined;
 };
 

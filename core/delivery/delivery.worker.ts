@@ -94,6 +94,7 @@ export function createDeliveryWorker(
           to: { platform: row.platform, type: row.chatType, id: row.chatId },
           messages,
           idempotencyKey: row.idempotencyKey,
+          attempt: row.attempts,
           replyHandle: row.replyHandle,
         });
       } catch (error) {

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { HTTPFetchError, type messagingApi } from '@line/bot-sdk';
+import type { ChannelSender, SendResult } from '../../core/channel/channel.port.ts';
+import { LINE, LINE_MESSAGES_PER_REQUEST, toLineMessages } from './line.translate.ts';
+
+type LineApi = Pick<messagingApi.MessagingApiClient, 'replyMessage' | 'pushMessage'>;
+
+/**
+ * Sends through @line/bot-sdk, which neither retries nor checks limits: we keep to 5 messages a request, reply while
+ * the token is fresh (else push), and give every push an X-Line-Retry-Key that is the same on every retry, so that a
+ * retried push is answered 409 instead of being delivered twice.
+ * https://developers.line.biz/en/reference/messaging-api/#retry-api-request
+ */
+export function createLineSender(api: LineApi, now: () => Date): ChannelSender {
+  return {
+    platform: LINE,
+    canPush: true,
+    async send(request) {
+      const messages = toLineMessages(request.messages);
+      const chunks: messagingApi.Message[][] = [];
+      for (let i = 0; i < messages.length; i += LINE_MESSAGES_PER_REQUEST) chunks.push(messages.slice(i, i + LINE_MESSAGES_PER_REQUEST));
+      let replyToken =
+        request.replyHandle && new Date(request.replyHandle.expiresAt) > now() && request.attempt === 1 ? request.replyHandle.token : undefined;
+      for (const [index, chunk] of chunks.entries()) {
+        if (replyToken) {
+          const token = replyToken;
+          replyToken = undefined; // single-use
+          try {
+            await api.replyMessage({ replyToken: token, messages: chunk });
+            continue;
+          } catch (error) {
+            // An expired or used token: the same messages go by push instead.
+            if (!(error instanceof HTTPFetchError && error.status === 400)) return failure(error);
+          }
+        }
+        try {
+          await api.pushMessage({ to: request.to.id, messages: chunk }, retryKey(request.idempotencyKey, index));
+        } catch (error) {
+          // 409: this very push was accepted before (a retry after a crash or a lost response): it is delivered.
+          if (error instanceof HTTPFetchError && error.status === 409) continue;
+          return failure(error);
+        }
+      }
+      return { ok: true };
+    },
+  };
+}
+
+/** One UUID per chunk of a delivery, derived from the delivery's key so that it survives a restart. */
+export function retryKey(idempotencyKey: string, chunk: number): string {
+  if (chunk === 0) return idempotencyKey;
+  const h = createHash('sha256').update(`${idempotencyKey}:${chunk}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** 429 and 5xx are worth retrying (honouring Retry-After); any other 4xx will not get better: a permanent failure. */
+export function failure(error: unknown): SendResult {
+  if (!(error instanceof HTTPFetchError)) return { ok: false, permanent: false, error: error instanceof Error ? error.message : String(error) };
+  const detail = `${error.status} ${safeMessage(error.body)}`;
+  if (error.status === 429 || error.status >= 500) return { ok: false, permanent: false, error: detail, retryAfterMs: retryAfterMs(error.headers) };
+  return { ok: false, permanent: true, error: detail };
+}
+
+function retryAfterMs(headers: Headers): number | undefined {
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
+}
+
+function safeMessage(body: string): string {
+  try {
+    return String((JSON.parse(body) as { message?: unknown }).message ?? '').slice(0, 300);
+  } catch {
+    return body.slice(0, 300);
+  }
+}

@@ -1,0 +1,110 @@
+import type { messagingApi, webhook } from '@line/bot-sdk';
+import type { ChatRef, InboundEvent, MediaKind, OutboundMessage } from '../../core/channel/channel.types.ts';
+import { splitText } from '../../core/channel/text.split.ts';
+
+/**
+ * LINE ⇄ core, and nothing else: no database, no business decisions.
+ * Webhook events: https://developers.line.biz/en/reference/messaging-api/#webhook-event-objects
+ * Message objects: https://developers.line.biz/en/reference/messaging-api/#message-objects
+ */
+export const LINE = 'line';
+export const LINE_TEXT_LIMIT = 5000;
+export const LINE_MESSAGES_PER_REQUEST = 5;
+const QUICK_REPLY_LIMIT = 13;
+const QUICK_REPLY_LABEL_LIMIT = 20;
+/** LINE says a reply token must be used "within one minute"; we stop trusting it a little earlier. */
+export const REPLY_TOKEN_TTL_MS = 50_000;
+
+function chatOf(source: webhook.Source | undefined): ChatRef | null {
+  if (!source) return null;
+  if (source.type === 'group') return { platform: LINE, type: 'group', id: source.groupId };
+  if (source.type === 'room') return { platform: LINE, type: 'group', id: source.roomId };
+  if (source.type === 'user' && source.userId) return { platform: LINE, type: 'direct', id: source.userId };
+  return null;
+}
+
+/** A LINE webhook event as a core event, or null for what the core does not act on (logged by the caller). */
+export function lineEventToInbound(event: webhook.Event, receivedAt: Date): InboundEvent | null {
+  const chat = chatOf(event.source);
+  if (!chat) return null;
+  const userId = event.source && 'userId' in event.source ? event.source.userId : undefined;
+  const replyToken = 'replyToken' in event && typeof event.replyToken === 'string' ? event.replyToken : undefined;
+  const base = {
+    platform: LINE,
+    eventId: event.webhookEventId,
+    occurredAt: new Date(event.timestamp).toISOString(),
+    chat,
+    sender: userId ? { platformUserId: userId } : undefined,
+    replyHandle: replyToken ? { token: replyToken, expiresAt: new Date(receivedAt.getTime() + REPLY_TOKEN_TTL_MS).toISOString() } : undefined,
+  };
+  switch (event.type) {
+    case 'message': {
+      const message = event.message;
+      if (message.type === 'text') {
+        const mentioned = message.mention?.mentionees.some((m) => m.type === 'user' && m.isSelf === true) ?? false;
+        return { ...base, kind: 'text', text: mentioned ? stripMentions(message.text, message.mention?.mentionees ?? []) : message.text, addressed: mentioned };
+      }
+      const media: MediaKind | undefined = (['image', 'video', 'audio', 'file', 'location', 'sticker'] as const).find((k) => k === message.type);
+      return media ? { ...base, kind: 'media', media, addressed: false } : null;
+    }
+    case 'postback':
+      return event.postback.data ? { ...base, kind: 'action', command: event.postback.data } : null;
+    case 'follow':
+      return { ...base, kind: 'follow' };
+    case 'unfollow':
+      return { ...base, kind: 'unfollow' };
+    case 'join':
+      return { ...base, kind: 'bot_joined' };
+    case 'leave':
+      return { ...base, kind: 'bot_left' };
+    default:
+      // memberJoined/memberLeft, unsend, videoPlayComplete, beacon, accountLink, membership, module, activated,
+      // deactivated, botSuspended, botResumed, delivery completion, and any type newer than the SDK: not acted on.
+      return null;
+  }
+}
+
+function stripMentions(text: string, mentionees: webhook.Mentionee[]): string {
+  // Remove from the end so that earlier indexes stay valid (LINE indexes are UTF-16 code units).
+  return [...mentionees]
+    .sort((a, b) => b.index - a.index)
+    .reduce((t, m) => t.slice(0, m.index) + t.slice(m.index + m.length), text)
+    .trim();
+}
+
+/** Core messages as LINE messages: long text split, numbered choices as quick replies, buttons as postbacks. */
+export function toLineMessages(messages: OutboundMessage[]): messagingApi.Message[] {
+  return messages.flatMap((message) => {
+    const parts = splitText(withNumberedChoices(message), LINE_TEXT_LIMIT);
+    const quickReply = quickReplyOf(message);
+    return parts.map((text, i): messagingApi.TextMessage => ({
+      type: 'text',
+      text,
+      ...(quickReply && i === parts.length - 1 ? { quickReply } : {}),
+    }));
+  });
+}
+
+function withNumberedChoices(message: OutboundMessage): string {
+  if (!message.choices?.length) return message.text;
+  return [message.text, '', ...message.choices.map((label, i) => `${i + 1}. ${label}`)].join('\n');
+}
+
+function quickReplyOf(message: OutboundMessage): messagingApi.QuickReply | undefined {
+  const items: messagingApi.QuickReplyItem[] = [
+    ...(message.buttons ?? []).map((b) => ({
+      type: 'action' as const,
+      action: { type: 'postback' as const, label: clip(b.label), data: b.command, displayText: b.label },
+    })),
+    ...(message.choices ?? []).map((label, i) => ({
+      type: 'action' as const,
+      action: { type: 'message' as const, label: clip(`${i + 1}. ${label}`), text: String(i + 1) },
+    })),
+  ].slice(0, QUICK_REPLY_LIMIT);
+  return items.length ? { items } : undefined;
+}
+
+function clip(label: string): string {
+  const chars = [...label];
+  return chars.length <= QUICK_REPLY_LABEL_LIMIT ? label : `${chars.slice(0, QUICK_REPLY_LABEL_LIMIT - 1).join('')}…`;
+}

@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { enqueue } from '../core/delivery/outbox.write.ts';
 import { groupChats, identities, inboundEvents, outbox, registrations, roles } from '../db/schema/index.ts';
-import { startLineEmulator, type LineEmulator } from './emulators/line.emulator.ts';
-import * as line from './emulators/line.webhook.sender.ts';
+import { startLineEmulator, type LineEmulator } from './line/line.emulator.ts';
+import * as line from './line/line.webhook.sender.ts';
 import { simClient } from './support/sim.client.ts';
 import { startTestApp, type TestApp } from './support/test.app.ts';
 
@@ -182,6 +182,31 @@ describe('LINE webhook events', () => {
     expect((await line.sendLineWebhook(webhookUrl, SECRET, { events: [{ type: 'fromTheFuture', webhookEventId: 'x', timestamp: 1 }, 42, null] })).status).toBe(200);
     expect((await fetch(`${t.app.url}/healthz`)).status).toBe(200);
   });
+});
+
+test('malformed events of every kind get a 200 and are ignored, never a 5xx', async () => {
+  const valid = line.lineTextEvent({ userId: 'Ud000000000000000000000000000fuzz', text: '도움말' });
+  const mutations: unknown[] = [
+    { ...valid, message: undefined },
+    { ...valid, message: { type: 'text' } },
+    { ...valid, message: { type: 'text', text: 42, mention: { mentionees: 'x' } } },
+    { ...valid, source: undefined },
+    { ...valid, source: { type: 'group' } },
+    { ...valid, source: { type: 'user', userId: 7 } },
+    { ...valid, type: 'postback', postback: null },
+    { ...valid, type: 'postback', postback: { data: 12 } },
+    { ...valid, timestamp: 'yesterday' },
+    { ...valid, webhookEventId: null },
+    { ...valid, type: 'message', message: { type: 'hologram', id: '1' } },
+    'a string',
+    [],
+  ];
+  for (const event of mutations) {
+    const res = await line.sendLineWebhook(webhookUrl, SECRET, { destination: 'Ubot', events: [event] });
+    expect(res.status, JSON.stringify(event).slice(0, 80)).toBe(200);
+  }
+  await settle();
+  expect((await fetch(`${t.app.url}/healthz`)).status).toBe(200);
 });
 
 describe('sending to LINE', () => {

@@ -41,6 +41,7 @@ export function lineEventToInbound(event: webhook.Event, receivedAt: Date): Inbo
     case 'message': {
       const message = event.message;
       if (message.type === 'text') {
+        if (typeof message.text !== 'string') return null;
         const mentioned = message.mention?.mentionees.some((m) => m.type === 'user' && m.isSelf === true) ?? false;
         return { ...base, kind: 'text', text: mentioned ? stripMentions(message.text, message.mention?.mentionees ?? []) : message.text, addressed: mentioned };
       }
@@ -48,7 +49,7 @@ export function lineEventToInbound(event: webhook.Event, receivedAt: Date): Inbo
       return media ? { ...base, kind: 'media', media, addressed: false } : null;
     }
     case 'postback':
-      return event.postback.data ? { ...base, kind: 'action', command: event.postback.data } : null;
+      return typeof event.postback.data === 'string' && event.postback.data ? { ...base, kind: 'action', command: event.postback.data } : null;
     case 'follow':
       return { ...base, kind: 'follow' };
     case 'unfollow':

@@ -43,7 +43,7 @@ export function lineWebhookRouter(input: {
     }
     const now = input.now();
     for (const raw of events) {
-      const inbound = isEvent(raw) ? lineEventToInbound(raw, now) : null;
+      const inbound = isEvent(raw) ? safely(() => lineEventToInbound(raw, now)) : null;
       if (!inbound) {
         input.logger.info({ type: isObject(raw) ? String(raw.type) : typeof raw }, 'LINE event not acted on');
         continue;
@@ -59,6 +59,15 @@ async function withNickname(event: InboundEvent, nicknameOf?: (userId: string) =
   if (event.kind !== 'follow' || !event.sender || !nicknameOf) return event;
   const nickname = await Promise.race([nicknameOf(event.sender.platformUserId).catch(() => undefined), sleep(1_000)]);
   return nickname ? { ...event, sender: { ...event.sender, nickname } } : event;
+}
+
+/** A malformed event (fields missing or of the wrong type) is logged and ignored like an unknown one. */
+function safely<T>(translate: () => T): T | null {
+  try {
+    return translate();
+  } catch {
+    return null;
+  }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -15,15 +15,23 @@ export type InboundProcessor = {
  * Events of one chat are handled one after another, in arrival order (a dialog's answers must not overtake each
  * other); different chats proceed side by side.
  */
-export function createInboundProcessor(deps: CoreDeps, hooks: { afterHandled?: () => void } = {}): InboundProcessor {
+export function createInboundProcessor(
+  deps: CoreDeps,
+  hooks: { afterHandled?: () => void; concurrency?: number } = {},
+): InboundProcessor {
   const chains = new Map<string, Promise<void>>();
+  // A burst of webhooks must not turn into a burst of transactions that starves the acknowledgements: at most a few
+  // events are handled at once; the rest wait, already stored.
+  const slots = createLimiter(hooks.concurrency ?? 4);
 
   function schedule(key: string, id: number): Promise<void> {
     const previous = chains.get(key) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      await processStoredEvent(deps, id);
-      hooks.afterHandled?.();
-    });
+    const next = previous.then(() =>
+      slots(async () => {
+        await processStoredEvent(deps, id);
+        hooks.afterHandled?.();
+      }),
+    );
     chains.set(key, next);
     void next.finally(() => {
       if (chains.get(key) === next) chains.delete(key);
@@ -48,5 +56,20 @@ export function createInboundProcessor(deps: CoreDeps, hooks: { afterHandled?: (
     async idle() {
       while (chains.size > 0) await Promise.allSettled([...chains.values()]);
     },
+  };
+}
+
+function createLimiter(max: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await work();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { lineEventToInbound, toLineMessages } from '../../bots/line/line.translate.ts';
 import { splitText } from '../../core/channel/text.split.ts';
-import * as line from '../emulators/line.webhook.sender.ts';
+import * as line from '../line/line.webhook.sender.ts';
 
 const now = new Date('2026-11-24T01:00:00Z');
 

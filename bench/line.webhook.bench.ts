@@ -1,0 +1,130 @@
+/**
+ * LINE webhook throughput and latency: the full server on PostgreSQL (verify, store, acknowledge; handling and
+ * replies run behind) against a bare express endpoint that only checks the signature, in the same run.
+ * Prints requests/s, p50 and p99 for each, their ratio, and p99 at a steady 500 requests/s.
+ *
+ *   npm run bench:line            (BENCH_DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/postgres)
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { validateSignature } from '@line/bot-sdk';
+import express from 'express';
+import postgres from 'postgres';
+import { startApp } from '../bots/app/app.ts';
+import { loadConfig } from '../bots/app/app.config.ts';
+import { createLogger } from '../bots/app/app.logger.ts';
+import { generateKey } from '../core/privacy/cipher.ts';
+import { openPostgres } from '../db/db.client.ts';
+import { seedDemo } from '../db/seed/demo.seed.ts';
+import { createCipher } from '../core/privacy/cipher.ts';
+import { startLineEmulator } from '../test/line/line.emulator.ts';
+import { lineTextEvent, lineWebhookBody, signLineBody } from '../test/line/line.webhook.sender.ts';
+
+const SECRET = 'bench-secret';
+const TOKEN = 'bench-token';
+const THROUGHPUT_REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const RATE = 500;
+const RATE_SECONDS = 5;
+
+type Body = { raw: Buffer; signature: string };
+
+function bodies(n: number): Body[] {
+  return Array.from({ length: n }, (_, i) => {
+    // A new resident each time: the full path (identity created, help menu, reply queued) is exercised.
+    const raw = Buffer.from(JSON.stringify(lineWebhookBody('Ubench', [lineTextEvent({ userId: `Ubench${i}-${randomUUID()}`, text: '안녕하세요' })])));
+    return { raw, signature: signLineBody(SECRET, raw) };
+  });
+}
+
+async function hit(url: string, body: Body): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': body.signature }, body: body.raw });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`status ${res.status}`);
+  return performance.now() - started;
+}
+
+async function closedLoop(url: string, list: Body[]): Promise<{ rps: number; p50: number; p99: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < list.length) latencies.push(await hit(url, list[next++] as Body));
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { rps: list.length / seconds, ...percentiles(latencies) };
+}
+
+/** Open loop: a request every 2 ms whatever the answers, as LINE would send them. */
+async function steadyRate(url: string, list: Body[]): Promise<{ p50: number; p99: number; achieved: number }> {
+  const latencies: Promise<number>[] = [];
+  const started = performance.now();
+  for (let i = 0; i < list.length; i++) {
+    const due = started + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    latencies.push(hit(url, list[i] as Body));
+  }
+  const done = await Promise.all(latencies);
+  return { ...percentiles(done), achieved: list.length / ((performance.now() - started) / 1000) };
+}
+
+function percentiles(values: number[]): { p50: number; p99: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+async function bareEndpoint(): Promise<{ url: string; close(): Promise<void> }> {
+  const app = express();
+  app.post('/webhooks/line', express.raw({ type: () => true, limit: '256kb' }), (req, res) => {
+    const ok = validateSignature(req.body as Buffer, SECRET, req.get('x-line-signature') ?? '');
+    res.status(ok ? 200 : 401).json({});
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/line`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const dbName = `maeul_bench_${Date.now()}`;
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${dbName}`);
+const dbUrl = new URL(adminUrl);
+dbUrl.pathname = `/${dbName}`;
+const emulator = await startLineEmulator({ channelAccessToken: TOKEN });
+const key = generateKey();
+const database = await openPostgres(dbUrl.toString(), { max: 10 });
+await seedDemo(database.db, createCipher(Buffer.from(key, 'base64')), new Date());
+const app = await startApp({
+  config: loadConfig({ PORT: '0', DATABASE_URL: dbUrl.toString(), MAEUL_SECRET_KEY: key, LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, LINE_API_BASE_URL: emulator.baseUrl }),
+  logger: createLogger({ level: 'error' }),
+  database,
+});
+const bare = await bareEndpoint();
+try {
+  const full = `${app.url}/webhooks/line`;
+  await closedLoop(bare.url, bodies(300)); // warm-up
+  await closedLoop(full, bodies(300));
+  const bareResult = await closedLoop(bare.url, bodies(THROUGHPUT_REQUESTS));
+  const fullResult = await closedLoop(full, bodies(THROUGHPUT_REQUESTS));
+  await app.inbound.idle();
+  const steady = await steadyRate(full, bodies(RATE * RATE_SECONDS));
+  await app.inbound.idle();
+  const f = (n: number) => n.toFixed(1);
+  console.log(`LINE webhook, ${THROUGHPUT_REQUESTS} signed text events, ${CONCURRENCY} concurrent, PostgreSQL`);
+  console.log(`bare signature check : ${f(bareResult.rps)} req/s  p50 ${f(bareResult.p50)} ms  p99 ${f(bareResult.p99)} ms`);
+  console.log(`full server          : ${f(fullResult.rps)} req/s  p50 ${f(fullResult.p50)} ms  p99 ${f(fullResult.p99)} ms`);
+  console.log(`throughput ratio     : ${(fullResult.rps / bareResult.rps).toFixed(2)} (target >= 0.50)`);
+  console.log(`steady ${RATE} req/s for ${RATE_SECONDS} s: achieved ${f(steady.achieved)} req/s  p50 ${f(steady.p50)} ms  p99 ${f(steady.p99)} ms (target p99 < 50 ms)`);
+} finally {
+  await app.stop();
+  await database.close();
+  await bare.close();
+  await emulator.close();
+  await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+  await admin.end();
+}

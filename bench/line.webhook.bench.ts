@@ -7,16 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { validateSignature } from '@line/bot-sdk';
-import express from 'express';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import postgres from 'postgres';
-import { startApp } from '../bots/app/app.ts';
-import { loadConfig } from '../bots/app/app.config.ts';
-import { createLogger } from '../bots/app/app.logger.ts';
 import { generateKey } from '../core/privacy/cipher.ts';
-import { openPostgres } from '../db/db.client.ts';
-import { seedDemo } from '../db/seed/demo.seed.ts';
-import { createCipher } from '../core/privacy/cipher.ts';
 import { startLineEmulator } from '../test/line/line.emulator.ts';
 import { lineTextEvent, lineWebhookBody, signLineBody } from '../test/line/line.webhook.sender.ts';
 
@@ -78,15 +72,41 @@ function percentiles(values: number[]): { p50: number; p99: number } {
   return { p50: at(0.5), p99: at(0.99) };
 }
 
-async function bareEndpoint(): Promise<{ url: string; close(): Promise<void> }> {
-  const app = express();
-  app.post('/webhooks/line', express.raw({ type: () => true, limit: '256kb' }), (req, res) => {
-    const ok = validateSignature(req.body as Buffer, SECRET, req.get('x-line-signature') ?? '');
-    res.status(ok ? 200 : 401).json({});
+/** Waits until the server has answered every event (its replies reached the emulator), so runs do not overlap. */
+async function drained(emulator: { delivered: unknown[] }, expected: number): Promise<void> {
+  for (let i = 0; emulator.delivered.length < expected && i < 1200; i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** Each server runs in a process of its own, as in production; this process only sends (and plays LINE). */
+async function spawnServer(script: string, env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      if (i > 300) throw new Error(`${script} did not start`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `${url}/webhooks/line`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/line`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -96,34 +116,35 @@ await admin.unsafe(`create database ${dbName}`);
 const dbUrl = new URL(adminUrl);
 dbUrl.pathname = `/${dbName}`;
 const emulator = await startLineEmulator({ channelAccessToken: TOKEN });
-const key = generateKey();
-const database = await openPostgres(dbUrl.toString(), { max: 10 });
-await seedDemo(database.db, createCipher(Buffer.from(key, 'base64')), new Date());
-const app = await startApp({
-  config: loadConfig({ PORT: '0', DATABASE_URL: dbUrl.toString(), MAEUL_SECRET_KEY: key, LINE_CHANNEL_SECRET: SECRET, LINE_CHANNEL_ACCESS_TOKEN: TOKEN, LINE_API_BASE_URL: emulator.baseUrl }),
-  logger: createLogger({ level: 'error' }),
-  database,
+const app = await spawnServer('bots/main.ts', {
+  DATABASE_URL: dbUrl.toString(),
+  MAEUL_SECRET_KEY: generateKey(),
+  LINE_CHANNEL_SECRET: SECRET,
+  LINE_CHANNEL_ACCESS_TOKEN: TOKEN,
+  LINE_API_BASE_URL: emulator.baseUrl,
 });
-const bare = await bareEndpoint();
+const bare = await spawnServer('bench/line.bare.server.ts', { LINE_CHANNEL_SECRET: SECRET });
 try {
-  const full = `${app.url}/webhooks/line`;
+  const full = app.url;
   await closedLoop(bare.url, bodies(300)); // warm-up
   await closedLoop(full, bodies(300));
   const bareResult = await closedLoop(bare.url, bodies(THROUGHPUT_REQUESTS));
   const fullResult = await closedLoop(full, bodies(THROUGHPUT_REQUESTS));
-  await app.inbound.idle();
+  await drained(emulator, THROUGHPUT_REQUESTS + 300);
+  const bareSteady = await steadyRate(bare.url, bodies(RATE * RATE_SECONDS));
   const steady = await steadyRate(full, bodies(RATE * RATE_SECONDS));
-  await app.inbound.idle();
   const f = (n: number) => n.toFixed(1);
   console.log(`LINE webhook, ${THROUGHPUT_REQUESTS} signed text events, ${CONCURRENCY} concurrent, PostgreSQL`);
   console.log(`bare signature check : ${f(bareResult.rps)} req/s  p50 ${f(bareResult.p50)} ms  p99 ${f(bareResult.p99)} ms`);
   console.log(`full server          : ${f(fullResult.rps)} req/s  p50 ${f(fullResult.p50)} ms  p99 ${f(fullResult.p99)} ms`);
   console.log(`throughput ratio     : ${(fullResult.rps / bareResult.rps).toFixed(2)} (target >= 0.50)`);
-  console.log(`steady ${RATE} req/s for ${RATE_SECONDS} s: achieved ${f(steady.achieved)} req/s  p50 ${f(steady.p50)} ms  p99 ${f(steady.p99)} ms (target p99 < 50 ms)`);
+  console.log(`steady ${RATE} req/s, ${RATE_SECONDS} s, bare : p50 ${f(bareSteady.p50)} ms  p99 ${f(bareSteady.p99)} ms`);
+  console.log(`steady ${RATE} req/s, ${RATE_SECONDS} s, full : achieved ${f(steady.achieved)} req/s  p50 ${f(steady.p50)} ms  p99 ${f(steady.p99)} ms (target p99 < 50 ms)`);
+  await drained(emulator, THROUGHPUT_REQUESTS + 300 + RATE * RATE_SECONDS);
+  console.log(`every event answered : ${emulator.delivered.length >= THROUGHPUT_REQUESTS + 300 + RATE * RATE_SECONDS ? 'yes' : 'no'} (${emulator.delivered.length} replies at the LINE emulator)`);
 } finally {
   await app.stop();
-  await database.close();
-  await bare.close();
+  await bare.stop();
   await emulator.close();
   await admin.unsafe(`drop database if exists ${dbName} with (force)`);
   await admin.end();

@@ -82,7 +82,7 @@ export function createDeliveryWorker(
       .returning();
   }
 
-  async function deliver(row: Row): Promise<void> {
+  async function deliver(row: Row): Promise<boolean> {
     const sender = senders.get(row.platform);
     let result: SendResult;
     if (!sender) result = { ok: false, permanent: true, error: `no channel for platform ${row.platform}` };
@@ -102,6 +102,7 @@ export function createDeliveryWorker(
       }
     }
     await record(row, result);
+    return result.ok;
   }
 
   async function record(row: Row, result: SendResult): Promise<void> {
@@ -130,9 +131,7 @@ export function createDeliveryWorker(
     await Promise.all(
       [...byChat.values()].map(async (chatRows) => {
         for (const row of chatRows) {
-          await deliver(row);
-          const [after] = await deps.db.select({ status: outbox.status }).from(outbox).where(eq(outbox.id, row.id));
-          if (after?.status !== 'sent') {
+          if (!(await deliver(row))) {
             const rest = chatRows.slice(chatRows.indexOf(row) + 1).map((r) => r.id);
             if (rest.length)
               await deps.db.update(outbox).set({ leaseUntil: null, attempts: sql`${outbox.attempts} - 1` }).where(inArray(outbox.id, rest));

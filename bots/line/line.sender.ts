@@ -1,9 +1,24 @@
 import { createHash } from 'node:crypto';
 import { HTTPFetchError, type messagingApi } from '@line/bot-sdk';
 import type { ChannelSender, SendResult } from '../../core/channel/channel.port.ts';
+import type { OutboundMessage } from '../../core/channel/channel.types.ts';
 import { LINE, LINE_MESSAGES_PER_REQUEST, toLineMessages } from './line.translate.ts';
 
-type LineApi = Pick<messagingApi.MessagingApiClient, 'replyMessage' | 'pushMessage'>;
+type LineApi = Pick<messagingApi.MessagingApiClient, 'replyMessage' | 'pushMessage' | 'multicast'>;
+
+/** LINE's multicast takes at most 500 recipients a request. */
+export const LINE_MULTICAST_LIMIT = 500;
+
+/** One outcome per batch of recipients, so the caller can record each recipient's delivery. */
+export type MulticastOutcome = { recipients: string[]; result: SendResult };
+
+export type LineSender = ChannelSender & {
+  /**
+   * The same messages to many users: batches of 500 recipients and 5 messages, each request with a retry key derived
+   * from the delivery's key, so that a retried batch is answered 409 rather than delivered again.
+   */
+  multicast(request: { recipients: string[]; messages: OutboundMessage[]; idempotencyKey: string }): Promise<MulticastOutcome[]>;
+};
 
 /**
  * Sends through @line/bot-sdk, which neither retries nor checks limits: we keep to 5 messages a request, reply while
@@ -11,14 +26,31 @@ type LineApi = Pick<messagingApi.MessagingApiClient, 'replyMessage' | 'pushMessa
  * retried push is answered 409 instead of being delivered twice.
  * https://developers.line.biz/en/reference/messaging-api/#retry-api-request
  */
-export function createLineSender(api: LineApi, now: () => Date): ChannelSender {
+export function createLineSender(api: LineApi, now: () => Date): LineSender {
   return {
     platform: LINE,
     canPush: true,
+    async multicast(request) {
+      const chunks = inChunks(toLineMessages(request.messages), LINE_MESSAGES_PER_REQUEST);
+      const batches = inChunks(request.recipients, LINE_MULTICAST_LIMIT);
+      const outcomes: MulticastOutcome[] = [];
+      for (const [b, recipients] of batches.entries()) {
+        let result: SendResult = { ok: true };
+        for (const [c, chunk] of chunks.entries()) {
+          try {
+            await api.multicast({ to: recipients, messages: chunk }, retryKey(request.idempotencyKey, b * chunks.length + c));
+          } catch (error) {
+            if (error instanceof HTTPFetchError && error.status === 409) continue;
+            result = failure(error);
+            break;
+          }
+        }
+        outcomes.push({ recipients, result });
+      }
+      return outcomes;
+    },
     async send(request) {
-      const messages = toLineMessages(request.messages);
-      const chunks: messagingApi.Message[][] = [];
-      for (let i = 0; i < messages.length; i += LINE_MESSAGES_PER_REQUEST) chunks.push(messages.slice(i, i + LINE_MESSAGES_PER_REQUEST));
+      const chunks = inChunks(toLineMessages(request.messages), LINE_MESSAGES_PER_REQUEST);
       let replyToken =
         request.replyHandle && new Date(request.replyHandle.expiresAt) > now() && request.attempt === 1 ? request.replyHandle.token : undefined;
       for (const [index, chunk] of chunks.entries()) {
@@ -44,6 +76,12 @@ export function createLineSender(api: LineApi, now: () => Date): ChannelSender {
       return { ok: true };
     },
   };
+}
+
+function inChunks<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
 }
 
 /** One UUID per chunk of a delivery, derived from the delivery's key so that it survives a restart. */

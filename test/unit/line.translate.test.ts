@@ -1,3 +1,4 @@
+import type { webhook } from '@line/bot-sdk';
 import { describe, expect, test } from 'vitest';
 import { lineEventToInbound, toLineMessages } from '../../bots/line/line.translate.ts';
 import { splitText } from '../../core/channel/text.split.ts';
@@ -69,5 +70,24 @@ describe('splitting long text', () => {
   test('an emoji is never cut in half', () => {
     const parts = splitText(`${'a'.repeat(9)}😀b`, 10);
     expect(parts).toEqual(['a'.repeat(9), '😀b']);
+  });
+});
+
+describe('every other event type of the SDK is safely ignored', () => {
+  const base = { source: { type: 'user' as const, userId: 'U1' }, timestamp: 1, mode: 'active' as const, webhookEventId: 'E', deliveryContext: { isRedelivery: false } };
+  test.each<[string, Record<string, unknown>]>([
+    ['videoPlayComplete', { replyToken: 't', videoPlayComplete: { trackingId: 'v' } }],
+    ['beacon', { replyToken: 't', beacon: { hwid: 'h', type: 'enter' } }],
+    ['accountLink', { replyToken: 't', link: { result: 'ok', nonce: 'n' } }],
+    ['membership', { replyToken: 't', membership: { type: 'joined', membershipId: 1 } }],
+    ['module', { module: { type: 'attached', botId: 'b', scopes: [] } }],
+    ['activated', { chatControl: { expireAt: 1 } }],
+    ['deactivated', {}],
+    ['botSuspended', {}],
+    ['botResumed', {}],
+    ['delivery', { delivery: { data: 'd' } }],
+    ['somethingNewerThanTheSdk', {}],
+  ])('%s', (type, fields) => {
+    expect(lineEventToInbound({ ...base, type, ...fields } as unknown as webhook.Event, now)).toBeNull();
   });
 });

@@ -21,14 +21,14 @@ test('a message to 1,234 residents goes in batches of at most 500, each resident
   const outcomes = await sender.multicast({ recipients: residents(1234), messages: [{ text: '마을방송: 내일 오전 정전 예정' }], idempotencyKey: randomUUID() });
   expect(outcomes.map((o) => [o.recipients.length, o.result.ok])).toEqual([[500, true], [500, true], [234, true]]);
   const multicasts = emulator.requests.filter((r) => r.path === '/v2/bot/message/multicast');
-  expect(multicasts.map((r) => r.body.to.length)).toEqual([500, 500, 234]);
+  expect(multicasts.map((r) => (r.body as { to: string[] }).to.length)).toEqual([500, 500, 234]);
   expect(new Set(emulator.delivered.map((d) => d.to)).size).toBe(1234);
   expect(emulator.delivered).toHaveLength(1234);
 });
 
 test('seven messages go as two requests of at most five', async () => {
   await sender.multicast({ recipients: residents(3), messages: Array.from({ length: 7 }, (_, i) => ({ text: `${i + 1}번째 안내` })), idempotencyKey: randomUUID() });
-  expect(emulator.requests.map((r) => r.body.messages.length)).toEqual([5, 2]);
+  expect(emulator.requests.map((r) => (r.body as { messages: unknown[] }).messages.length)).toEqual([5, 2]);
   expect(emulator.delivered).toHaveLength(21);
 });
 

@@ -66,7 +66,9 @@ export function createDeliveryWorker(
                   eq(earlier.platform, outbox.platform),
                   eq(earlier.chatId, outbox.chatId),
                   lt(earlier.id, outbox.id),
-                  inArray(earlier.status, ['queued', 'retrying']),
+                  // A failed send that waits to be retried holds the chat's later messages back (order); a message
+                  // held for quiet hours does not: a conversation at 23:00 still gets its answers.
+                  or(eq(earlier.status, 'retrying'), and(eq(earlier.status, 'queued'), lte(earlier.nextAttemptAt, now))),
                 ),
               ),
           ),

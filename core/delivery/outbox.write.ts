@@ -1,9 +1,10 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { identities, outbox } from '../../db/schema/index.ts';
+import { identities, members, outbox } from '../../db/schema/index.ts';
 import type { ChatRef, OutboundMessage, ReplyHandle } from '../channel/channel.types.ts';
 import type { Clock } from '../clock.port.ts';
 import type { Cipher } from '../privacy/cipher.ts';
+import { quietUntil } from './quiet.hours.ts';
 
 export type OutboxItem = {
   /** Same key, same message: enqueueing again (a re-handled event, a retried job) adds nothing. */
@@ -41,14 +42,17 @@ export async function enqueue(tx: DbOrTx, deps: { cipher: Cipher; clock: Clock }
 }
 
 /**
- * A message to a person rather than to a chat: it goes to the reachable identity they used most recently.
- * Returns false when the member has no reachable identity (nothing is queued).
+ * A message to a person rather than to a chat: it goes to the reachable identity they used most recently, and
+ * waits for the end of their quiet hours unless it is urgent. Returns false when the member has no reachable
+ * identity (nothing is queued).
  */
 export async function enqueueToMember(
   tx: DbOrTx,
-  deps: { cipher: Cipher; clock: Clock },
-  item: Omit<OutboxItem, 'to' | 'memberId'> & { memberId: number },
+  deps: { cipher: Cipher; clock: Clock; timezone: string },
+  item: Omit<OutboxItem, 'to' | 'memberId' | 'notBefore'> & { memberId: number; urgent?: boolean },
 ): Promise<boolean> {
+  const [member] = await tx.select({ quietStart: members.quietStart, quietEnd: members.quietEnd }).from(members).where(eq(members.id, item.memberId));
+  const held = member && !item.urgent ? quietUntil(deps.clock.now(), { start: member.quietStart, end: member.quietEnd }, deps.timezone) : null;
   const [identity] = await tx
     .select({ platform: identities.platform, platformUserId: identities.platformUserId })
     .from(identities)
@@ -56,6 +60,6 @@ export async function enqueueToMember(
     .orderBy(sql`${identities.lastSeenAt} desc nulls last`, desc(identities.id))
     .limit(1);
   if (!identity) return false;
-  await enqueue(tx, deps, { ...item, to: { platform: identity.platform, type: 'direct', id: identity.platformUserId } });
+  await enqueue(tx, deps, { ...item, notBefore: held ?? undefined, to: { platform: identity.platform, type: 'direct', id: identity.platformUserId } });
   return true;
 }

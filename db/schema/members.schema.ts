@@ -7,6 +7,9 @@ export const members = pgTable('members', {
   id: integer().primaryKey().generatedAlwaysAsIdentity(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   language: text().notNull().default('ko'),
+  /** Non-urgent messages wait until the window ends (county time, HH:MM); 긴급 ignores it. */
+  quietStart: text().notNull().default('21:00'),
+  quietEnd: text().notNull().default('07:00'),
 });
 
 export const identities = pgTable(

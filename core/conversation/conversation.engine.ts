@@ -4,6 +4,7 @@ import { groupChats, identities } from '../../db/schema/index.ts';
 import type { InboundEvent } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
+import { listBroadcastsCommand, sendBroadcastCommand } from '../broadcasts/broadcast.commands.ts';
 import { linkGroupCommand, unlinkGroupCommand } from '../groups/group.commands.ts';
 import { loadActor } from '../members/member.resolve.ts';
 import { continueWithdrawal, decideCommand, startWithdrawal } from '../registration/registration.commands.ts';
@@ -27,6 +28,8 @@ const commands: Record<CommandId, CommandHandler> = {
   withdraw: (turn) => startWithdrawal(turn),
   link_group: (turn, args) => linkGroupCommand(turn, args),
   unlink_group: (turn) => unlinkGroupCommand(turn),
+  send_broadcast: (turn, args) => sendBroadcastCommand(turn, args),
+  broadcasts: (turn, args) => listBroadcastsCommand(turn, args),
 };
 
 const dialogs: Record<string, (turn: Turn, state: DialogState, text: string) => Promise<void>> = {

@@ -13,6 +13,7 @@ export type OutboxItem = {
   memberId?: number | null | undefined;
   aboutMemberId?: number | null | undefined;
   purpose: string;
+  broadcastId?: number | undefined;
   messages: OutboundMessage[];
   replyHandle?: ReplyHandle | null | undefined;
   notBefore?: Date | undefined;
@@ -31,6 +32,7 @@ export async function enqueue(tx: DbOrTx, deps: { cipher: Cipher; clock: Clock }
       memberId: item.memberId ?? null,
       aboutMemberId: item.aboutMemberId ?? null,
       purpose: item.purpose,
+      broadcastId: item.broadcastId ?? null,
       messagesEnc: deps.cipher.encrypt(JSON.stringify(item.messages)),
       replyHandle: item.replyHandle ?? null,
       nextAttemptAt: item.notBefore ?? now,

@@ -60,6 +60,8 @@ export const outbox = pgTable(
     /** The member whose personal data the message carries (an approval request names the applicant): erased with theirs. */
     aboutMemberId: integer().references(() => members.id),
     purpose: text().notNull(),
+    /** Set on the per-recipient rows of a broadcast: its reach and failures are counted from here. */
+    broadcastId: integer(),
     /** Encrypted JSON of the platform-neutral messages; cleared on 탈퇴 of the recipient. */
     messagesEnc: text(),
     /** Platform reply context (e.g. a LINE reply token and when it expires), used while fresh. */
@@ -79,5 +81,37 @@ export const outbox = pgTable(
       .on(t.nextAttemptAt, t.id)
       .where(sql`${t.status} in ('queued', 'retrying')`),
     index('outbox_chat_idx').on(t.platform, t.chatId, t.id),
+    index('outbox_broadcast_idx').on(t.broadcastId, t.status),
   ],
+);
+
+export const broadcastCategories = ['general', 'event', 'urgent'] as const;
+export type BroadcastCategory = (typeof broadcastCategories)[number];
+
+/**
+ * A village broadcast (마을방송): sent by staff within their scope or by a village head to their village, delivered
+ * once to every resident of the scope (one outbox row each, `broadcastId` set) and to the villages' group chats,
+ * and kept as an archive to read again.
+ */
+export const broadcasts = pgTable(
+  'broadcasts',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    /** 'county', or the district codes / village ids it reaches. */
+    scopeKind: text({ enum: ['county', 'districts', 'villages'] }).notNull(),
+    scopeDistricts: text().array().notNull().default(sql`'{}'::text[]`),
+    scopeVillages: integer().array().notNull().default(sql`'{}'::integer[]`),
+    category: text({ enum: broadcastCategories }).notNull(),
+    /** Public text meant for everyone in scope: kept readable for the archive and its search. */
+    body: text().notNull(),
+    senderLabel: text().notNull(),
+    createdBy: integer()
+      .notNull()
+      .references(() => members.id),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    sendAt: timestamp({ withTimezone: true }).notNull(),
+    fannedOutAt: timestamp({ withTimezone: true }),
+    recipients: integer().notNull().default(0),
+  },
+  (t) => [index('broadcasts_send_at_idx').on(t.sendAt)],
 );

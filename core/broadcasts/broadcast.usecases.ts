@@ -1,0 +1,114 @@
+import { and, arrayOverlaps, desc, eq, ilike, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/db.client.ts';
+import { broadcasts, groupChats, registrations, villages } from '../../db/schema/index.ts';
+import type { BroadcastCategory } from '../../db/schema/messaging.schema.ts';
+import { can, type RoleGrant } from '../auth/authz.policy.ts';
+import type { OutboundMessage } from '../channel/channel.types.ts';
+import type { CoreDeps } from '../core.deps.ts';
+import { enqueue, enqueueToMember } from '../delivery/outbox.write.ts';
+import { formatKoreanDateTime } from '../time/korean.format.ts';
+import { type BroadcastScope, scopeTargets } from './broadcast.scope.ts';
+
+export const BROADCAST_MAX_LENGTH = 1000;
+const categoryKo: Record<BroadcastCategory, string> = { general: '마을방송', event: '마을방송·행사', urgent: '긴급 마을방송' };
+
+export type CreateResult =
+  | { kind: 'sent'; broadcastId: number; residents: number; groupChats: number }
+  | { kind: 'forbidden' }
+  | { kind: 'empty' }
+  | { kind: 'too_long'; length: number };
+
+/** Creates a broadcast and fans it out in the same transaction: one outbox row per resident and per village chat. */
+export async function sendBroadcast(input: {
+  tx: DbOrTx;
+  deps: CoreDeps;
+  sender: { memberId: number; grants: readonly RoleGrant[]; label: string };
+  scope: BroadcastScope;
+  category: BroadcastCategory;
+  body: string;
+}): Promise<CreateResult> {
+  const { tx, deps } = input;
+  const body = input.body.trim();
+  if (!body) return { kind: 'empty' };
+  if ([...body].length > BROADCAST_MAX_LENGTH) return { kind: 'too_long', length: [...body].length };
+  const inScope = await villagesInScope(tx, input.scope);
+  const targets = scopeTargets(input.scope, new Map(inScope.map((v) => [v.id, v.districtCode])));
+  if (!targets.every((target) => can(input.sender.grants, 'broadcast.send', target))) return { kind: 'forbidden' };
+  const now = deps.clock.now();
+  const [created] = await tx
+    .insert(broadcasts)
+    .values({
+      scopeKind: input.scope.kind,
+      scopeDistricts: input.scope.kind === 'districts' ? input.scope.codes : [],
+      scopeVillages: input.scope.kind === 'villages' ? input.scope.ids : [],
+      category: input.category,
+      body,
+      senderLabel: input.sender.label,
+      createdBy: input.sender.memberId,
+      createdAt: now,
+      sendAt: now,
+    })
+    .returning({ id: broadcasts.id });
+  if (!created) throw new Error('broadcast insert returned nothing');
+  const message: OutboundMessage = { text: `[${categoryKo[input.category]}]\n${body}\n— ${input.sender.label} · ${formatKoreanDateTime(now, deps.timezone)}` };
+  const villageIds = inScope.map((v) => v.id);
+  const residents = villageIds.length
+    ? await tx
+        .select({ memberId: registrations.memberId })
+        .from(registrations)
+        .where(and(inArray(registrations.villageId, villageIds), eq(registrations.status, 'approved')))
+    : [];
+  let reached = 0;
+  for (const { memberId } of residents) {
+    if (memberId === input.sender.memberId) continue; // the sender has it already
+    const queued = await enqueueToMember(tx, deps, {
+      memberId,
+      messages: [message],
+      purpose: 'broadcast',
+      broadcastId: created.id,
+      urgent: input.category === 'urgent',
+      dedupeKey: `broadcast:${created.id}:member:${memberId}`,
+    });
+    if (queued) reached++;
+  }
+  const chats = villageIds.length
+    ? await tx.select().from(groupChats).where(and(inArray(groupChats.villageId, villageIds), isNotNull(groupChats.villageId)))
+    : [];
+  for (const chat of chats)
+    await enqueue(tx, deps, {
+      dedupeKey: `broadcast:${created.id}:group:${chat.platform}:${chat.chatId}`,
+      to: { platform: chat.platform, type: 'group', id: chat.chatId },
+      purpose: 'broadcast',
+      broadcastId: created.id,
+      messages: [message],
+    });
+  await tx.update(broadcasts).set({ fannedOutAt: now, recipients: reached }).where(eq(broadcasts.id, created.id));
+  return { kind: 'sent', broadcastId: created.id, residents: reached, groupChats: chats.length };
+}
+
+async function villagesInScope(tx: DbOrTx, scope: BroadcastScope): Promise<{ id: number; districtCode: string }[]> {
+  const columns = { id: villages.id, districtCode: villages.districtCode };
+  if (scope.kind === 'county') return tx.select(columns).from(villages);
+  if (scope.kind === 'districts') return scope.codes.length ? tx.select(columns).from(villages).where(inArray(villages.districtCode, scope.codes)) : [];
+  return scope.ids.length ? tx.select(columns).from(villages).where(inArray(villages.id, scope.ids)) : [];
+}
+
+/** The archive a resident may read again: broadcasts that reached their village, newest first, optionally searched. */
+export async function listVillageBroadcasts(
+  tx: DbOrTx,
+  input: { villageId: number; districtCode: string; query?: string; limit?: number },
+): Promise<{ id: number; category: BroadcastCategory; body: string; senderLabel: string; sendAt: Date }[]> {
+  const reaches = or(
+    eq(broadcasts.scopeKind, 'county'),
+    and(eq(broadcasts.scopeKind, 'districts'), arrayOverlaps(broadcasts.scopeDistricts, [input.districtCode])),
+    and(eq(broadcasts.scopeKind, 'villages'), arrayOverlaps(broadcasts.scopeVillages, [input.villageId])),
+  );
+  const query = input.query?.trim();
+  const matches = query ? ilike(broadcasts.body, `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : sql`true`;
+  return tx
+    .select({ id: broadcasts.id, category: broadcasts.category, body: broadcasts.body, senderLabel: broadcasts.senderLabel, sendAt: broadcasts.sendAt })
+    .from(broadcasts)
+    .where(and(reaches, matches))
+    .orderBy(desc(broadcasts.sendAt), desc(broadcasts.id))
+    .limit(input.limit ?? 5);
+}

@@ -66,6 +66,15 @@ describe('village broadcasts (마을방송)', () => {
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
   });
 
+  test('현황 shows each recent broadcast of the viewer\'s scope with sent, waiting and failed counts', async () => {
+    const status = (await sim.say('staff-goseong-eup', '현황'))[0] ?? '';
+    expect(status).toContain('마을방송 현황');
+    expect(status).toContain('"내일 오전 9시 마을회관에서 도로 보수 설명회가 있습니…" — 주민 5명\n  시뮬레이터: 보냄 5 · 대기 0 · 실패 0');
+    expect(status).toContain('토요일 마을 잔치');
+    expect(status).not.toContain('분리수거'); // 삼산면's, not 고성읍's
+    expect((await sim.say(goseong1, '현황'))[0]).toContain('이장님과 담당 공무원');
+  });
+
   test('a resident reads the broadcasts of their village again, and searches them with a two-syllable word', async () => {
     const recent = (await sim.say(goseong1, '방송'))[0] ?? '';
     expect(recent).toContain('고성1리 최근 마을방송');

@@ -3,6 +3,7 @@ import { counties, districts, villages } from '../../db/schema/index.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { defaultScope, parseBroadcastText } from './broadcast.scope.ts';
+import { broadcastReach } from './broadcast.status.ts';
 import { BROADCAST_MAX_LENGTH, listVillageBroadcasts, sendBroadcast } from './broadcast.usecases.ts';
 
 /** 방송 보내기 [긴급|행사] <내용>: to the sender's whole scope (county, their district, or their village). */
@@ -53,4 +54,21 @@ export async function listBroadcastsCommand(turn: Turn, args: string): Promise<v
     return turn.reply(query ? `"${query}"가 들어간 마을방송이 없습니다. 다른 낱말로 찾아보세요.` : `${registration.villageName}에 아직 마을방송이 없습니다.`);
   const lines = found.map((b) => `• ${formatKoreanDateTime(b.sendAt, turn.deps.timezone)} ${b.category === 'urgent' ? '[긴급] ' : ''}${b.body}\n  — ${b.senderLabel}`);
   turn.reply(`${query ? `"${query}" 찾은 마을방송` : `${registration.villageName} 최근 마을방송`} ${found.length}건:\n\n${lines.join('\n\n')}`);
+}
+
+const platformKo: Record<string, string> = { websim: '시뮬레이터', line: 'LINE', discord: 'Discord' };
+
+/** 현황: reach of the recent broadcasts in the viewer's scope — waiting, sent and failed, by platform. */
+export async function statusCommand(turn: Turn): Promise<void> {
+  const scope = defaultScope(turn.actor.grants);
+  if (!scope) return turn.reply('현황은 이장님과 담당 공무원이 볼 수 있습니다.');
+  const reach = await broadcastReach(turn.tx, scope);
+  if (reach.length === 0) return turn.reply('최근 보낸 마을방송이 없습니다.');
+  const blocks = reach.map((b) => {
+    const total = b.byPlatform.reduce((sum, p) => sum + p.queued + p.sent + p.failed, 0);
+    const lines = b.byPlatform.map((p) => `  ${platformKo[p.platform] ?? p.platform}: 보냄 ${p.sent} · 대기 ${p.queued} · 실패 ${p.failed}`);
+    const preview = [...b.body].slice(0, 30).join('');
+    return [`#${b.id} ${formatKoreanDateTime(b.sendAt, turn.deps.timezone)} "${preview}${[...b.body].length > 30 ? '…' : ''}" — 주민 ${total}명`, ...lines].join('\n');
+  });
+  turn.reply(`마을방송 현황 (최근 ${reach.length}건)\n\n${blocks.join('\n\n')}`);
 }

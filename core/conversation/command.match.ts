@@ -2,7 +2,7 @@
  * Command routing, a pure function: Korean commands with English aliases, tolerant of how people type
  * ("등록", "등록할게요", "/register", "REGISTER", "등록 해주세요"). Multi-word commands match with or without spaces.
  */
-export const commandIds = ['register', 'help', 'cancel', 'approve', 'reject', 'withdraw', 'link_group', 'unlink_group', 'send_broadcast', 'broadcasts'] as const;
+export const commandIds = ['register', 'help', 'cancel', 'approve', 'reject', 'withdraw', 'link_group', 'unlink_group', 'send_broadcast', 'broadcasts', 'status'] as const;
 export type CommandId = (typeof commandIds)[number];
 
 type CommandSpec = { id: CommandId; ko: string[]; en: string[] };
@@ -18,6 +18,7 @@ export const commandSpecs: readonly CommandSpec[] = [
   { id: 'unlink_group', ko: ['마을방 해제', '연결 해제', '방 해제'], en: ['unlink'] },
   { id: 'send_broadcast', ko: ['방송 보내기', '방송 발송', '방송하기'], en: ['send broadcast', 'broadcast'] },
   { id: 'broadcasts', ko: ['마을방송', '방송'], en: ['broadcasts', 'news'] },
+  { id: 'status', ko: ['현황'], en: ['status'] },
 ];
 
 // What may follow a Korean command word and still mean the command: 할게요, 하고 싶어요, 해 주세요, 요, 을/를 …

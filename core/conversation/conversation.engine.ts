@@ -4,7 +4,7 @@ import { groupChats, identities } from '../../db/schema/index.ts';
 import type { InboundEvent } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
-import { listBroadcastsCommand, sendBroadcastCommand } from '../broadcasts/broadcast.commands.ts';
+import { listBroadcastsCommand, sendBroadcastCommand, statusCommand } from '../broadcasts/broadcast.commands.ts';
 import { linkGroupCommand, unlinkGroupCommand } from '../groups/group.commands.ts';
 import { loadActor } from '../members/member.resolve.ts';
 import { continueWithdrawal, decideCommand, startWithdrawal } from '../registration/registration.commands.ts';
@@ -30,6 +30,7 @@ const commands: Record<CommandId, CommandHandler> = {
   unlink_group: (turn) => unlinkGroupCommand(turn),
   send_broadcast: (turn, args) => sendBroadcastCommand(turn, args),
   broadcasts: (turn, args) => listBroadcastsCommand(turn, args),
+  status: (turn) => statusCommand(turn),
 };
 
 const dialogs: Record<string, (turn: Turn, state: DialogState, text: string) => Promise<void>> = {

@@ -16,7 +16,7 @@ export function menuEntries(actor: Actor, chatType: 'direct' | 'group'): MenuEnt
   if (!actor.registration) entries.push({ label: '실명 등록', command: '등록' });
   else if (actor.registration.status === 'pending') entries.push({ label: '등록 신청 확인', command: '등록' });
   if (actor.registration?.status === 'approved') entries.push({ label: '지난 마을방송', command: '방송' });
-  if (isApprover(actor.grants)) entries.push({ label: '등록 신청 승인', command: '승인' }, { label: '마을방송 보내기', command: '방송 보내기' });
+  if (isApprover(actor.grants)) entries.push({ label: '등록 신청 승인', command: '승인' }, { label: '마을방송 보내기', command: '방송 보내기' }, { label: '현황', command: '현황' });
   if (actor.registration) entries.push({ label: '탈퇴', command: '탈퇴' });
   entries.push({ label: '도움말', command: '도움말' });
   return entries;

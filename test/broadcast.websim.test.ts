@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { outbox } from '../db/schema/index.ts';
+import { identities, outbox } from '../db/schema/index.ts';
 import { registerResident } from './support/registration.flow.ts';
 import { simClient } from './support/sim.client.ts';
 import { startTestApp, type TestApp } from './support/test.app.ts';
@@ -85,5 +85,19 @@ describe('village broadcasts (마을방송)', () => {
     expect(found).toContain('"도로" 찾은 마을방송 1건');
     expect((await sim.say(goseong1, '방송 태풍'))[0]).toContain('"태풍"가 들어간 마을방송이 없습니다');
     expect((await sim.say(samsan, '방송 산불'))[0]).toContain('[긴급]');
+  });
+
+  test('when a broadcast has ended, the village head learns who it did not reach, names masked', async () => {
+    await t.database.db.update(identities).set({ reachable: false }).where(eq(identities.platformUserId, goseong2));
+    await sim.say('head-goseong-eup-1', '방송 보내기 고성읍 전체 소식 시험');
+    await sim.say('staff-goseong-eup', '방송 보내기 고성읍 전체 소식입니다');
+    await t.app.delivery.flush();
+    const report = await lastText('direct', 'head-goseong-eup-2');
+    expect(report).toMatch(/못 받은 주민 1명 — 고성2리/);
+    expect(report).toContain('나*민');
+    expect(report).not.toContain('나주민');
+    // Villages where everyone was reached get no report.
+    expect(await lastText('direct', 'head-goseong-eup-1')).not.toContain('못 받은 주민');
+    await t.database.db.update(identities).set({ reachable: true }).where(eq(identities.platformUserId, goseong2));
   });
 });

@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../../core/clock.port.ts';
 import type { ChannelSender } from '../../core/channel/channel.port.ts';
+import { reportFinishedBroadcasts } from '../../core/broadcasts/broadcast.nonreceipt.ts';
 import type { CoreDeps } from '../../core/core.deps.ts';
 import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../../core/delivery/delivery.worker.ts';
 import { createInboundProcessor, type InboundProcessor } from '../../core/inbound/inbound.processor.ts';
@@ -51,7 +52,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
 
   // The worker reads the map at each pass, so channels may register their senders after it is made.
   const senders = new Map<string, ChannelSender>();
-  const delivery = createDeliveryWorker(deps, senders, options.delivery);
+  const delivery = createDeliveryWorker(deps, senders, { afterPass: () => reportFinishedBroadcasts(deps), ...options.delivery });
   const inbound = createInboundProcessor(deps, { afterHandled: () => delivery.kick() });
   const started: StartedChannel[] = [];
   const app = express();

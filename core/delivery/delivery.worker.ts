@@ -12,6 +12,8 @@ export type DeliveryWorkerOptions = {
   maxAttempts?: number;
   leaseMs?: number;
   idleIntervalMs?: number;
+  /** Runs after a pass that sent something (e.g. reporting broadcasts whose deliveries have all ended). */
+  afterPass?: () => Promise<unknown>;
 };
 
 export type DeliveryWorker = {
@@ -142,6 +144,7 @@ export function createDeliveryWorker(
         }
       }),
     );
+    if (rows.length > 0 && options.afterPass) await options.afterPass();
     return rows.length;
   }
 

@@ -111,6 +111,8 @@ export const broadcasts = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull(),
     sendAt: timestamp({ withTimezone: true }).notNull(),
     fannedOutAt: timestamp({ withTimezone: true }),
+    /** When the village heads were told who was not reached (after the last delivery ended). */
+    reportedAt: timestamp({ withTimezone: true }),
     recipients: integer().notNull().default(0),
   },
   (t) => [index('broadcasts_send_at_idx').on(t.sendAt)],

@@ -65,8 +65,11 @@ export async function statusCommand(turn: Turn): Promise<void> {
   const reach = await broadcastReach(turn.tx, scope);
   if (reach.length === 0) return turn.reply('최근 보낸 마을방송이 없습니다.');
   const blocks = reach.map((b) => {
-    const total = b.byPlatform.reduce((sum, p) => sum + p.queued + p.sent + p.failed, 0);
-    const lines = b.byPlatform.map((p) => `  ${platformKo[p.platform] ?? p.platform}: 보냄 ${p.sent} · 대기 ${p.queued} · 실패 ${p.failed}`);
+    // A resident whose delivery fell back has two rows: count people, not rows.
+    const total = b.byPlatform.reduce((sum, p) => sum + p.queued + p.sent + p.failed - p.fallback, 0);
+    const lines = b.byPlatform.map(
+      (p) => `  ${platformKo[p.platform] ?? p.platform}: 보냄 ${p.sent}${p.fallback ? `(대체 ${p.fallback})` : ''} · 대기 ${p.queued} · 실패 ${p.failed}`,
+    );
     const preview = [...b.body].slice(0, 30).join('');
     return [`#${b.id} ${formatKoreanDateTime(b.sendAt, turn.deps.timezone)} "${preview}${[...b.body].length > 30 ? '…' : ''}" — 주민 ${total}명`, ...lines].join('\n');
   });

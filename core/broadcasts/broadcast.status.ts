@@ -1,4 +1,4 @@
-import { and, arrayOverlaps, count, desc, eq, inArray, or } from 'drizzle-orm';
+import { and, arrayOverlaps, count, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
 import { broadcasts, outbox, villages } from '../../db/schema/index.ts';
 import type { BroadcastScope } from './broadcast.scope.ts';
@@ -7,7 +7,8 @@ export type BroadcastReach = {
   id: number;
   body: string;
   sendAt: Date;
-  byPlatform: { platform: string; queued: number; sent: number; failed: number }[];
+  /** `fallback`: of `sent`, how many reached the person here after another platform failed for good. */
+  byPlatform: { platform: string; queued: number; sent: number; failed: number; fallback: number }[];
 };
 
 /** 현황: for the recent broadcasts within the viewer's scope, how many deliveries are waiting, sent and failed, by platform. */
@@ -31,10 +32,10 @@ export async function broadcastReach(tx: DbOrTx, scope: BroadcastScope, limit = 
     .limit(limit);
   if (recent.length === 0) return [];
   const counts = await tx
-    .select({ broadcastId: outbox.broadcastId, platform: outbox.platform, status: outbox.status, n: count() })
+    .select({ broadcastId: outbox.broadcastId, platform: outbox.platform, status: outbox.status, fallback: sql<boolean>`${outbox.fallbackOf} is not null`, n: count() })
     .from(outbox)
     .where(and(inArray(outbox.broadcastId, recent.map((b) => b.id)), eq(outbox.chatType, 'direct')))
-    .groupBy(outbox.broadcastId, outbox.platform, outbox.status);
+    .groupBy(outbox.broadcastId, outbox.platform, outbox.status, sql`${outbox.fallbackOf} is not null`);
   return recent.map((b) => {
     const mine = counts.filter((c) => c.broadcastId === b.id);
     const platforms = [...new Set(mine.map((c) => c.platform))].sort();
@@ -42,7 +43,8 @@ export async function broadcastReach(tx: DbOrTx, scope: BroadcastScope, limit = 
       ...b,
       byPlatform: platforms.map((platform) => {
         const of = (...statuses: string[]) => mine.filter((c) => c.platform === platform && statuses.includes(c.status)).reduce((sum, c) => sum + Number(c.n), 0);
-        return { platform, queued: of('queued', 'retrying'), sent: of('sent'), failed: of('failed') };
+        const fallback = mine.filter((c) => c.platform === platform && c.status === 'sent' && c.fallback).reduce((sum, c) => sum + Number(c.n), 0);
+        return { platform, queued: of('queued', 'retrying'), sent: of('sent'), failed: of('failed'), fallback };
       }),
     };
   });

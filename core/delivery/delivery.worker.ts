@@ -6,6 +6,7 @@ import type { OutboundMessage, PlatformId } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { errorSummary } from '../inbound/inbound.pipeline.ts';
 import { nextAttemptDelayMs } from './delivery.backoff.ts';
+import { enqueueFallback } from './delivery.fallback.ts';
 
 export type DeliveryWorkerOptions = {
   batchSize?: number;
@@ -125,6 +126,7 @@ export function createDeliveryWorker(
       { outboxId: row.id, platform: row.platform, attempts: row.attempts, permanent: result.permanent, error: result.error, final },
       final ? 'delivery failed' : 'delivery will be retried',
     );
+    if (final && (await enqueueFallback(deps, row))) deps.logger.info({ outboxId: row.id }, 'delivery falls back to the next platform');
   }
 
   async function runOnce(): Promise<number> {

@@ -62,6 +62,8 @@ export const outbox = pgTable(
     purpose: text().notNull(),
     /** Set on the per-recipient rows of a broadcast: its reach and failures are counted from here. */
     broadcastId: integer(),
+    /** A delivery made on the member's next platform because this one failed for good: the row it stands in for. */
+    fallbackOf: integer(),
     /** Encrypted JSON of the platform-neutral messages; cleared on 탈퇴 of the recipient. */
     messagesEnc: text(),
     /** Platform reply context (e.g. a LINE reply token and when it expires), used while fresh. */

@@ -209,24 +209,43 @@ test('malformed events of every kind get a 200 and are ignored, never a 5xx', as
   expect((await fetch(`${t.app.url}/healthz`)).status).toBe(200);
 });
 
-test('a resident who blocked the bot on LINE gets a broadcast on their next platform, and 현황 says so', async () => {
+describe('a resident on two platforms', () => {
   const lineUser = 'U1000000000000000000000000000resident'; // registered and approved in the first test
-  const [identity] = await t.database.db.select().from(identities).where(eq(identities.platformUserId, lineUser));
-  await t.database.db
-    .insert(identities)
-    .values({ memberId: identity?.memberId ?? -1, platform: 'websim', platformUserId: 'sim-linked-line-user', lastSeenAt: new Date('2026-01-01T00:00:00Z') });
-  emulator.blockUser(lineUser);
-  const sim = simClient(t.app.url);
-  await sim.say('staff-goseong-eup', '방송 보내기 상수도 공사로 오후 2시부터 단수됩니다');
-  await settle();
-  const rows = await t.database.db.select().from(outbox).where(eq(outbox.memberId, identity?.memberId ?? -1));
-  const failedOnLine = rows.find((r) => r.platform === 'line' && r.purpose === 'broadcast');
-  expect(failedOnLine).toMatchObject({ status: 'failed' });
-  expect(rows.find((r) => r.fallbackOf === failedOnLine?.id)).toMatchObject({ platform: 'websim', status: 'sent' });
-  expect((await sim.chat('direct', 'sim-linked-line-user')).at(-1)?.text).toContain('단수됩니다');
-  const status = (await sim.say('staff-goseong-eup', '현황'))[0] ?? '';
-  expect(status).toContain('LINE: 보냄 0 · 대기 0 · 실패 1');
-  expect(status).toMatch(/시뮬레이터: 보냄 \d+\(대체 1\)/);
+  const simTwin = 'sim-linked-line-user';
+  let memberId = -1;
+
+  beforeAll(async () => {
+    const [identity] = await t.database.db.select().from(identities).where(eq(identities.platformUserId, lineUser));
+    memberId = identity?.memberId ?? -1;
+    await t.database.db.insert(identities).values({ memberId, platform: 'websim', platformUserId: simTwin, lastSeenAt: new Date('2026-01-01T00:00:00Z') });
+  });
+
+  test('a broadcast that LINE refuses for good reaches them on their next platform, and 현황 counts it as a fallback', async () => {
+    const sim = simClient(t.app.url);
+    emulator.failNext(1, { status: 400, body: { message: 'The request body has 1 error(s)' } });
+    await sim.say('staff-goseong-eup', '방송 보내기 상수도 공사로 오후 2시부터 단수됩니다');
+    await settle();
+    const rows = await t.database.db.select().from(outbox).where(eq(outbox.memberId, memberId));
+    const onLine = rows.find((r) => r.platform === 'line' && r.purpose === 'broadcast');
+    expect(onLine).toMatchObject({ status: 'failed' });
+    expect(onLine?.lastError).toContain('400');
+    expect(rows.find((r) => r.fallbackOf === onLine?.id)).toMatchObject({ platform: 'websim', status: 'sent' });
+    expect((await sim.chat('direct', simTwin)).at(-1)?.text).toContain('단수됩니다');
+    const status = (await sim.say('staff-goseong-eup', '현황'))[0] ?? '';
+    expect(status).toContain('LINE: 보냄 0 · 대기 0 · 실패 1');
+    expect(status).toMatch(/시뮬레이터: 보냄 \d+\(대체 1\)/);
+  });
+
+  test('after they block the bot on LINE (LINE sends unfollow), broadcasts go to their other platform', async () => {
+    emulator.blockUser(lineUser);
+    await post([line.lineUnfollowEvent({ userId: lineUser })]);
+    await settle();
+    const sim = simClient(t.app.url);
+    await sim.say('staff-goseong-eup', '방송 보내기 내일은 쓰레기 수거가 없습니다');
+    await settle();
+    expect((await sim.chat('direct', simTwin)).at(-1)?.text).toContain('쓰레기 수거');
+    expect(emulator.delivered.some((d) => d.to === lineUser)).toBe(false);
+  });
 });
 
 describe('sending to LINE', () => {

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { HTTPFetchError, type messagingApi } from '@line/bot-sdk';
-import type { ChannelSender, SendResult } from '../../core/channel/channel.port.ts';
-import type { OutboundMessage } from '../../core/channel/channel.types.ts';
+import type { ChannelSender, MulticastOutcome, MulticastRequest, SendResult } from '../../core/channel/channel.port.ts';
+import { uuidFrom } from '../../core/delivery/idempotency.key.ts';
 import { LINE, LINE_MESSAGES_PER_REQUEST, toLineMessages } from './line.translate.ts';
 
 type LineApi = Pick<messagingApi.MessagingApiClient, 'replyMessage' | 'pushMessage' | 'multicast'>;
@@ -9,15 +8,12 @@ type LineApi = Pick<messagingApi.MessagingApiClient, 'replyMessage' | 'pushMessa
 /** LINE's multicast takes at most 500 recipients a request. */
 export const LINE_MULTICAST_LIMIT = 500;
 
-/** One outcome per batch of recipients, so the caller can record each recipient's delivery. */
-export type MulticastOutcome = { recipients: string[]; result: SendResult };
-
 export type LineSender = ChannelSender & {
   /**
    * The same messages to many users: batches of 500 recipients and 5 messages, each request with a retry key derived
    * from the delivery's key, so that a retried batch is answered 409 rather than delivered again.
    */
-  multicast(request: { recipients: string[]; messages: OutboundMessage[]; idempotencyKey: string }): Promise<MulticastOutcome[]>;
+  multicast(request: MulticastRequest): Promise<MulticastOutcome[]>;
 };
 
 /**
@@ -86,9 +82,7 @@ function inChunks<T>(items: T[], size: number): T[][] {
 
 /** One UUID per chunk of a delivery, derived from the delivery's key so that it survives a restart. */
 export function retryKey(idempotencyKey: string, chunk: number): string {
-  if (chunk === 0) return idempotencyKey;
-  const h = createHash('sha256').update(`${idempotencyKey}:${chunk}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return chunk === 0 ? idempotencyKey : uuidFrom(`${idempotencyKey}:${chunk}`);
 }
 
 /** 429 and 5xx are worth retrying (honouring Retry-After); any other 4xx will not get better: a permanent failure. */

@@ -1,11 +1,12 @@
 import { and, arrayOverlaps, desc, eq, ilike, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { broadcasts, groupChats, registrations, villages } from '../../db/schema/index.ts';
+import { broadcasts, groupChats, identities, members, outbox, registrations, villages } from '../../db/schema/index.ts';
 import type { BroadcastCategory } from '../../db/schema/messaging.schema.ts';
 import { can, type RoleGrant } from '../auth/authz.policy.ts';
 import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
-import { enqueue, enqueueToMember } from '../delivery/outbox.write.ts';
+import { enqueue } from '../delivery/outbox.write.ts';
+import { quietUntil } from '../delivery/quiet.hours.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { type BroadcastScope, scopeTargets } from './broadcast.scope.ts';
 
@@ -52,25 +53,13 @@ export async function sendBroadcast(input: {
   if (!created) throw new Error('broadcast insert returned nothing');
   const message: OutboundMessage = { text: `[${categoryKo[input.category]}]\n${body}\n— ${input.sender.label} · ${formatKoreanDateTime(now, deps.timezone)}` };
   const villageIds = inScope.map((v) => v.id);
-  const residents = villageIds.length
-    ? await tx
-        .select({ memberId: registrations.memberId })
-        .from(registrations)
-        .where(and(inArray(registrations.villageId, villageIds), eq(registrations.status, 'approved')))
-    : [];
-  let reached = 0;
-  for (const { memberId } of residents) {
-    if (memberId === input.sender.memberId) continue; // the sender has it already
-    const queued = await enqueueToMember(tx, deps, {
-      memberId,
-      messages: [message],
-      purpose: 'broadcast',
-      broadcastId: created.id,
-      urgent: input.category === 'urgent',
-      dedupeKey: `broadcast:${created.id}:member:${memberId}`,
-    });
-    if (queued) reached++;
-  }
+  const reached = await fanOutToResidents(tx, deps, {
+    broadcastId: created.id,
+    villageIds,
+    senderId: input.sender.memberId,
+    urgent: input.category === 'urgent',
+    sealed: deps.cipher.encrypt(JSON.stringify([message])),
+  });
   const chats = villageIds.length
     ? await tx.select().from(groupChats).where(and(inArray(groupChats.villageId, villageIds), isNotNull(groupChats.villageId)))
     : [];
@@ -84,6 +73,68 @@ export async function sendBroadcast(input: {
     });
   await tx.update(broadcasts).set({ fannedOutAt: now, recipients: reached }).where(eq(broadcasts.id, created.id));
   return { kind: 'sent', broadcastId: created.id, residents: reached, groupChats: chats.length };
+}
+
+/** LINE takes 500 recipients a request. */
+const BATCH = 500;
+
+/**
+ * One outbox row per resident, on the platform they used most recently, held for their quiet hours unless urgent —
+ * written in bulk (37,000 residents is one county's broadcast). Residents of one platform and one send time share
+ * batch keys of at most 500, so that the engine can reach them with one platform request per batch.
+ */
+async function fanOutToResidents(
+  tx: DbOrTx,
+  deps: CoreDeps,
+  input: { broadcastId: number; villageIds: number[]; senderId: number; urgent: boolean; sealed: string },
+): Promise<number> {
+  if (input.villageIds.length === 0) return 0;
+  const candidates = await tx
+    .select({
+      memberId: registrations.memberId,
+      platform: identities.platform,
+      platformUserId: identities.platformUserId,
+      lastSeenAt: identities.lastSeenAt,
+      identityId: identities.id,
+      quietStart: members.quietStart,
+      quietEnd: members.quietEnd,
+    })
+    .from(registrations)
+    .innerJoin(members, eq(members.id, registrations.memberId))
+    .innerJoin(identities, and(eq(identities.memberId, registrations.memberId), eq(identities.reachable, true)))
+    .where(and(inArray(registrations.villageId, input.villageIds), eq(registrations.status, 'approved')));
+  const preferred = new Map<number, (typeof candidates)[number]>();
+  for (const c of candidates) {
+    if (c.memberId === input.senderId) continue; // the sender has it already
+    const best = preferred.get(c.memberId);
+    const newer = (c.lastSeenAt?.getTime() ?? -1) - (best?.lastSeenAt?.getTime() ?? -1);
+    if (!best || newer > 0 || (newer === 0 && c.identityId < best.identityId)) preferred.set(c.memberId, c);
+  }
+  const now = deps.clock.now();
+  const groups = new Map<string, number>();
+  const rows = [...preferred.values()]
+    .sort((a, b) => a.memberId - b.memberId)
+    .map((p) => {
+      const held = input.urgent ? null : quietUntil(now, { start: p.quietStart, end: p.quietEnd }, deps.timezone);
+      const group = `${p.platform}:${held?.toISOString() ?? 'now'}`;
+      const position = groups.get(group) ?? 0;
+      groups.set(group, position + 1);
+      return {
+        dedupeKey: `broadcast:${input.broadcastId}:member:${p.memberId}`,
+        batchKey: `broadcast:${input.broadcastId}:${group}:${Math.floor(position / BATCH)}`,
+        platform: p.platform,
+        chatType: 'direct' as const,
+        chatId: p.platformUserId,
+        memberId: p.memberId,
+        purpose: 'broadcast',
+        broadcastId: input.broadcastId,
+        messagesEnc: input.sealed,
+        nextAttemptAt: held ?? now,
+        createdAt: now,
+      };
+    });
+  for (let i = 0; i < rows.length; i += 1000) await tx.insert(outbox).values(rows.slice(i, i + 1000)).onConflictDoNothing({ target: outbox.dedupeKey });
+  return rows.length;
 }
 
 async function villagesInScope(tx: DbOrTx, scope: BroadcastScope): Promise<{ id: number; districtCode: string }[]> {

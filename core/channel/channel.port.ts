@@ -14,6 +14,10 @@ export type SendResult =
   | { ok: true }
   | { ok: false; permanent: boolean; error: string; retryAfterMs?: number | undefined };
 
+/** The same messages to many people of one platform at once (LINE multicast): one outcome per platform request. */
+export type MulticastRequest = { recipients: string[]; messages: OutboundMessage[]; idempotencyKey: string };
+export type MulticastOutcome = { recipients: string[]; result: SendResult };
+
 /**
  * The outbound port every channel implements. It makes no assumption that a platform can push at any time
  * (`canPush`) or show buttons: the sender renders what it can.
@@ -22,4 +26,6 @@ export interface ChannelSender {
   readonly platform: PlatformId;
   readonly canPush: boolean;
   send(request: SendRequest): Promise<SendResult>;
+  /** Present where the platform can send one request to many (LINE: 500 a request); the engine batches for it. */
+  multicast?(request: MulticastRequest): Promise<MulticastOutcome[]>;
 }

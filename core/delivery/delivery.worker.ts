@@ -7,6 +7,7 @@ import type { CoreDeps } from '../core.deps.ts';
 import { errorSummary } from '../inbound/inbound.pipeline.ts';
 import { nextAttemptDelayMs } from './delivery.backoff.ts';
 import { enqueueFallback } from './delivery.fallback.ts';
+import { uuidFrom } from './idempotency.key.ts';
 
 export type DeliveryWorkerOptions = {
   batchSize?: number;
@@ -39,7 +40,8 @@ export function createDeliveryWorker(
   senders: ReadonlyMap<PlatformId, ChannelSender>,
   options: DeliveryWorkerOptions = {},
 ): DeliveryWorker {
-  const batchSize = options.batchSize ?? 200;
+  // Two LINE multicast batches a pass: rows of a batch are contiguous, so a pass claims them whole.
+  const batchSize = options.batchSize ?? 1000;
   const maxAttempts = options.maxAttempts ?? 8;
   const leaseMs = options.leaseMs ?? 60_000;
   const idleIntervalMs = options.idleIntervalMs ?? 1_000;
@@ -132,10 +134,15 @@ export function createDeliveryWorker(
   async function runOnce(): Promise<number> {
     const rows = await claim();
     const byChat = new Map<string, Row[]>();
-    for (const row of rows) byChat.set(`${row.platform}:${row.chatId}`, [...(byChat.get(`${row.platform}:${row.chatId}`) ?? []), row]);
+    const byBatch = new Map<string, Row[]>();
+    for (const row of rows) {
+      const batchable = row.batchKey !== null && row.chatType === 'direct' && senders.get(row.platform)?.multicast !== undefined;
+      const [map, key] = batchable ? [byBatch, `${row.platform}|${row.batchKey}`] : [byChat, `${row.platform}:${row.chatId}`];
+      map.set(key, [...(map.get(key) ?? []), row]);
+    }
     // Chats in parallel, each chat's rows in order; a failed row holds back the rest of its chat until the next pass.
-    await Promise.all(
-      [...byChat.values()].map(async (chatRows) => {
+    await Promise.all([
+      ...[...byChat.values()].map(async (chatRows) => {
         for (const row of chatRows) {
           if (!(await deliver(row))) {
             const rest = chatRows.slice(chatRows.indexOf(row) + 1).map((r) => r.id);
@@ -145,9 +152,51 @@ export function createDeliveryWorker(
           }
         }
       }),
-    );
+      ...[...byBatch.values()].map((batch) => deliverBatch(batch)),
+    ]);
     if (rows.length > 0 && options.afterPass) await options.afterPass();
     return rows.length;
+  }
+
+  /**
+   * Rows of one batch go in as few platform requests as the platform allows. The key that reaches the platform is
+   * derived from the batch and the exact rows in this request, so a retry of the same request is recognised (409)
+   * and a request of other rows never is.
+   */
+  async function deliverBatch(batch: Row[]): Promise<void> {
+    const sender = senders.get(batch[0]?.platform ?? '');
+    const sealed = batch.find((r) => r.messagesEnc)?.messagesEnc;
+    const sendable = batch.filter((r) => r.messagesEnc);
+    for (const erased of batch.filter((r) => !r.messagesEnc)) await record(erased, { ok: false, permanent: true, error: 'message erased before delivery' });
+    if (!sender?.multicast || !sealed || sendable.length === 0) return;
+    const ids = sendable.map((r) => r.id).sort((a, b) => a - b);
+    let outcomes: { recipients: string[]; result: SendResult }[];
+    try {
+      outcomes = await sender.multicast({
+        recipients: sendable.map((r) => r.chatId),
+        messages: JSON.parse(deps.cipher.decrypt(sealed)) as OutboundMessage[],
+        idempotencyKey: uuidFrom(`${sendable[0]?.batchKey}:${ids.join(',')}`),
+      });
+    } catch (error) {
+      outcomes = [{ recipients: sendable.map((r) => r.chatId), result: { ok: false, permanent: false, error: errorSummary(error) } }];
+    }
+    for (const outcome of outcomes) {
+      const members = new Set(outcome.recipients);
+      await recordMany(sendable.filter((r) => members.has(r.chatId)), outcome.result);
+    }
+  }
+
+  async function recordMany(rows: Row[], result: SendResult): Promise<void> {
+    if (rows.length === 0) return;
+    if (!result.ok) {
+      for (const row of rows) await record(row, result);
+      return;
+    }
+    const now = deps.clock.now();
+    await deps.db
+      .update(outbox)
+      .set({ status: 'sent', sentAt: now, leaseUntil: null, lastError: null })
+      .where(inArray(outbox.id, rows.map((r) => r.id)));
   }
 
   async function runLoop(): Promise<void> {
@@ -188,3 +237,4 @@ export function createDeliveryWorker(
     },
   };
 }
+

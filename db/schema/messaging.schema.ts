@@ -62,6 +62,11 @@ export const outbox = pgTable(
     purpose: text().notNull(),
     /** Set on the per-recipient rows of a broadcast: its reach and failures are counted from here. */
     broadcastId: integer(),
+    /**
+     * Rows of one broadcast, platform and send time share a batch key: the engine sends them in one platform request
+     * where the platform can (LINE multicast), keyed by the batch and its members.
+     */
+    batchKey: text(),
     /** A delivery made on the member's next platform because this one failed for good: the row it stands in for. */
     fallbackOf: integer(),
     /** Encrypted JSON of the platform-neutral messages; cleared on 탈퇴 of the recipient. */

@@ -133,7 +133,16 @@ async function fanOutToResidents(
         createdAt: now,
       };
     });
-  for (let i = 0; i < rows.length; i += 1000) await tx.insert(outbox).values(rows.slice(i, i + 1000)).onConflictDoNothing({ target: outbox.dedupeKey });
+  // One statement whose rows travel as one JSON parameter (the same on PGlite and postgres.js), instead of 12
+  // parameters a row: 37,000 rows in well under a second.
+  for (let i = 0; i < rows.length; i += 20_000) {
+    const part = rows.slice(i, i + 20_000).map((r) => ({ d: r.dedupeKey, b: r.batchKey, p: r.platform, c: r.chatId, m: r.memberId, n: r.nextAttemptAt.toISOString() }));
+    await tx.execute(sql`
+      insert into ${outbox} (dedupe_key, batch_key, platform, chat_type, chat_id, member_id, purpose, broadcast_id, messages_enc, next_attempt_at, created_at)
+      select d, b, p, 'direct', c, m, 'broadcast', ${input.broadcastId}, ${input.sealed}, n, ${now.toISOString()}::timestamptz
+      from jsonb_to_recordset(${JSON.stringify(part)}::jsonb) as t(d text, b text, p text, c text, m integer, n timestamptz)
+      on conflict (dedupe_key) do nothing`);
+  }
   return rows.length;
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
@@ -32,6 +32,7 @@ test('npm start on a fresh data dir seeds the demo county, serves the simulator,
   expect(output).toContain('demo county seeded');
   // The generated key is kept beside the data, readable by the owner only.
   expect(readFileSync(join(dir, 'secret.key'), 'utf8').trim()).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+  expect(statSync(join(dir, 'secret.key')).mode & 0o777).toBe(0o600);
   child.kill('SIGTERM');
   expect(await exited).toBe(0);
   expect(output).toContain('shutting down');

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -26,6 +27,15 @@ export type DatabaseHandle = {
 };
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** PGlite loads extensions at construction; the schema's trigram index (broadcast archive search) needs pg_trgm. */
+export const pgliteOptions: PGliteOptions = { extensions: { pg_trgm } };
+
+/**
+ * Extensions the generated migrations rely on. drizzle-kit does not write CREATE EXTENSION, so it runs here, before
+ * the migrations, on both drivers (pg_trgm is a trusted extension: no superuser needed).
+ */
+const EXTENSIONS_SQL = 'create extension if not exists pg_trgm';
 
 export class DataDirInUseError extends Error {
   constructor(dataDir: string) {
@@ -63,6 +73,7 @@ async function migratePostgresOnce(url: string): Promise<void> {
   const client = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await client`select pg_advisory_lock(7262201)`;
+    await client.unsafe(EXTENSIONS_SQL);
     await migratePostgres(drizzlePostgres(client, { schema, casing: 'snake_case' }), { migrationsFolder });
     await client`select pg_advisory_unlock(7262201)`;
   } finally {
@@ -84,7 +95,7 @@ async function openPgliteDir(dataDir: string): Promise<DatabaseHandle> {
     throw error;
   }
   try {
-    const handle = await openPglite(new PGlite(join(dataDir, 'pglite')));
+    const handle = await openPglite(new PGlite(join(dataDir, 'pglite'), pgliteOptions));
     return {
       ...handle,
       close: async () => {
@@ -101,7 +112,10 @@ async function openPgliteDir(dataDir: string): Promise<DatabaseHandle> {
 /** Wraps an open PGlite (a data dir, or an in-memory clone in tests) and applies migrations. */
 export async function openPglite(client: PGlite, options: { migrate?: boolean } = {}): Promise<DatabaseHandle> {
   const db = drizzlePglite(client, { schema, casing: 'snake_case' });
-  if (options.migrate !== false) await migratePglite(db, { migrationsFolder });
+  if (options.migrate !== false) {
+    await client.exec(EXTENSIONS_SQL);
+    await migratePglite(db, { migrationsFolder });
+  }
   return {
     db,
     kind: 'pglite',

@@ -96,8 +96,16 @@ describe(`a county-wide broadcast to ${RESIDENTS.toLocaleString()} residents on 
     await worker.flush();
     const early = reachedOnce('태풍 대비').people;
     expect(early).toBeLessThan(RESIDENTS);
-    clock.advance(40_000);
+    // Nothing more is sent before the Retry-After has passed.
+    clock.advance(20_000);
     await worker.flush();
+    expect(reachedOnce('태풍 대비').people).toBe(early);
+    // Then the storm passes (with few residents, a retried batch can meet one of the remaining 429s: another round).
+    for (let round = 0; round < 5 && reachedOnce('태풍 대비').people < RESIDENTS; round++) {
+      clock.advance(40_000);
+      await worker.flush();
+    }
     expect(reachedOnce('태풍 대비')).toEqual({ people: RESIDENTS, duplicates: 0 });
+    expect(emulator.requests.filter((r) => r.status === 429)).toHaveLength(5);
   }, 300_000);
 });

@@ -122,5 +122,9 @@ export const broadcasts = pgTable(
     reportedAt: timestamp({ withTimezone: true }),
     recipients: integer().notNull().default(0),
   },
-  (t) => [index('broadcasts_send_at_idx').on(t.sendAt)],
+  (t) => [
+    index('broadcasts_send_at_idx').on(t.sendAt),
+    // `방송 <검색어>` searches the archive with ILIKE; a trigram index serves it (pg_trgm, created before migrations).
+    index('broadcasts_body_trgm_idx').using('gin', sql`${t.body} gin_trgm_ops`),
+  ],
 );

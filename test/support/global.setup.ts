@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { openPglite, openPostgres } from '../../db/db.client.ts';
+import { openPglite, openPostgres, pgliteOptions } from '../../db/db.client.ts';
 import { seedDemo } from '../../db/seed/demo.seed.ts';
 import { SEED_TIME, testCipher } from './test.keys.ts';
 
@@ -40,7 +40,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await admin.end();
     };
   }
-  const client = new PGlite();
+  const client = new PGlite(pgliteOptions);
   const handle = await openPglite(client);
   await seedDemo(handle.db, testCipher(), SEED_TIME);
   const dump = await client.dumpDataDir('none');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { openPglite, openPostgres, type DatabaseHandle } from '../../db/db.client.ts';
+import { openPglite, openPostgres, pgliteOptions, type DatabaseHandle } from '../../db/db.client.ts';
 
 /**
  * A real, seeded database of its own for a test file: a PGlite clone of the template, or a PostgreSQL database
@@ -37,6 +37,6 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
       },
     };
   }
-  const client = new PGlite({ loadDataDir: new Blob([readFileSync(inject('pgliteDump'))]) });
+  const client = new PGlite({ ...pgliteOptions, loadDataDir: new Blob([readFileSync(inject('pgliteDump'))]) });
   return openPglite(client, { migrate: false });
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "broadcasts_body_trgm_idx" ON "broadcasts" USING gin ("body" gin_trgm_ops);

@@ -4,6 +4,7 @@ import type { PlatformId } from '../core/channel/channel.types.ts';
 import type { CoreDeps } from '../core/core.deps.ts';
 import type { InboundProcessor } from '../core/inbound/inbound.processor.ts';
 import type { AppConfig } from './app/app.config.ts';
+import { discordChannel } from './discord/discord.channel.ts';
 import { lineChannel } from './line/line.channel.ts';
 import { websimChannel } from './websim/websim.channel.ts';
 
@@ -30,4 +31,4 @@ export type ChannelModule = {
   start(ctx: ChannelContext): Promise<StartedChannel>;
 };
 
-export const channelModules: readonly ChannelModule[] = [websimChannel, lineChannel];
+export const channelModules: readonly ChannelModule[] = [websimChannel, lineChannel, discordChannel];

@@ -110,7 +110,7 @@ describe('LINE webhook events', () => {
     const userId = `U4000000000000000000000000000${_kind}`;
     await post([build({ userId, replyToken: emulator.issueReplyToken(userId) })]);
     await settle();
-    expect(emulator.delivered.at(-1)?.message.text).toContain('사진이나 파일은 아직 받을 수 없습니다');
+    expect(emulator.delivered.at(-1)?.message.text).toContain('사진이나 위치는 의견과 함께 받습니다');
   });
 
   test('unfollow makes the identity unreachable; follow again makes it reachable', async () => {

@@ -1,5 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { isValidSchedule } from '../../jobs/cron.slots.ts';
+
+function schedule(fallback: string) {
+  return z.string().refine(isValidSchedule, 'a five-field cron expression (minute hour day month weekday), e.g. "30 8 * * *"').default(fallback);
+}
 
 /**
  * The configuration contract (README, product brief): environment variables, with a `.env` file read when present.
@@ -22,6 +27,13 @@ const schema = z.object({
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_MODEL: z.string().optional(),
+  /** How long a digest waits for the model's summary paragraph before using the template. */
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Schedules (five-field cron, county time) and how late a slot missed while down is still caught up on start. */
+  JOB_STAFF_DIGEST_SCHEDULE: schedule('30 8 * * *'),
+  JOB_RESIDENT_DIGEST_SCHEDULE: schedule('*/30 * * * *'),
+  JOB_HEAD_DIGEST_SCHEDULE: schedule('0 8 * * 1'),
+  JOB_CATCHUP_GRACE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(120),
 });
 
 export type AppConfig = z.infer<typeof schema>;

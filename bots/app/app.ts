@@ -4,12 +4,18 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../../core/clock.port.ts';
 import type { ChannelSender } from '../../core/channel/channel.port.ts';
 import { reportFinishedBroadcasts } from '../../core/broadcasts/broadcast.nonreceipt.ts';
+import { fanOutDueBroadcasts } from '../../core/broadcasts/broadcast.usecases.ts';
 import type { CoreDeps } from '../../core/core.deps.ts';
+import { createOpenAiTriage } from '../../core/ai/openai.triage.ts';
+import { createBackgroundLoop, type BackgroundLoop } from '../../core/background/background.loop.ts';
+import { triagePendingFeedback, type FeedbackClassifier } from '../../core/feedback/feedback.triage.ts';
 import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../../core/delivery/delivery.worker.ts';
 import { createInboundProcessor, type InboundProcessor } from '../../core/inbound/inbound.processor.ts';
 import { createCipher, type Cipher } from '../../core/privacy/cipher.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/db.client.ts';
 import { seedDemo } from '../../db/seed/demo.seed.ts';
+import { createJobs, createSummaryWriter } from '../../jobs/job.registry.ts';
+import { createJobScheduler, type JobScheduler } from '../../jobs/job.scheduler.ts';
 import { channelModules, type ChannelModule, type StartedChannel } from '../channel.registry.ts';
 import type { AppConfig } from './app.config.ts';
 import { loadSecretKey } from './app.secret.ts';
@@ -20,6 +26,10 @@ export type RunningApp = {
   database: DatabaseHandle;
   inbound: InboundProcessor;
   delivery: DeliveryWorker;
+  /** Feedback triage: classifies new items and shows them in the staff rooms. */
+  triage: BackgroundLoop;
+  /** Null when the scheduler is off (tests run jobs themselves). */
+  scheduler: JobScheduler | null;
   stop(): Promise<void>;
 };
 
@@ -34,6 +44,8 @@ export type StartOptions = {
   delivery?: DeliveryWorkerOptions;
   /** Tests drive delivery themselves (flush) instead of a background loop. */
   backgroundDelivery?: boolean;
+  /** Scheduled jobs (digests); defaults to `backgroundDelivery`: tests that drive delivery drive jobs too. */
+  scheduler?: boolean;
 };
 
 /** The composition root: database, core, channels, delivery, HTTP. Everything the process runs starts here. */
@@ -52,8 +64,25 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
 
   // The worker reads the map at each pass, so channels may register their senders after it is made.
   const senders = new Map<string, ChannelSender>();
-  const delivery = createDeliveryWorker(deps, senders, { afterPass: () => reportFinishedBroadcasts(deps), ...options.delivery });
-  const inbound = createInboundProcessor(deps, { afterHandled: () => delivery.kick() });
+  const delivery = createDeliveryWorker(deps, senders, {
+    beforePass: () => fanOutDueBroadcasts(deps),
+    afterPass: () => reportFinishedBroadcasts(deps),
+    ...options.delivery,
+  });
+  // Feedback triage may wait for a model: its own loop, so that neither a receipt nor a delivery waits for it.
+  const classifier = createTriageClassifier(config);
+  const triage = createBackgroundLoop({
+    name: 'feedback-triage',
+    pass: () => triagePendingFeedback(deps, classifier),
+    logger,
+    afterWork: () => delivery.kick(),
+  });
+  const inbound = createInboundProcessor(deps, {
+    afterHandled: () => {
+      delivery.kick();
+      triage.kick();
+    },
+  });
   const started: StartedChannel[] = [];
   const app = express();
   app.disable('x-powered-by');
@@ -78,7 +107,15 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
 
   const recovered = await inbound.recover();
   if (recovered > 0) logger.info({ recovered }, 'handled events stored before the last stop');
-  if (options.backgroundDelivery !== false) delivery.start();
+  if (options.backgroundDelivery !== false) {
+    delivery.start();
+    triage.start();
+  }
+  const scheduler =
+    (options.scheduler ?? options.backgroundDelivery !== false)
+      ? createJobScheduler({ deps: { ...deps, summary: createSummaryWriter(config, logger) }, jobs: createJobs(config), graceMinutes: config.JOB_CATCHUP_GRACE_MINUTES })
+      : null;
+  await scheduler?.start();
 
   const server = await listen(app, config.PORT, config.HOST);
   const address = server.address();
@@ -93,10 +130,14 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     database,
     inbound,
     delivery,
+    triage,
+    scheduler,
     stop() {
       stopping ??= (async () => {
+        await scheduler?.stop();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await inbound.idle();
+        await triage.stop();
         await delivery.stop();
         for (const channel of started) await channel.stop();
         if (!options.database) await database.close();
@@ -104,6 +145,12 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       return stopping;
     },
   };
+}
+
+/** The model when one is configured (OPENAI_MODEL and an endpoint or key); else the keyword rules alone. */
+function createTriageClassifier(config: AppConfig): FeedbackClassifier | null {
+  if (!config.OPENAI_MODEL || !(config.OPENAI_BASE_URL || config.OPENAI_API_KEY)) return null;
+  return createOpenAiTriage({ model: config.OPENAI_MODEL, baseURL: config.OPENAI_BASE_URL, apiKey: config.OPENAI_API_KEY, timeoutMs: config.OPENAI_TIMEOUT_MS });
 }
 
 function listen(app: express.Express, port: number, host: string): Promise<Server> {

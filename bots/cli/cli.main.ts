@@ -11,6 +11,11 @@ import { openDatabase } from '../../db/db.client.ts';
 import { seedDemo, truncateAll } from '../../db/seed/demo.seed.ts';
 import { loadConfig, loadDotEnv } from '../app/app.config.ts';
 import { loadSecretKey } from '../app/app.secret.ts';
+import { nextSlot, slotOf } from '../../jobs/cron.slots.ts';
+import { createJobs, createSummaryWriter } from '../../jobs/job.registry.ts';
+import { lastRuns } from '../../jobs/job.runs.ts';
+import { createJobScheduler } from '../../jobs/job.scheduler.ts';
+import { systemClock } from '../../core/clock.port.ts';
 
 const usage = `maeul admin — npm run cli -- <command>
 
@@ -20,6 +25,8 @@ const usage = `maeul admin — npm run cli -- <command>
   appoint --role district_staff|county_staff|admin --mobile 010-… [--district CODE]
   pending                                                        registrations waiting for a decision
   demo-reset [--yes]                                             empties the database and seeds the demo county
+  jobs                                                           scheduled jobs: schedule, last run, next run
+  run-job NAME                                                   runs a job now (claims this minute's slot)
 
 A file is imported whole or not at all; each bad row is reported with its line number.`;
 
@@ -103,6 +110,42 @@ try {
       await truncateAll(db);
       console.log(JSON.stringify(await seedDemo(db, cipher, now)));
       break;
+    case 'jobs': {
+      const jobs = createJobs(config);
+      const last = await lastRuns(db, jobs.map((j) => j.name));
+      const statusKo = { running: '실행 중', done: '완료', failed: '실패' } as const;
+      for (const job of jobs) {
+        const run = last.get(job.name);
+        const next = nextSlot(job.schedule, now, config.COUNTY_TIMEZONE);
+        console.log(
+          [
+            `${job.name}\t${job.description}`,
+            `  일정: ${job.schedule} (${config.COUNTY_TIMEZONE})`,
+            `  지난 실행: ${run ? `${formatKoreanDateTime(run.slot, config.COUNTY_TIMEZONE)} ${statusKo[run.status]}${run.result ? ` ${JSON.stringify(run.result)}` : ''}${run.error ? ` — ${run.error}` : ''}` : '없음'}`,
+            `  다음 실행: ${next ? formatKoreanDateTime(next, config.COUNTY_TIMEZONE) : '32일 안에 없음'}`,
+          ].join('\n'),
+        );
+      }
+      break;
+    }
+    case 'run-job': {
+      const jobs = createJobs(config);
+      if (!file || !jobs.some((j) => j.name === file)) throw new Error(`작업 이름을 알려 주세요: ${jobs.map((j) => j.name).join(', ')}`);
+      const logger = { debug() {}, info() {}, warn() {}, error() {} };
+      const scheduler = createJobScheduler({
+        deps: { db, cipher, clock: systemClock, logger, timezone: config.COUNTY_TIMEZONE, summary: createSummaryWriter(config, logger) },
+        jobs,
+        graceMinutes: config.JOB_CATCHUP_GRACE_MINUTES,
+      });
+      const outcome = await scheduler.runSlot(file, slotOf(now));
+      if (outcome.kind === 'ran') console.log(`실행했습니다: ${file} ${JSON.stringify(outcome.result)}`);
+      else if (outcome.kind === 'taken') console.log(`이번 분(${formatKoreanDateTime(outcome.slot, config.COUNTY_TIMEZONE)})에는 이미 실행되었습니다. 잠시 뒤 다시 해 보세요.`);
+      else {
+        console.error(`실패했습니다: ${outcome.kind === 'failed' ? outcome.error : outcome.kind}`);
+        exitCode = 1;
+      }
+      break;
+    }
     default:
       console.error(`알 수 없는 명령입니다: ${command}\n\n${usage}`);
       exitCode = 2;

@@ -46,7 +46,13 @@ export function lineEventToInbound(event: webhook.Event, receivedAt: Date): Inbo
         return { ...base, kind: 'text', text: mentioned ? stripMentions(message.text, message.mention?.mentionees ?? []) : message.text, addressed: mentioned };
       }
       const media: MediaKind | undefined = (['image', 'video', 'audio', 'file', 'location', 'sticker'] as const).find((k) => k === message.type);
-      return media ? { ...base, kind: 'media', media, addressed: false } : null;
+      if (!media) return null;
+      // https://developers.line.biz/en/reference/messaging-api/#wh-location — a location carries its coordinates.
+      const location =
+        message.type === 'location' && typeof message.latitude === 'number' && typeof message.longitude === 'number'
+          ? { latitude: message.latitude, longitude: message.longitude, address: typeof message.address === 'string' ? message.address : undefined }
+          : undefined;
+      return { ...base, kind: 'media', media, addressed: false, ref: typeof message.id === 'string' ? message.id : undefined, location };
     }
     case 'postback':
       return typeof event.postback.data === 'string' && event.postback.data ? { ...base, kind: 'action', command: event.postback.data } : null;

@@ -8,9 +8,13 @@ export type Action =
   | 'registration.decide'
   | 'person.seeRealName'
   | 'group.link'
+  | 'staffroom.link'
   | 'broadcast.send'
   | 'notice.send'
+  | 'notice.relay'
+  | 'report.answer'
   | 'feedback.answer'
+  | 'workshop.manage'
   | 'staff.appoint';
 
 export type ScopeRule = 'own_village' | 'own_district' | 'county';
@@ -19,9 +23,16 @@ export const authorizationTable: Record<Action, Partial<Record<RoleName, ScopeRu
   'registration.decide': { village_head: 'own_village', district_staff: 'own_district', county_staff: 'county', admin: 'county' },
   'person.seeRealName': { village_head: 'own_village', district_staff: 'own_district', county_staff: 'county', admin: 'county' },
   'group.link': { village_head: 'own_village', district_staff: 'own_district', county_staff: 'county', admin: 'county' },
+  // A staff room receives feedback, escalations and digests of its scope: staff only, never a village head.
+  'staffroom.link': { district_staff: 'own_district', county_staff: 'county', admin: 'county' },
   'broadcast.send': { village_head: 'own_village', district_staff: 'own_district', county_staff: 'county', admin: 'county' },
   'notice.send': { district_staff: 'own_district', county_staff: 'county', admin: 'county' },
+  // A head relays a notice only into the chats of a village they head.
+  'notice.relay': { village_head: 'own_village' },
+  'report.answer': { district_staff: 'own_district', county_staff: 'county', admin: 'county' },
   'feedback.answer': { district_staff: 'own_district', county_staff: 'county', admin: 'county' },
+  // Workshops (교육): create, reschedule, cancel, see sign-ups and mark attendance within one's scope.
+  'workshop.manage': { district_staff: 'own_district', county_staff: 'county', admin: 'county' },
   'staff.appoint': { admin: 'county' },
 };
 

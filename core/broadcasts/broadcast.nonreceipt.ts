@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNotNull, isNull, notExists } from 'drizzle-orm';
-import { broadcasts, outbox, registrations, roles, villages } from '../../db/schema/index.ts';
+import { and, eq, inArray, isNotNull, isNull, lte, notExists, or } from 'drizzle-orm';
+import { broadcasts, members, outbox, registrations, roles, villages } from '../../db/schema/index.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import { maskName } from '../privacy/privacy.mask.ts';
@@ -37,11 +37,21 @@ export async function reportFinishedBroadcasts(deps: CoreDeps): Promise<number> 
           : broadcast.scopeKind === 'districts'
             ? inArray(villages.districtCode, broadcast.scopeDistricts)
             : inArray(villages.id, broadcast.scopeVillages);
+      // Residents of the broadcast's moment: not those approved since, and not those who chose the evening digest
+      // (a non-urgent broadcast reaches them there).
       const residents = await tx
         .select({ memberId: registrations.memberId, realName: registrations.realName, villageId: villages.id, villageName: villages.nameKo })
         .from(registrations)
         .innerJoin(villages, eq(villages.id, registrations.villageId))
-        .where(and(eq(registrations.status, 'approved'), villageFilter));
+        .innerJoin(members, eq(members.id, registrations.memberId))
+        .where(
+          and(
+            eq(registrations.status, 'approved'),
+            villageFilter,
+            or(isNull(registrations.decidedAt), lte(registrations.decidedAt, broadcast.fannedOutAt ?? broadcast.sendAt)),
+            broadcast.category === 'urgent' ? undefined : eq(members.broadcastMode, 'instant'),
+          ),
+        );
       const missed = residents.filter((r) => !reachedIds.has(r.memberId) && r.memberId !== broadcast.createdBy);
       const byVillage = Map.groupBy(missed, (r) => r.villageId);
       for (const [villageId, people] of byVillage) {

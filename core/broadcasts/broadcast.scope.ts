@@ -1,4 +1,5 @@
 import type { RoleGrant, Target } from '../auth/authz.policy.ts';
+import { localParts, zonedToInstant } from '../time/zoned.time.ts';
 
 export type BroadcastScope = { kind: 'county' } | { kind: 'districts'; codes: string[] } | { kind: 'villages'; ids: number[] };
 
@@ -19,11 +20,110 @@ export function scopeTargets(scope: BroadcastScope, villageDistricts: ReadonlyMa
   return scope.ids.map((villageId) => ({ villageId, districtCode: villageDistricts.get(villageId) ?? null }));
 }
 
-/** 긴급 / 행사 / 일반 from the first word of the command's text. */
-export function parseBroadcastText(args: string): { category: 'general' | 'event' | 'urgent'; body: string } {
-  const m = /^\s*\[?(긴급|재난|행사|일반|urgent|event)\]?\s+([\s\S]*)$/i.exec(args);
-  if (!m) return { category: 'general', body: args.trim() };
-  const word = (m[1] ?? '').toLowerCase();
-  const category = word === '긴급' || word === '재난' || word === 'urgent' ? 'urgent' : word === '행사' || word === 'event' ? 'event' : 'general';
-  return { category, body: (m[2] ?? '').trim() };
+export type BroadcastCategoryWord = 'general' | 'event' | 'urgent';
+export type ParsedBroadcast = { category: BroadcastCategoryWord; body: string; places: string[]; when: string | null };
+
+const CATEGORY = /^(긴급|재난|행사|일반|urgent|event)$/i;
+
+/**
+ * 방송 보내기 [긴급|행사] [고성읍, 삼산1리] [11.25 09:00] 내용 — options lead the text, in any order: a category word
+ * (bracketed or not), a bracketed list of places, a bracketed send time. Everything after them is the body.
+ */
+export function parseBroadcastText(args: string): ParsedBroadcast {
+  const parsed: ParsedBroadcast = { category: 'general', body: '', places: [], when: null };
+  let rest = args.trim();
+  for (;;) {
+    // Unbracketed, only words that cannot start a message: "일반 쓰레기는 …" keeps its first word.
+    const m = /^(?:\[([^\]]*)\]|(긴급|재난|행사|urgent|event)(?=\s))\s*/i.exec(rest);
+    if (!m) break;
+    const option = (m[1] ?? m[2] ?? '').trim();
+    if (CATEGORY.test(option)) parsed.category = categoryOf(option);
+    else if (looksLikeTime(option)) parsed.when = option;
+    else parsed.places.push(...option.split(/[,，、·/]/).map((p) => p.trim()).filter(Boolean));
+    rest = rest.slice(m[0].length);
+  }
+  parsed.body = rest.trim();
+  return parsed;
+}
+
+function categoryOf(word: string): BroadcastCategoryWord {
+  const w = word.toLowerCase();
+  return w === '긴급' || w === '재난' || w === 'urgent' ? 'urgent' : w === '행사' || w === 'event' ? 'event' : 'general';
+}
+
+const TIME = /^(?:(오늘|내일|모레)|(\d{4})[-.](\d{1,2})[-.](\d{1,2})\.?|(\d{1,2})[./](\d{1,2})\.?|(\d{1,2})월\s*(\d{1,2})일)?\s*(오전|오후)?\s*(\d{1,2})(?::(\d{2})|시(?:\s*(\d{1,2})분|\s*반)?)$/;
+
+function looksLikeTime(text: string): boolean {
+  return TIME.test(text.trim());
+}
+
+/**
+ * A send time as staff write it, in the county's time: "09:00" (the next 09:00), "내일 9시", "모레 오후 2시 반",
+ * "11.25 09:00", "11월 25일 14:30", "2026-11-25 09:00". A date without a year is the next such date. Null when
+ * it is not a time.
+ */
+export function parseSendTime(text: string, now: Date, timeZone: string): Date | null {
+  const m = TIME.exec(text.trim());
+  if (!m) return null;
+  let hour = Number(m[10]);
+  const minute = m[11] !== undefined ? Number(m[11]) : m[12] !== undefined ? Number(m[12]) : /반$/.test(m[0]) ? 30 : 0;
+  if (m[9] === '오후' && hour < 12) hour += 12;
+  if (m[9] === '오전' && hour === 12) hour = 0;
+  if (hour > 23 || minute > 59) return null;
+  const today = localParts(now, timeZone);
+  const at = (year: number, month: number, day: number) => {
+    if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+    const instant = zonedToInstant({ year, month, day, hour, minute }, timeZone);
+    // 2.30 is not a date: Date.UTC would roll it over to March.
+    return localParts(instant, timeZone).day === day ? instant : null;
+  };
+  if (m[2]) return at(Number(m[2]), Number(m[3]), Number(m[4]));
+  const month = m[5] ?? m[7];
+  if (month) {
+    const day = Number(m[6] ?? m[8]);
+    const thisYear = at(today.year, Number(month), day);
+    return thisYear && thisYear > now ? thisYear : at(today.year + 1, Number(month), day);
+  }
+  const offset = m[1] === '내일' ? 1 : m[1] === '모레' ? 2 : 0;
+  const base = new Date(Date.UTC(today.year, today.month - 1, today.day + offset));
+  const candidate = at(base.getUTCFullYear(), base.getUTCMonth() + 1, base.getUTCDate());
+  if (!candidate || m[1] || candidate > now) return candidate;
+  const tomorrow = new Date(Date.UTC(today.year, today.month - 1, today.day + 1));
+  return at(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth() + 1, tomorrow.getUTCDate());
+}
+
+export type PlaceCatalog = { districts: { code: string; nameKo: string }[]; villages: { id: number; nameKo: string; districtCode: string }[] };
+export type PlaceMatch =
+  | { kind: 'scope'; scope: BroadcastScope }
+  | { kind: 'unknown'; name: string }
+  | { kind: 'ambiguous'; name: string; options: string[] };
+
+/**
+ * Names of districts and villages → a scope. "고성읍" is a district; "삼산1리" a village, or "삼산면 삼산1리" where
+ * two districts have a village of that name. Only districts: a district scope; any village among them: every named
+ * place as its villages (so that the archive and 현황 see exactly who was addressed).
+ */
+export function matchPlaces(names: readonly string[], catalog: PlaceCatalog): PlaceMatch {
+  const squash = (s: string) => s.replace(/\s+/g, '');
+  const districtCodes: string[] = [];
+  const villageIds: number[] = [];
+  for (const name of names) {
+    const key = squash(name);
+    const district = catalog.districts.find((d) => squash(d.nameKo) === key || d.code === name);
+    if (district) {
+      districtCodes.push(district.code);
+      continue;
+    }
+    const villages = catalog.villages.filter((v) => squash(v.nameKo) === key || squash(`${districtName(catalog, v.districtCode)}${v.nameKo}`) === key);
+    if (villages.length === 0) return { kind: 'unknown', name };
+    if (villages.length > 1) return { kind: 'ambiguous', name, options: villages.map((v) => `${districtName(catalog, v.districtCode)} ${v.nameKo}`) };
+    villageIds.push(villages[0]?.id ?? -1);
+  }
+  if (villageIds.length === 0) return { kind: 'scope', scope: { kind: 'districts', codes: [...new Set(districtCodes)] } };
+  const expanded = catalog.villages.filter((v) => districtCodes.includes(v.districtCode)).map((v) => v.id);
+  return { kind: 'scope', scope: { kind: 'villages', ids: [...new Set([...villageIds, ...expanded])] } };
+}
+
+function districtName(catalog: PlaceCatalog, code: string): string {
+  return catalog.districts.find((d) => d.code === code)?.nameKo ?? '';
 }

@@ -7,6 +7,8 @@ export type BroadcastReach = {
   id: number;
   body: string;
   sendAt: Date;
+  /** Null while a scheduled broadcast waits for its time. */
+  fannedOutAt: Date | null;
   /** `fallback`: of `sent`, how many reached the person here after another platform failed for good. */
   byPlatform: { platform: string; queued: number; sent: number; failed: number; fallback: number }[];
 };
@@ -25,7 +27,7 @@ export async function broadcastReach(tx: DbOrTx, scope: BroadcastScope, limit = 
         ? or(eq(broadcasts.scopeKind, 'county'), arrayOverlaps(broadcasts.scopeDistricts, scope.codes), arrayOverlaps(broadcasts.scopeVillages, districtVillages))
         : arrayOverlaps(broadcasts.scopeVillages, scope.ids);
   const recent = await tx
-    .select({ id: broadcasts.id, body: broadcasts.body, sendAt: broadcasts.sendAt })
+    .select({ id: broadcasts.id, body: broadcasts.body, sendAt: broadcasts.sendAt, fannedOutAt: broadcasts.fannedOutAt })
     .from(broadcasts)
     .where(visible)
     .orderBy(desc(broadcasts.sendAt), desc(broadcasts.id))

@@ -26,7 +26,14 @@ export type MediaKind = 'image' | 'video' | 'audio' | 'file' | 'location' | 'sti
 export type InboundEvent = InboundBase &
   (
     | { kind: 'text'; text: string; /** In a group: a mention of the bot or a command prefix. */ addressed: boolean }
-    | { kind: 'media'; media: MediaKind; addressed: boolean }
+    | {
+        kind: 'media';
+        media: MediaKind;
+        addressed: boolean;
+        /** The platform's handle on the content (a LINE message id, a Discord attachment URL) — fetched by staff later. */
+        ref?: string | undefined;
+        location?: { latitude: number; longitude: number; address?: string | undefined } | undefined;
+      }
     /** A button press: `command` is the command text the button stands for, handled as if typed. */
     | { kind: 'action'; command: string }
     | { kind: 'follow' }

@@ -2,7 +2,8 @@
  * Command routing, a pure function: Korean commands with English aliases, tolerant of how people type
  * ("등록", "등록할게요", "/register", "REGISTER", "등록 해주세요"). Multi-word commands match with or without spaces.
  */
-export const commandIds = ['register', 'help', 'cancel', 'approve', 'reject', 'withdraw', 'link_group', 'unlink_group', 'send_broadcast', 'broadcasts', 'status'] as const;
+export const commandIds = ['register', 'help', 'cancel', 'approve', 'reject', 'withdraw', 'link_group', 'unlink_group', 'link_staff_room', 'send_broadcast', 'cancel_broadcast', 'broadcasts', 'status', 'settings',
+  'feedback', 'my_feedback', 'answer', 'feedback_take', 'feedback_close', 'feedback_reply', 'feedback_rate', 'feedback_score'] as const;
 export type CommandId = (typeof commandIds)[number];
 
 type CommandSpec = { id: CommandId; ko: string[]; en: string[] };
@@ -15,11 +16,24 @@ export const commandSpecs: readonly CommandSpec[] = [
   { id: 'reject', ko: ['거절', '반려'], en: ['reject'] },
   { id: 'withdraw', ko: ['탈퇴', '회원탈퇴'], en: ['leave', 'withdraw', 'unregister'] },
   { id: 'link_group', ko: ['마을방 연결', '마을방연결', '방 연결'], en: ['link'] },
-  { id: 'unlink_group', ko: ['마을방 해제', '연결 해제', '방 해제'], en: ['unlink'] },
+  { id: 'unlink_group', ko: ['마을방 해제', '직원방 해제', '연결 해제', '방 해제'], en: ['unlink'] },
+  { id: 'link_staff_room', ko: ['직원방 연결', '직원방연결', '담당방 연결'], en: ['staffroom', 'staff room'] },
   { id: 'send_broadcast', ko: ['방송 보내기', '방송 발송', '방송하기'], en: ['send broadcast', 'broadcast'] },
+  { id: 'cancel_broadcast', ko: ['방송 취소', '예약 취소', '방송 예약 취소'], en: ['cancel broadcast'] },
   { id: 'broadcasts', ko: ['마을방송', '방송'], en: ['broadcasts', 'news'] },
   { id: 'status', ko: ['현황'], en: ['status'] },
+  { id: 'feedback', ko: ['의견', '건의', '민원', '의견 보내기'], en: ['feedback', 'opinion'] },
+  { id: 'my_feedback', ko: ['내 의견', '내의견', '의견 확인'], en: ['my feedback'] },
+  { id: 'answer', ko: ['답변'], en: ['answer'] },
+  { id: 'feedback_take', ko: ['의견 맡기', '의견 배정'], en: ['take'] },
+  { id: 'feedback_close', ko: ['의견 닫기', '의견 종결'], en: ['close'] },
+  { id: 'feedback_reply', ko: ['의견 답글', '의견 다시', '답글'], en: ['reply', 'reopen'] },
+  { id: 'feedback_rate', ko: ['의견 평가'], en: ['rate'] },
+  { id: 'feedback_score', ko: ['의견 만족'], en: ['score'] },
+  { id: 'settings', ko: ['설정', '환경설정', '알림 설정', '알림설정'], en: ['settings', 'setting', 'preferences'] },
 ];
+
+const PUNCTUATION = '[.!?~。]*';
 
 // What may follow a Korean command word and still mean the command: 할게요, 하고 싶어요, 해 주세요, 요, 을/를 …
 const KOREAN_TAIL = /^(?:[하할해합했]\p{Script=Hangul}*|요|을|를|좀|신청\p{Script=Hangul}*)?$/u;
@@ -28,7 +42,9 @@ const POLITE_TAIL = /^(?:[하할해합]\S*|주세요|줘|싶어요|싶습니다|
 export type CommandMatch = { command: CommandId; args: string };
 
 export function matchCommand(input: string): CommandMatch | null {
-  const text = input.trim().replace(/^[/!]\s*/, '').replace(/[.!?~。]+$/u, '').trim();
+  // Punctuation is ignored around the command word ("등록!", "help.") but kept in what follows it: an answer or a
+  // broadcast ends with its own full stop.
+  const text = input.trim().replace(/^[/!]\s*/, '').trim();
   if (text.length === 0) return null;
   const candidates = commandSpecs
     .flatMap((spec) => [...spec.ko.map((word) => ({ spec, word, ko: true })), ...spec.en.map((word) => ({ spec, word, ko: false }))])
@@ -41,19 +57,19 @@ export function matchCommand(input: string): CommandMatch | null {
 }
 
 function stripKorean(text: string, word: string): string | null {
-  const pattern = new RegExp(`^${word.split(/\s+/).map(escape).join('\\s*')}(\\p{Script=Hangul}*)(?:\\s+([\\s\\S]*))?$`, 'u');
+  const pattern = new RegExp(`^${word.split(/\s+/).map(escape).join('\\s*')}(\\p{Script=Hangul}*)${PUNCTUATION}(?:\\s+([\\s\\S]*))?$`, 'u');
   const m = pattern.exec(text);
   if (!m) return null;
   const tail = m[1] ?? '';
   if (!KOREAN_TAIL.test(tail)) return null;
   const args = (m[2] ?? '').trim();
   // "등록 해 주세요" — the rest is politeness, not an argument.
-  if (args.split(/\s+/).every((w) => POLITE_TAIL.test(w))) return '';
+  if (args.replace(/[.!?~。]+$/u, '').split(/\s+/).every((w) => POLITE_TAIL.test(w))) return '';
   return args;
 }
 
 function stripEnglish(text: string, word: string): string | null {
-  const m = new RegExp(`^${escape(word)}(?:\\s+([\\s\\S]*))?$`, 'i').exec(text);
+  const m = new RegExp(`^${escape(word)}${PUNCTUATION}(?:\\s+([\\s\\S]*))?$`, 'iu').exec(text);
   return m ? (m[1] ?? '').trim() : null;
 }
 

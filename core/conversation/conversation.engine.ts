@@ -4,9 +4,14 @@ import { groupChats, identities } from '../../db/schema/index.ts';
 import type { InboundEvent } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
-import { listBroadcastsCommand, sendBroadcastCommand, statusCommand } from '../broadcasts/broadcast.commands.ts';
+import { cancelBroadcastCommand, listBroadcastsCommand, sendBroadcastCommand, statusCommand } from '../broadcasts/broadcast.commands.ts';
+import {
+  answerCommand, attachToFeedback, closeCommand, continueFeedback, feedbackCommand, myFeedbackCommand, rateCommand, replyCommand, takeCommand,
+} from '../feedback/feedback.commands.ts';
 import { linkGroupCommand, unlinkGroupCommand } from '../groups/group.commands.ts';
+import { linkStaffRoomCommand } from '../groups/staffroom.commands.ts';
 import { loadActor } from '../members/member.resolve.ts';
+import { continueSettings, startSettings } from '../settings/settings.dialog.ts';
 import { continueWithdrawal, decideCommand, startWithdrawal } from '../registration/registration.commands.ts';
 import { continueRegistration, startRegistration } from '../registration/registration.dialog.ts';
 import { type CommandId, matchChoice, matchCommand } from './command.match.ts';
@@ -17,7 +22,7 @@ import { helpMenu, welcomeMessage } from './help.menu.ts';
 type CommandHandler = (turn: Turn, args: string) => Promise<void>;
 
 /** Commands that start a multi-step dialog: only in a 1:1 chat. */
-const dialogCommands = new Set<CommandId>(['register', 'withdraw']);
+const dialogCommands = new Set<CommandId>(['register', 'withdraw', 'settings', 'my_feedback', 'feedback_reply', 'feedback_rate', 'feedback_score']);
 
 const commands: Record<CommandId, CommandHandler> = {
   register: (turn) => startRegistration(turn),
@@ -28,14 +33,27 @@ const commands: Record<CommandId, CommandHandler> = {
   withdraw: (turn) => startWithdrawal(turn),
   link_group: (turn, args) => linkGroupCommand(turn, args),
   unlink_group: (turn) => unlinkGroupCommand(turn),
+  link_staff_room: (turn, args) => linkStaffRoomCommand(turn, args),
   send_broadcast: (turn, args) => sendBroadcastCommand(turn, args),
+  cancel_broadcast: (turn, args) => cancelBroadcastCommand(turn, args),
   broadcasts: (turn, args) => listBroadcastsCommand(turn, args),
   status: (turn) => statusCommand(turn),
+  settings: (turn) => startSettings(turn),
+  feedback: (turn, args) => feedbackCommand(turn, args),
+  my_feedback: (turn) => myFeedbackCommand(turn),
+  answer: (turn, args) => answerCommand(turn, args),
+  feedback_take: (turn, args) => takeCommand(turn, args),
+  feedback_close: (turn, args) => closeCommand(turn, args),
+  feedback_reply: (turn, args) => replyCommand(turn, args),
+  feedback_rate: (turn, args) => rateCommand(turn, args, 'resolved'),
+  feedback_score: (turn, args) => rateCommand(turn, args, 'satisfaction'),
 };
 
 const dialogs: Record<string, (turn: Turn, state: DialogState, text: string) => Promise<void>> = {
   registration: continueRegistration,
   withdrawal: continueWithdrawal,
+  settings: continueSettings,
+  feedback: continueFeedback,
   menu: continueMenu,
 };
 
@@ -67,19 +85,42 @@ export async function handleInboundEvent(deps: CoreDeps, tx: DbOrTx, event: Inbo
   const text = event.kind === 'text' ? event.text : event.kind === 'action' ? event.command : '';
   const command = text ? matchCommand(text) : null;
   // In a group the bot speaks only when addressed: a mention, a /command, or a message that is only a command word.
+  // A staff room is the bot's working room: any message that starts with a command ("답변 2026-000123 …") is for it.
   const addressed =
-    !isGroup || event.kind === 'action' || ('addressed' in event && event.addressed) || /^\s*[/!]/.test(text) || (command !== null && command.args === '');
+    !isGroup ||
+    event.kind === 'action' ||
+    ('addressed' in event && event.addressed) ||
+    /^\s*[/!]/.test(text) ||
+    (command !== null && (command.args === '' || (await isStaffRoom(tx, event.chat))));
   if (!addressed) return;
 
   const actor = await loadActor(tx, { platform: event.platform, sender: event.sender, now });
   const turn = createTurn({ deps, tx, event, actor });
 
   if (event.kind === 'follow') turn.reply(welcomeMessage(actor));
-  else if (event.kind === 'media') turn.reply('사진이나 파일은 아직 받을 수 없습니다. 글로 보내 주시면 도와드리겠습니다.');
+  else if (event.kind === 'media') await handleMedia(turn, event);
   else if (isGroup) await handleGroupText(turn, command);
   else await handleDirectText(turn, text, command);
 
   await writeReplies(deps, tx, event, actor.memberId, turn.replies);
+}
+
+/** A photo or location joins the feedback being written (or just sent); anything else is explained. */
+async function handleMedia(turn: Turn, event: Extract<InboundEvent, { kind: 'media' }>): Promise<void> {
+  if (turn.chat.type === 'direct') {
+    const state = await loadDialog(turn.tx, turn.deps.cipher, turn.actor.identityId);
+    const attachment = { kind: event.media, ref: event.ref, ...event.location };
+    if (event.media !== 'sticker' && (await attachToFeedback(turn, attachment, state))) return;
+  }
+  turn.reply('사진이나 위치는 의견과 함께 받습니다. 먼저 "의견"을 보내신 뒤 보내 주세요. 다른 일은 글로 보내 주시면 도와드리겠습니다.');
+}
+
+async function isStaffRoom(tx: DbOrTx, chat: InboundEvent['chat']): Promise<boolean> {
+  const [room] = await tx
+    .select({ district: groupChats.staffDistrictCode, hq: groupChats.isHqStaffRoom })
+    .from(groupChats)
+    .where(and(eq(groupChats.platform, chat.platform), eq(groupChats.chatId, chat.id)));
+  return Boolean(room && (room.district || room.hq));
 }
 
 async function handleDirectText(turn: Turn, text: string, command: ReturnType<typeof matchCommand>): Promise<void> {

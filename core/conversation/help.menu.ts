@@ -10,6 +10,7 @@ export function menuEntries(actor: Actor, chatType: 'direct' | 'group'): MenuEnt
   const entries: MenuEntry[] = [];
   if (chatType === 'group') {
     if (isApprover(actor.grants)) entries.push({ label: '마을방 연결', command: '마을방 연결' }, { label: '마을방 해제', command: '마을방 해제' });
+    if (actor.grants.some((g) => g.role !== 'village_head')) entries.push({ label: '직원방 연결', command: '직원방 연결' });
     entries.push({ label: '도움말', command: '도움말' });
     return entries;
   }
@@ -17,6 +18,7 @@ export function menuEntries(actor: Actor, chatType: 'direct' | 'group'): MenuEnt
   else if (actor.registration.status === 'pending') entries.push({ label: '등록 신청 확인', command: '등록' });
   if (actor.registration?.status === 'approved') entries.push({ label: '지난 마을방송', command: '방송' });
   if (isApprover(actor.grants)) entries.push({ label: '등록 신청 승인', command: '승인' }, { label: '마을방송 보내기', command: '방송 보내기' }, { label: '현황', command: '현황' });
+  if (actor.registration) entries.push({ label: '설정', command: '설정' });
   if (actor.registration) entries.push({ label: '탈퇴', command: '탈퇴' });
   entries.push({ label: '도움말', command: '도움말' });
   return entries;

@@ -36,6 +36,7 @@ export async function enqueueFallback(deps: CoreDeps, failed: Row): Promise<bool
         aboutMemberId: failed.aboutMemberId,
         purpose: failed.purpose,
         broadcastId: failed.broadcastId,
+        noticeId: failed.noticeId,
         fallbackOf: failed.id,
         messagesEnc: failed.messagesEnc,
         nextAttemptAt: deps.clock.now(),

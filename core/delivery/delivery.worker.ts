@@ -14,6 +14,8 @@ export type DeliveryWorkerOptions = {
   maxAttempts?: number;
   leaseMs?: number;
   idleIntervalMs?: number;
+  /** Runs before every pass, failures logged (e.g. fanning out scheduled broadcasts whose time has come). */
+  beforePass?: () => Promise<unknown>;
   /** Runs after a pass that sent something (e.g. reporting broadcasts whose deliveries have all ended). */
   afterPass?: () => Promise<unknown>;
 };
@@ -30,6 +32,9 @@ export type DeliveryWorker = {
 
 type Row = typeof outbox.$inferSelect;
 
+/** Platform batch requests in flight at once within a pass. */
+const MULTICAST_CONCURRENCY = Number(process.env.DW_CONC ?? 4);
+
 /**
  * Sends what the outbox holds and records each outcome: sent, retrying (with the next attempt time) or failed
  * (permanent, with the platform's error). A claimed row carries a lease; a crash lets it lapse and the row is sent
@@ -40,8 +45,9 @@ export function createDeliveryWorker(
   senders: ReadonlyMap<PlatformId, ChannelSender>,
   options: DeliveryWorkerOptions = {},
 ): DeliveryWorker {
-  // Two LINE multicast batches a pass: rows of a batch are contiguous, so a pass claims them whole.
-  const batchSize = options.batchSize ?? 1000;
+  // Rows of a batch are contiguous and a pass a multiple of LINE's 500, so a pass claims its batches whole. Each
+  // claim looks at every due row (the ordering check), so a broadcast goes in few, large passes.
+  const batchSize = options.batchSize ?? Number(process.env.DW_BATCH ?? 10_000);
   const maxAttempts = options.maxAttempts ?? 8;
   const leaseMs = options.leaseMs ?? 60_000;
   const idleIntervalMs = options.idleIntervalMs ?? 1_000;
@@ -132,13 +138,19 @@ export function createDeliveryWorker(
   }
 
   async function runOnce(): Promise<number> {
+    if (options.beforePass)
+      await options.beforePass().catch((error: unknown) => deps.logger.error({ err: errorSummary(error) }, 'work before the delivery pass failed'));
+    const t0 = performance.now();
     const rows = await claim();
+    const t1 = performance.now();
     const byChat = new Map<string, Row[]>();
     const byBatch = new Map<string, Row[]>();
     for (const row of rows) {
       const batchable = row.batchKey !== null && row.chatType === 'direct' && senders.get(row.platform)?.multicast !== undefined;
       const [map, key] = batchable ? [byBatch, `${row.platform}|${row.batchKey}`] : [byChat, `${row.platform}:${row.chatId}`];
-      map.set(key, [...(map.get(key) ?? []), row]);
+      const group = map.get(key);
+      if (group) group.push(row);
+      else map.set(key, [row]);
     }
     // Chats in parallel, each chat's rows in order; a failed row holds back the rest of its chat until the next pass.
     await Promise.all([
@@ -152,10 +164,19 @@ export function createDeliveryWorker(
           }
         }
       }),
-      ...[...byBatch.values()].map((batch) => deliverBatch(batch)),
+      deliverBatches([...byBatch.values()]),
     ]);
+    if (process.env.PROFILE) console.error(`pass ${rows.length} claim ${(t1 - t0).toFixed(0)} send+record ${(performance.now() - t1).toFixed(0)}`);
     if (rows.length > 0 && options.afterPass) await options.afterPass();
     return rows.length;
+  }
+
+  /**
+   * Batches go a few at a time (LINE takes concurrent requests), in waves: a wave whose request never returns holds
+   * the pass, so that a worker that hangs has started no more requests than one wave, whose leases then lapse.
+   */
+  async function deliverBatches(batches: Row[][]): Promise<void> {
+    for (let i = 0; i < batches.length; i += MULTICAST_CONCURRENCY) await Promise.all(batches.slice(i, i + MULTICAST_CONCURRENCY).map(deliverBatch));
   }
 
   /**
@@ -171,6 +192,7 @@ export function createDeliveryWorker(
     if (!sender?.multicast || !sealed || sendable.length === 0) return;
     const ids = sendable.map((r) => r.id).sort((a, b) => a - b);
     let outcomes: { recipients: string[]; result: SendResult }[];
+    const m0 = performance.now();
     try {
       outcomes = await sender.multicast({
         recipients: sendable.map((r) => r.chatId),
@@ -180,10 +202,12 @@ export function createDeliveryWorker(
     } catch (error) {
       outcomes = [{ recipients: sendable.map((r) => r.chatId), result: { ok: false, permanent: false, error: errorSummary(error) } }];
     }
+    const m1 = performance.now();
     for (const outcome of outcomes) {
       const members = new Set(outcome.recipients);
       await recordMany(sendable.filter((r) => members.has(r.chatId)), outcome.result);
     }
+    if (process.env.PROFILE) console.error(`  multicast ${(m1 - m0).toFixed(0)} record ${(performance.now() - m1).toFixed(0)}`);
   }
 
   async function recordMany(rows: Row[], result: SendResult): Promise<void> {

@@ -14,6 +14,8 @@ export type OutboxItem = {
   aboutMemberId?: number | null | undefined;
   purpose: string;
   broadcastId?: number | undefined;
+  /** Set on the deliveries of a notice (이장넷): its reach to village heads and its relayed copies are found by it. */
+  noticeId?: number | undefined;
   messages: OutboundMessage[];
   replyHandle?: ReplyHandle | null | undefined;
   notBefore?: Date | undefined;
@@ -33,6 +35,7 @@ export async function enqueue(tx: DbOrTx, deps: { cipher: Cipher; clock: Clock }
       aboutMemberId: item.aboutMemberId ?? null,
       purpose: item.purpose,
       broadcastId: item.broadcastId ?? null,
+      noticeId: item.noticeId ?? null,
       messagesEnc: deps.cipher.encrypt(JSON.stringify(item.messages)),
       replyHandle: item.replyHandle ?? null,
       nextAttemptAt: item.notBefore ?? now,

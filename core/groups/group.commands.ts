@@ -23,19 +23,26 @@ export async function linkGroupCommand(turn: Turn, args: string): Promise<void> 
   await turn.tx
     .insert(groupChats)
     .values({ platform: turn.chat.platform, chatId: turn.chat.id, villageId: village.id })
-    .onConflictDoUpdate({ target: [groupChats.platform, groupChats.chatId], set: { villageId: village.id, linkedAt: turn.now } });
+    .onConflictDoUpdate({ target: [groupChats.platform, groupChats.chatId], set: { villageId: village.id, staffDistrictCode: null, isHqStaffRoom: false, linkedAt: turn.now } });
   turn.reply(`이 방을 ${village.districtName} ${village.nameKo} 마을방으로 연결했습니다. 공지와 마을방송이 이 방에도 전해집니다.`);
 }
 
+/** 마을방 해제 / 직원방 해제: the room stops receiving relays and broadcasts (or staff matters). */
 export async function unlinkGroupCommand(turn: Turn): Promise<void> {
-  if (turn.chat.type !== 'group') return turn.reply('마을방 해제는 해당 단체방에서 보내 주세요.');
+  if (turn.chat.type !== 'group') return turn.reply('해제는 해당 단체방에서 보내 주세요.');
   const where = and(eq(groupChats.platform, turn.chat.platform), eq(groupChats.chatId, turn.chat.id));
   const [linked] = await turn.tx
-    .select({ villageId: groupChats.villageId, districtCode: villages.districtCode })
+    .select({ villageId: groupChats.villageId, districtCode: villages.districtCode, staffDistrictCode: groupChats.staffDistrictCode, hq: groupChats.isHqStaffRoom })
     .from(groupChats)
     .leftJoin(villages, eq(villages.id, groupChats.villageId))
     .where(where);
-  if (!linked?.villageId) return turn.reply('이 방은 마을방으로 연결되어 있지 않습니다.');
+  if (linked && (linked.staffDistrictCode || linked.hq)) {
+    if (!can(turn.actor.grants, 'staffroom.link', linked.hq ? {} : { districtCode: linked.staffDistrictCode }))
+      return turn.reply('직원방 해제는 그 직원방의 담당 공무원만 할 수 있습니다.');
+    await turn.tx.update(groupChats).set({ staffDistrictCode: null, isHqStaffRoom: false }).where(where);
+    return turn.reply('직원방 연결을 해제했습니다. 이제 이 방에는 주민 의견과 요약이 오지 않습니다.');
+  }
+  if (!linked?.villageId) return turn.reply('이 방은 마을방이나 직원방으로 연결되어 있지 않습니다.');
   if (!can(turn.actor.grants, 'group.link', { villageId: linked.villageId, districtCode: linked.districtCode }))
     return turn.reply('마을방 해제는 그 마을 이장님이나 담당 공무원만 할 수 있습니다.');
   await turn.tx.update(groupChats).set({ villageId: null }).where(where);

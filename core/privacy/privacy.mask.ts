@@ -37,10 +37,22 @@ export function formatMobile(e164: string): string {
  * anything that leaves for a model. Names cannot be found by pattern: callers replace the names they know.
  */
 export function scrubPersonalData(text: string, knownNames: readonly string[] = []): string {
+  // Not inside a longer run of digits: a Discord id (a 17–19 digit snowflake) is not a phone number.
   let out = text
-    .replace(/\d{6}\s*-\s*[1-8]\d{6}/g, '[주민번호]')
-    .replace(/(?:\+?82[\s.-]?|0)1[016789][\s.-]?\d{3,4}[\s.-]?\d{4}/g, '[휴대전화]')
-    .replace(/(?:\+?82[\s.-]?|0)(?:2|[3-6][1-5]|70)[\s.)-]?\d{3,4}[\s.-]?\d{4}/g, '[전화]');
+    .replace(/(?<!\d)\d{6}\s*-\s*[1-8]\d{6}(?!\d)/g, '[주민번호]')
+    .replace(/(?<![\d+])(?:\+?82[\s.-]?|0)1[016789][\s.-]?\d{3,4}[\s.-]?\d{4}(?!\d)/g, '[휴대전화]')
+    .replace(/(?<![\d+])(?:\+?82[\s.-]?|0)(?:2|[3-6][1-5]|70)[\s.)-]?\d{3,4}[\s.-]?\d{4}(?!\d)/g, '[전화]');
   for (const name of knownNames) if (name.trim().length >= 2) out = out.split(name.trim()).join('[이름]');
   return out;
+}
+
+/**
+ * What may leave for a model: phone and resident numbers, the names we know, and street addresses (road-name and
+ * lot-number forms: "고성로 123", "중앙길 45-6", "고성리 123번지", "101동 202호") replaced by placeholders.
+ */
+export function scrubForModel(text: string, knownNames: readonly string[] = []): string {
+  return scrubPersonalData(text, knownNames)
+    .replace(/[\p{Script=Hangul}\d]+(?:로|길)\s*\d+(?:번길\s*\d+)?(?:-\d+)?(?:\s*번지)?/gu, '[주소]')
+    .replace(/[\p{Script=Hangul}\d]+(?:리|동|가)\s*\d+(?:-\d+)?\s*번지/gu, '[주소]')
+    .replace(/\d+\s*동\s*\d+\s*호/g, '[주소]');
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, ne, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { dialogStates, districts, identities, inboundEvents, outbox, registrations, roles, villages } from '../../db/schema/index.ts';
+import { dialogStates, districts, feedbackItems, feedbackMessages, identities, inboundEvents, outbox, registrations, roles, villages } from '../../db/schema/index.ts';
 import { claimAppointments, hasOpenAppointment } from '../admin/appointments.ts';
 import { can, type RoleGrant } from '../auth/authz.policy.ts';
 import type { Cipher } from '../privacy/cipher.ts';
@@ -187,5 +187,8 @@ export async function withdrawMember(input: { tx: DbOrTx; now: Date; memberId: n
     .update(outbox)
     .set({ messagesEnc: null })
     .where(and(or(eq(outbox.memberId, memberId), eq(outbox.aboutMemberId, memberId)), inArray(outbox.status, ['sent', 'failed'])));
+  // What they wrote as feedback, and its photos and places; staff answers to them stay (they are the county's).
+  await tx.update(feedbackItems).set({ bodyEnc: null, attachmentsEnc: null, summary: null }).where(eq(feedbackItems.memberId, memberId));
+  await tx.update(feedbackMessages).set({ bodyEnc: null }).where(eq(feedbackMessages.authorMemberId, memberId));
   return { erased: erased.length };
 }

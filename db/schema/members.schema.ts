@@ -10,6 +10,9 @@ export const members = pgTable('members', {
   /** Non-urgent messages wait until the window ends (county time, HH:MM); 긴급 ignores it. */
   quietStart: text().notNull().default('21:00'),
   quietEnd: text().notNull().default('07:00'),
+  /** 설정: non-urgent village broadcasts as they come ('instant') or in one message a day ('digest') at digestTime. */
+  broadcastMode: text({ enum: ['instant', 'digest'] }).notNull().default('instant'),
+  digestTime: text().notNull().default('18:00'),
 });
 
 export const identities = pgTable(

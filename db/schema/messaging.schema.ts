@@ -67,6 +67,10 @@ export const outbox = pgTable(
      * where the platform can (LINE multicast), keyed by the batch and its members.
      */
     batchKey: text(),
+    /** Set on the rows of a notice (이장넷): its delivery to each village head is counted from here. */
+    noticeId: integer(),
+    /** The platform's id of the message it became (Discord), so that a correction can edit it. */
+    platformMessageId: text(),
     /** A delivery made on the member's next platform because this one failed for good: the row it stands in for. */
     fallbackOf: integer(),
     /** Encrypted JSON of the platform-neutral messages; cleared on 탈퇴 of the recipient. */

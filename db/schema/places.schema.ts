@@ -23,6 +23,8 @@ export const villages = pgTable(
     id: integer().primaryKey().generatedAlwaysAsIdentity(),
     districtCode: text().notNull().references(() => districts.code),
     nameKo: text().notNull(),
+    /** The village opted in: notices are relayed into its group chats without waiting for the head. */
+    autoRelay: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique('villages_district_name_uq').on(t.districtCode, t.nameKo)],

@@ -81,6 +81,6 @@ async function demoMember(tx: Parameters<Parameters<Db['transaction']>[0]>[0], p
 /** Empties every table (for `npm run cli -- demo-reset`); the caller reseeds. */
 export async function truncateAll(db: Db): Promise<void> {
   await db.execute(
-    sql`truncate table outbox, inbound_events, dialog_states, registrations, roles, identities, members, group_chats, villages, districts, counties restart identity cascade`,
+    sql`truncate table job_runs, leases, counters, feedback_messages, feedback_items, outbox, inbound_events, dialog_states, registrations, roles, identities, members, group_chats, villages, districts, counties restart identity cascade`,
   );
 }

@@ -16,7 +16,8 @@ declare module 'vitest' {
   }
 }
 
-export const TEMPLATE_DB = 'maeul_test_template';
+// Per run: two suites on one server (a developer and CI, or parallel sessions) must not drop each other's template.
+export const TEMPLATE_DB = `maeul_test_template_${process.pid}`;
 
 /**
  * One migrated and seeded database made once per run: a PGlite data dir dumped to a file (cloned per test file in

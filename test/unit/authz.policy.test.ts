@@ -20,6 +20,14 @@ describe('one authorisation table: role × action × scope', () => {
     ['district staff cannot send notices outside their district', [staffOfGoseongEup], 'notice.send', samsanVillage, false],
     ['only admins appoint staff', [countyStaff], 'staff.appoint', village1, false],
     ['a village head links only their village chat', [headOfVillage1], 'group.link', village2, false],
+    ['a village head cannot make a staff room', [headOfVillage1], 'staffroom.link', village1, false],
+    ['district staff make their own district\'s staff room', [staffOfGoseongEup], 'staffroom.link', { districtCode: 'goseong-eup' }, true],
+    ['district staff cannot make another district\'s staff room', [staffOfGoseongEup], 'staffroom.link', { districtCode: 'samsan' }, false],
+    ['county staff make the HQ staff room', [countyStaff], 'staffroom.link', {}, true],
+    ['district staff manage their own district\'s workshops', [staffOfGoseongEup], 'workshop.manage', { districtCode: 'goseong-eup' }, true],
+    ['district staff cannot manage another district\'s workshops', [staffOfGoseongEup], 'workshop.manage', { districtCode: 'samsan' }, false],
+    ['county staff manage workshops anywhere', [countyStaff], 'workshop.manage', samsanVillage, true],
+    ['a village head manages no workshop', [headOfVillage1], 'workshop.manage', village1, false],
   ] as const)('%s', (_name, grants, action, target, expected) => {
     expect(can(grants, action, target)).toBe(expected);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { defaultScope, parseBroadcastText } from '../../core/broadcasts/broadcast.scope.ts';
+import { defaultScope, matchPlaces, parseBroadcastText, parseSendTime, type PlaceCatalog } from '../../core/broadcasts/broadcast.scope.ts';
 import { matchCommand } from '../../core/conversation/command.match.ts';
 
 describe('who broadcasts to whom', () => {
@@ -13,16 +13,69 @@ describe('who broadcasts to whom', () => {
   });
 });
 
-describe('the category is the first word', () => {
+describe('options lead the text: category, places, send time', () => {
   test.each([
-    ['긴급 산불 조심', 'urgent', '산불 조심'],
-    ['[긴급] 산불 조심', 'urgent', '산불 조심'],
-    ['재난 대피하세요', 'urgent', '대피하세요'],
-    ['행사 마을 잔치', 'event', '마을 잔치'],
-    ['긴급회의는 없습니다', 'general', '긴급회의는 없습니다'],
-    ['내일 정전', 'general', '내일 정전'],
-  ])('%s', (args, category, body) => {
-    expect(parseBroadcastText(args)).toEqual({ category, body });
+    ['긴급 산불 조심', 'urgent', [], null, '산불 조심'],
+    ['[긴급] 산불 조심', 'urgent', [], null, '산불 조심'],
+    ['재난 대피하세요', 'urgent', [], null, '대피하세요'],
+    ['행사 마을 잔치', 'event', [], null, '마을 잔치'],
+    ['긴급회의는 없습니다', 'general', [], null, '긴급회의는 없습니다'],
+    ['일반 쓰레기는 화요일에 내놓으세요', 'general', [], null, '일반 쓰레기는 화요일에 내놓으세요'],
+    ['내일 정전', 'general', [], null, '내일 정전'],
+    ['[고성1리, 고성2리] 물탱크 청소', 'general', ['고성1리', '고성2리'], null, '물탱크 청소'],
+    ['[내일 09:00] 대청소', 'general', [], '내일 09:00', '대청소'],
+    ['행사 [삼산면] [11.25 오후 2시] 잔치', 'event', ['삼산면'], '11.25 오후 2시', '잔치'],
+    ['[공지] 내일 정전', 'general', ['공지'], null, '내일 정전'],
+  ] as const)('%s', (args, category, places, when, body) => {
+    expect(parseBroadcastText(args)).toEqual({ category, places, when, body });
+  });
+});
+
+describe('a send time as staff write it, in county time', () => {
+  // Tuesday 2026-11-24 10:00 KST.
+  const now = new Date('2026-11-24T01:00:00Z');
+  test.each([
+    ['09:00', '2026-11-25T00:00:00.000Z'], // 09:00 has passed today: tomorrow
+    ['14:30', '2026-11-24T05:30:00.000Z'],
+    ['내일 09:00', '2026-11-25T00:00:00.000Z'],
+    ['내일 9시', '2026-11-25T00:00:00.000Z'],
+    ['모레 오후 2시 반', '2026-11-26T05:30:00.000Z'],
+    ['오후 3시 15분', '2026-11-24T06:15:00.000Z'],
+    ['11.25 09:00', '2026-11-25T00:00:00.000Z'],
+    ['11/25 9:00', '2026-11-25T00:00:00.000Z'],
+    ['12월 1일 8시', '2026-11-30T23:00:00.000Z'],
+    ['1.5 09:00', '2027-01-05T00:00:00.000Z'], // a date already past this year is next year's
+    ['2026-11-25 09:00', '2026-11-25T00:00:00.000Z'],
+    ['오늘 08:00', '2026-11-23T23:00:00.000Z'], // said "today": kept, and refused later as past
+    ['2.30 09:00', null],
+    ['25:00', null],
+    ['다음주', null],
+  ])('%s', (text, expected) => {
+    expect(parseSendTime(text, now, 'Asia/Seoul')?.toISOString() ?? null).toBe(expected);
+  });
+});
+
+describe('places named → a scope', () => {
+  const catalog: PlaceCatalog = {
+    districts: [{ code: 'goseong-eup', nameKo: '고성읍' }, { code: 'samsan', nameKo: '삼산면' }, { code: 'hai', nameKo: '하이면' }],
+    villages: [
+      { id: 1, nameKo: '고성1리', districtCode: 'goseong-eup' },
+      { id: 2, nameKo: '고성2리', districtCode: 'goseong-eup' },
+      { id: 4, nameKo: '삼산1리', districtCode: 'samsan' },
+      { id: 7, nameKo: '신촌리', districtCode: 'samsan' },
+      { id: 8, nameKo: '신촌리', districtCode: 'hai' },
+    ],
+  };
+  test.each([
+    ['districts only: a district scope', ['고성읍', '삼산면'], { kind: 'scope', scope: { kind: 'districts', codes: ['goseong-eup', 'samsan'] } }],
+    ['villages: a village scope', ['고성1리', '삼산1리'], { kind: 'scope', scope: { kind: 'villages', ids: [1, 4] } }],
+    ['a district and a village: every village of both', ['삼산1리', '고성읍'], { kind: 'scope', scope: { kind: 'villages', ids: [4, 1, 2] } }],
+    ['spaces do not matter', ['고성 1리'], { kind: 'scope', scope: { kind: 'villages', ids: [1] } }],
+    ['a village name two districts share must name its district', ['신촌리'], { kind: 'ambiguous', name: '신촌리', options: ['삼산면 신촌리', '하이면 신촌리'] }],
+    ['…and then it is found', ['하이면 신촌리'], { kind: 'scope', scope: { kind: 'villages', ids: [8] } }],
+    ['an unknown name is said back', ['공지'], { kind: 'unknown', name: '공지' }],
+  ] as const)('%s', (_name, names, expected) => {
+    expect(matchPlaces(names, catalog)).toEqual(expected);
   });
 });
 
@@ -33,6 +86,10 @@ test.each([
   ['방송 보내기 긴급 산불', 'send_broadcast', '긴급 산불'],
   ['방송보내기 내일 정전', 'send_broadcast', '내일 정전'],
   ['broadcast hello', 'send_broadcast', 'hello'],
+  ['방송 취소 12', 'cancel_broadcast', '12'],
+  ['예약 취소 12', 'cancel_broadcast', '12'],
+  ['직원방 연결', 'link_staff_room', ''],
+  ['직원방 해제', 'unlink_group', ''],
 ])('%s → %s', (input, command, args) => {
   expect(matchCommand(input)).toEqual({ command, args });
 });

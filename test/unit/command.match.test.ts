@@ -49,3 +49,13 @@ describe('numbered choices', () => {
     expect(matchChoice(input, choices)).toBe(index);
   });
 });
+
+test.each([
+  ['등록!', 'register', ''],
+  ['help.', 'help', ''],
+  ['등록 해 주세요.', 'register', ''],
+  ['답변 2026-000001 내일 보수하겠습니다.', 'answer', '2026-000001 내일 보수하겠습니다.'],
+  ['방송 보내기 내일 정전입니다!', 'send_broadcast', '내일 정전입니다!'],
+])('punctuation is ignored around the command word, kept in what follows: %s', (input, command, args) => {
+  expect(matchCommand(input)).toEqual({ command, args });
+});

@@ -22,6 +22,14 @@ describe('names and numbers shown to those who may not see them', () => {
       '[이름]입니다 [휴대전화], 집 [전화], [주민번호]',
     );
   });
+
+  test.each([
+    ['a Discord id stays readable', 'event 1157420123456789068 handled', 'event 1157420123456789068 handled'],
+    ['+82 numbers are scrubbed', 'call +82 10 1234 5678 now', 'call [휴대전화] now'],
+    ['a number glued to text is scrubbed', '번호는01012345678입니다', '번호는[휴대전화]입니다'],
+  ])('%s', (_name, text, expected) => {
+    expect(scrubPersonalData(text)).toBe(expected);
+  });
 });
 
 describe('encryption at rest', () => {

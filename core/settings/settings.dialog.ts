@@ -1,0 +1,70 @@
+import type { Turn } from '../conversation/conversation.turn.ts';
+import type { DialogState } from '../conversation/dialog.store.ts';
+import { matchChoice } from '../conversation/command.match.ts';
+import { DIGEST_TIMES, describeSettings, loadSettings, QUIET_WINDOWS, type SettingsChange, updateSettings } from './settings.usecases.ts';
+
+const topics = ['마을방송 받는 방법', '모아 받는 시각', '알림 쉬는 시간', '마치기'];
+const modes = ['즉시 받기', '하루 한 번 모아 받기'];
+const quietLabels = QUIET_WINDOWS.map((w) => w.label);
+
+/** 설정: shows the current settings and asks which to change (numbered, "취소" leaves). */
+export async function startSettings(turn: Turn): Promise<void> {
+  const current = await loadSettings(turn.tx, turn.actor.memberId);
+  await turn.setDialog({ dialog: 'settings', step: 'topic', data: {} });
+  turn.reply({ text: ['지금 설정입니다.', ...describeSettings(current), '바꾸실 항목의 번호를 보내 주세요.'].join('\n'), choices: topics });
+}
+
+export async function continueSettings(turn: Turn, state: DialogState, text: string): Promise<void> {
+  if (state.step === 'topic') return chooseTopic(turn, text);
+  if (state.step === 'mode') {
+    const i = matchChoice(text, modes);
+    if (i === null) return turn.reply({ text: '1이나 2를 보내 주세요. 그만두시려면 "취소"를 보내 주세요.', choices: modes });
+    return apply(turn, { broadcastMode: i === 1 ? 'digest' : 'instant' });
+  }
+  if (state.step === 'time') {
+    const i = matchChoice(text, DIGEST_TIMES);
+    const time = i === null ? undefined : DIGEST_TIMES[i];
+    if (!time) return turn.reply({ text: '목록의 번호를 보내 주세요. 그만두시려면 "취소"를 보내 주세요.', choices: [...DIGEST_TIMES] });
+    return apply(turn, { digestTime: time });
+  }
+  const i = matchChoice(text, quietLabels);
+  const window = i === null ? undefined : QUIET_WINDOWS[i];
+  if (!window) return turn.reply({ text: '목록의 번호를 보내 주세요. 그만두시려면 "취소"를 보내 주세요.', choices: quietLabels });
+  return apply(turn, { quietStart: window.start, quietEnd: window.end });
+}
+
+async function chooseTopic(turn: Turn, text: string): Promise<void> {
+  const i = matchChoice(text, topics);
+  if (i === null) return turn.reply({ text: '바꾸실 항목의 번호를 보내 주세요.', choices: topics });
+  if (i === 3) {
+    await turn.setDialog(null);
+    return turn.reply('설정을 마쳤습니다.');
+  }
+  // Digests are of one's village's broadcasts: only a resident whose registration was approved has a village.
+  if (i < 2 && turn.actor.registration?.status !== 'approved') {
+    await turn.setDialog(null);
+    return turn.reply('마을방송 받는 방법은 실명 등록이 승인된 주민만 고르실 수 있습니다. 먼저 "등록"을 해 주세요.');
+  }
+  const step = (['mode', 'time', 'quiet'] as const)[i] ?? 'quiet';
+  await turn.setDialog({ dialog: 'settings', step, data: {} });
+  if (step === 'mode')
+    return turn.reply({ text: '마을방송을 어떻게 받으시겠어요? 긴급 방송은 어느 쪽이든 바로 보내 드립니다.', choices: modes });
+  if (step === 'time') return turn.reply({ text: '하루 한 번 모아 받으실 시각을 골라 주세요.', choices: [...DIGEST_TIMES] });
+  return turn.reply({ text: '이 시간에는 알림을 보내지 않고 끝나면 보내 드립니다. 긴급 방송은 바로 보내 드립니다.', choices: quietLabels });
+}
+
+async function apply(turn: Turn, change: SettingsChange): Promise<void> {
+  const now = await updateSettings({ tx: turn.tx, memberId: turn.actor.memberId, change });
+  await turn.setDialog(null);
+  const said =
+    'broadcastMode' in change
+      ? now.broadcastMode === 'digest'
+        ? `이제 마을방송을 하루 한 번 ${now.digestTime}에 모아 보내 드립니다. 긴급 방송은 바로 보내 드립니다.`
+        : '이제 마을방송을 오는 대로 바로 보내 드립니다.'
+      : 'digestTime' in change
+        ? `모아 받는 시각을 ${now.digestTime}로 바꿨습니다.${now.broadcastMode === 'instant' ? ' 지금은 "즉시 받기"입니다. 모아 받으시려면 "설정"에서 1번을 골라 주세요.' : ''}`
+        : now.quietStart === now.quietEnd
+          ? '이제 쉬는 시간 없이 알림을 보내 드립니다.'
+          : `알림 쉬는 시간을 ${now.quietStart} ~ ${now.quietEnd}로 바꿨습니다.`;
+  turn.reply(`${said} 다른 설정도 바꾸시려면 "설정"을 보내 주세요.`);
+}

@@ -2,7 +2,7 @@
  * Checks the SQL fan-out against the rule it replaced (the per-resident choice made in the process, kept here as the
  * reference): the same rows, batch keys, send times and counts, over random residents, windows, clocks and zones.
  *
- *   node bench/fanout.equivalence.check.ts [postgres-admin-url]     (PGlite when no URL is given)
+ *   npx node bench/fanout.equivalence.check.ts [postgres-admin-url]     (PGlite when no URL is given)
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { PGlite } from '@electric-sql/pglite';

@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import { countyParts } from '../core/digests/digest.time.ts';
+import { countyParts } from '../core/time/county.time.ts';
 
 /**
  * Slots of a cron expression in the county's time zone: the minute a job was due. node-cron 4 parses the expression

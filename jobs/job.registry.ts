@@ -1,16 +1,21 @@
 import { createOpenAiSummaryWriter } from '../core/ai/openai.summary.ts';
 import { noSummaryWriter, type SummaryWriter } from '../core/ai/summary.port.ts';
 import type { Logger } from '../core/logger.port.ts';
+import { feedbackSlaJob } from './feedback.sla.job.ts';
 import { headWeeklyDigestJob } from './head.digest.job.ts';
 import type { Job } from './job.types.ts';
+import { noticeFollowUpJob } from './notice.followup.job.ts';
 import { residentDigestJob } from './resident.digest.job.ts';
 import { staffDigestJob } from './staff.digest.job.ts';
+import { certificateExpiryJob } from './workshop.certificate.job.ts';
+import { workshopReminderJob } from './workshop.reminder.job.ts';
 
 /** The settings jobs read (a slice of AppConfig, so that tests and the CLI can pass their own). */
 export type JobSettings = {
   JOB_STAFF_DIGEST_SCHEDULE: string;
   JOB_RESIDENT_DIGEST_SCHEDULE: string;
   JOB_HEAD_DIGEST_SCHEDULE: string;
+  JOB_FEEDBACK_SLA_SCHEDULE: string;
   OPENAI_API_KEY?: string | undefined;
   OPENAI_BASE_URL?: string | undefined;
   OPENAI_MODEL?: string | undefined;
@@ -23,6 +28,10 @@ export function createJobs(settings: JobSettings): Job[] {
     staffDigestJob(settings.JOB_STAFF_DIGEST_SCHEDULE),
     residentDigestJob(settings.JOB_RESIDENT_DIGEST_SCHEDULE),
     headWeeklyDigestJob(settings.JOB_HEAD_DIGEST_SCHEDULE),
+    feedbackSlaJob(settings.JOB_FEEDBACK_SLA_SCHEDULE),
+    workshopReminderJob(),
+    certificateExpiryJob(),
+    noticeFollowUpJob(),
   ];
 }
 

@@ -1,7 +1,7 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { identities, members, outbox } from '../db/schema/index.ts';
-import { registerResident } from './support/registration.flow.ts';
+import { approveLatest, registerResident } from './support/registration.flow.ts';
 import { simClient } from './support/sim.client.ts';
 import { startTestApp, type TestApp } from './support/test.app.ts';
 
@@ -13,10 +13,7 @@ let goseong2: string; // 고성읍 고성2리
 beforeAll(async () => {
   t = await startTestApp();
   sim = simClient(t.app.url);
-  const approve = async (head: string) => {
-    const request = (await sim.chat('direct', head)).at(-1);
-    await sim.press(head, `승인 ${/#(\d+)/.exec(request?.text ?? '')?.[1]}`);
-  };
+  const approve = (head: string) => approveLatest(sim, head);
   goseong1 = (await registerResident(sim, { nickname: 'a', name: '가주민', mobile: '010-2000-0001' })).id;
   await approve('head-goseong-eup-1');
   goseong2 = (await registerResident(sim, { nickname: 'b', name: '나주민', mobile: '010-2000-0002', village: '2' })).id;

@@ -15,7 +15,7 @@ let jobs: JobScheduler;
 let digestFan: string; // 고성1리, chooses the digest in 설정
 let instantFan: string; // 고성1리, keeps instant delivery
 
-const settings = { JOB_STAFF_DIGEST_SCHEDULE: '30 8 * * *', JOB_RESIDENT_DIGEST_SCHEDULE: '*/30 * * * *', JOB_HEAD_DIGEST_SCHEDULE: '0 8 * * 1', OPENAI_TIMEOUT_MS: 1000 };
+const settings = { JOB_STAFF_DIGEST_SCHEDULE: '30 8 * * *', JOB_RESIDENT_DIGEST_SCHEDULE: '*/30 * * * *', JOB_HEAD_DIGEST_SCHEDULE: '0 8 * * 1', JOB_FEEDBACK_SLA_SCHEDULE: '*/15 * * * *', OPENAI_TIMEOUT_MS: 1000 };
 const DIGEST_TITLE = '[마을방송 모아 보기]';
 
 async function memberOf(platformUserId: string) {

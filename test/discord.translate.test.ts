@@ -1,6 +1,7 @@
 import { DiscordAPIError, RateLimitError } from 'discord.js';
 import { describe, expect, test } from 'vitest';
-import { slashCommandDefinitions, slashCommandText } from '../bots/discord/discord.commands.ts';
+import { slashCommandDefinitions, slashCommandText, slashSpecs } from '../bots/discord/discord.commands.ts';
+import { matchCommand } from '../core/conversation/command.match.ts';
 import { failure, nonceFor } from '../bots/discord/discord.sender.ts';
 import { interactionToInbound, messageToInbound, parseReplyHandle, toDiscordPayloads } from '../bots/discord/discord.translate.ts';
 
@@ -70,6 +71,14 @@ describe('interactions', () => {
     expect(slashCommandText({ name: 'announce', options: [{ name: 'content', value: '내일\n대청소' }, { name: 'kind', value: '긴급' }] })).toBe('방송 보내기 긴급 내일 대청소');
     expect(slashCommandText({ name: 'link' })).toBe('마을방 연결');
     expect(slashCommandText({ name: 'staffroom', options: [{ name: 'district', value: '고성읍' }] })).toBe('직원방 연결 고성읍');
+  });
+
+  // https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-naming
+  test.each(slashSpecs.map((spec) => [spec.name, spec] as const))('/%s stands for a command the core understands, named within Discord\'s rules', (_name, spec) => {
+    expect(matchCommand(slashCommandText({ name: spec.name }) ?? '')).not.toBeNull();
+    for (const name of [spec.name, spec.ko]) expect(name).toMatch(/^[-_\p{L}\p{N}]{1,32}$/u);
+    expect(spec.name).toBe(spec.name.toLowerCase());
+    for (const description of [spec.description, spec.koDescription]) expect(description.length).toBeLessThanOrEqual(100);
   });
 });
 

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { feedbackItems, feedbackMessages } from '../db/schema/index.ts';
 import { setUpStaffRooms, settleFeedback } from './support/feedback.setup.ts';
-import { registerResident } from './support/registration.flow.ts';
+import { registerApproved, registerResident } from './support/registration.flow.ts';
 import { simClient } from './support/sim.client.ts';
 import { startTestApp, type TestApp } from './support/test.app.ts';
 
@@ -14,9 +14,7 @@ let samsanStaff: string;
 beforeAll(async () => {
   t = await startTestApp();
   sim = simClient(t.app.url);
-  resident = (await registerResident(sim, { nickname: '길동이', name: '홍길동', mobile: '010-3000-0001' })).id;
-  const request = (await sim.chat('direct', 'head-goseong-eup-1')).at(-1);
-  await sim.press('head-goseong-eup-1', `승인 ${/#(\d+)/.exec(request?.text ?? '')?.[1]}`);
+  resident = await registerApproved(sim, { nickname: '길동이', name: '홍길동', mobile: '010-3000-0001', head: 'head-goseong-eup-1' });
   ({ samsanStaff } = await setUpStaffRooms(t, sim));
 });
 afterAll(() => t.stop());

@@ -17,6 +17,7 @@ const settings = {
   JOB_STAFF_DIGEST_SCHEDULE: '30 8 * * *',
   JOB_RESIDENT_DIGEST_SCHEDULE: '*/30 * * * *',
   JOB_HEAD_DIGEST_SCHEDULE: '0 8 * * 1',
+  JOB_FEEDBACK_SLA_SCHEDULE: '*/15 * * * *',
   OPENAI_TIMEOUT_MS: 1000,
 };
 const STAFF_SLOT = new Date('2026-11-24T23:30:00Z'); // 11.25.(수) 08:30 KST

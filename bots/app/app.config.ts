@@ -33,7 +33,13 @@ const schema = z.object({
   JOB_STAFF_DIGEST_SCHEDULE: schedule('30 8 * * *'),
   JOB_RESIDENT_DIGEST_SCHEDULE: schedule('*/30 * * * *'),
   JOB_HEAD_DIGEST_SCHEDULE: schedule('0 8 * * 1'),
+  JOB_FEEDBACK_SLA_SCHEDULE: schedule('*/15 * * * *'),
+  /** Feedback: working days until a first answer is due (weekends do not count), and how many items a person may send a day. */
+  FEEDBACK_SLA_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(3),
+  FEEDBACK_DAILY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
   JOB_CATCHUP_GRACE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(120),
+  /** The app's address as residents reach it, for links in messages (a workshop's .ics file); unset: where it listens. */
+  PUBLIC_BASE_URL: z.string().url().optional(),
 });
 
 export type AppConfig = z.infer<typeof schema>;

@@ -19,6 +19,7 @@ import { createJobScheduler, type JobScheduler } from '../../jobs/job.scheduler.
 import { channelModules, type ChannelModule, type StartedChannel } from '../channel.registry.ts';
 import type { AppConfig } from './app.config.ts';
 import { loadSecretKey } from './app.secret.ts';
+import { workshopIcsRouter } from './workshop.ics.ts';
 
 export type RunningApp = {
   url: string;
@@ -55,7 +56,17 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   const cipher =
     options.cipher ?? createCipher(loadSecretKey({ secret: config.MAEUL_SECRET_KEY, databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
   const clock = options.clock ?? systemClock;
-  const deps: CoreDeps = { db: database.db, cipher, clock, logger, timezone: config.COUNTY_TIMEZONE };
+  const deps: CoreDeps = {
+    db: database.db,
+    cipher,
+    clock,
+    logger,
+    timezone: config.COUNTY_TIMEZONE,
+    feedback: { slaWorkingDays: config.FEEDBACK_SLA_WORKING_DAYS, dailyLimit: config.FEEDBACK_DAILY_LIMIT },
+  };
+  // Links in messages (a workshop's .ics file) use PUBLIC_BASE_URL, else the address the server listens on.
+  let listeningUrl = '';
+  deps.publicUrl = () => (config.PUBLIC_BASE_URL ?? listeningUrl).replace(/\/$/, '');
 
   if (database.kind === 'pglite' && config.DEMO_DATA === 'auto') {
     const demo = await seedDemo(database.db, cipher, clock.now());
@@ -94,6 +105,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
       res.status(503).json({ status: 'unavailable', database: database.kind });
     }
   });
+  app.use(workshopIcsRouter(deps));
 
   for (const module of options.channels ?? channelModules) {
     if (!module.enabled(config)) continue;
@@ -121,6 +133,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+  listeningUrl = url;
   logger.info({ url, database: database.kind, channels: [...senders.keys()] }, 'maeul is listening');
 
   let stopping: Promise<void> | undefined;

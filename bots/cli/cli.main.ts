@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { importDistricts, importHeads, importVillages, type ImportResult } from '../../core/admin/admin.import.ts';
 import { appoint } from '../../core/admin/appointments.ts';
@@ -16,6 +16,8 @@ import { createJobs, createSummaryWriter } from '../../jobs/job.registry.ts';
 import { lastRuns } from '../../jobs/job.runs.ts';
 import { createJobScheduler } from '../../jobs/job.scheduler.ts';
 import { systemClock } from '../../core/clock.port.ts';
+import { signupsCsv } from '../../core/workshops/workshop.export.ts';
+import { importWorkshops } from '../../core/workshops/workshop.import.ts';
 
 const usage = `maeul admin — npm run cli -- <command>
 
@@ -27,6 +29,8 @@ const usage = `maeul admin — npm run cli -- <command>
   demo-reset [--yes]                                             empties the database and seeds the demo county
   jobs                                                           scheduled jobs: schedule, last run, next run
   run-job NAME                                                   runs a job now (claims this minute's slot)
+  import-workshops FILE [--shift-to YYYY-MM-DD]                  columns: date,weekday_ko,district_code,title_ko,hours,capacity[,registration_closes_days_before,start_time,place,contact,note]
+  workshop-signups N --out FILE                                  a workshop's sign-up list as CSV (names: for staff only)
 
 A file is imported whole or not at all; each bad row is reported with its line number.`;
 
@@ -40,6 +44,8 @@ const { positionals, values } = parseArgs({
     mobile: { type: 'string' },
     district: { type: 'string' },
     yes: { type: 'boolean', default: false },
+    'shift-to': { type: 'string' },
+    out: { type: 'string' },
   },
 });
 const [command, file] = positionals;
@@ -57,6 +63,7 @@ const cipher = createCipher(loadSecretKey({ secret: config.MAEUL_SECRET_KEY, dat
 const { db } = database;
 const now = new Date();
 let exitCode = 0;
+const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 function report(result: ImportResult): void {
   if (result.ok) {
@@ -144,6 +151,27 @@ try {
         console.error(`실패했습니다: ${outcome.kind === 'failed' ? outcome.error : outcome.kind}`);
         exitCode = 1;
       }
+      break;
+    }
+    case 'import-workshops': {
+      const listening = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+      const deps = { db, cipher, clock: systemClock, logger: quietLogger, timezone: config.COUNTY_TIMEZONE, publicUrl: () => config.PUBLIC_BASE_URL ?? listening };
+      const result = await importWorkshops(deps, readInput(), { shiftTo: values['shift-to'] });
+      if (!result.ok) {
+        report(result);
+        break;
+      }
+      console.log(`가져왔습니다: 교육 ${result.imported}건 (주민·이장께 알린 교육 ${result.announced}건)`);
+      for (const line of result.skipped) console.log(`  건너뜀 — ${line}`);
+      break;
+    }
+    case 'workshop-signups': {
+      if (!file || !/^\d+$/.test(file) || !values.out) throw new Error('교육 번호와 저장할 파일을 알려 주세요: workshop-signups 12 --out signups.csv');
+      const result = await signupsCsv(db, Number(file), config.COUNTY_TIMEZONE);
+      if (result.kind === 'not_found') throw new Error(`교육 #${file}을(를) 찾지 못했습니다.`);
+      // The list names people: it goes only to the file the admin named, never to the terminal or a log.
+      writeFileSync(values.out, `\uFEFF${result.csv}`, { mode: 0o600 });
+      console.log(`교육 #${file} 신청 명단 ${result.rows}명을 ${values.out}에 저장했습니다.`);
       break;
     }
     default:

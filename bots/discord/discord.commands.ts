@@ -61,6 +61,22 @@ export const slashSpecs: readonly SlashSpec[] = [
     name: 'staffroom', ko: '직원방연결', description: 'Make this channel a staff room (staff)', koDescription: '이 채널을 직원방으로 연결합니다 (공무원)', text: '직원방 연결',
     options: [{ name: 'district', ko: '읍면', description: 'District, or 본청 for the county office', koDescription: '읍·면 이름, 본청은 "본청"', type: ApplicationCommandOptionType.String }],
   },
+  {
+    name: 'feedback', ko: '의견', description: 'Send an opinion or complaint to the county', koDescription: '군청에 의견이나 불편을 보냅니다', text: '의견',
+    options: [{ name: 'content', ko: '내용', description: 'What you want to say; empty asks for it', koDescription: '보낼 내용 (비우면 물어봅니다)', type: ApplicationCommandOptionType.String }],
+  },
+  { name: 'myfeedback', ko: '내의견', description: 'Your opinions, their status and answers', koDescription: '보낸 의견의 처리 상황과 답변을 봅니다', text: '내 의견' },
+  { name: 'workshops', ko: '교육', description: 'Upcoming workshops: sign up or cancel', koDescription: '다가오는 교육을 보고 신청·취소합니다', text: '교육' },
+  { name: 'certificate', ko: '수료증', description: 'Your workshop certificates', koDescription: '교육 수료증을 봅니다', text: '수료증' },
+  { name: 'settings', ko: '설정', description: 'Broadcasts at once or once a day, quiet hours', koDescription: '방송 받는 방법과 조용한 시간을 정합니다', text: '설정' },
+  {
+    name: 'notice', ko: '공지', description: 'Send a notice to village heads (staff)', koDescription: '이장님들께 공지를 보냅니다 (공무원)', text: '공지',
+    options: [{ name: 'content', ko: '내용', description: 'The notice; [중요] [곳] [기한 …] may lead it', koDescription: '공지 내용 ([중요] [곳] [기한 …]을 앞에 붙일 수 있습니다)', type: ApplicationCommandOptionType.String, required: true }],
+  },
+  {
+    name: 'report', ko: '보고', description: 'Report a village matter to the district office (village heads)', koDescription: '마을 일을 읍·면사무소에 보고합니다 (이장)', text: '보고',
+    options: [{ name: 'content', ko: '내용', description: 'What to report', koDescription: '보고할 내용', type: ApplicationCommandOptionType.String, required: true }],
+  },
   { name: 'leave', ko: '탈퇴', description: 'Withdraw and erase your name and number', koDescription: '탈퇴하고 이름과 번호를 지웁니다', text: '탈퇴' },
 ];
 

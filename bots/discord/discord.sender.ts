@@ -44,15 +44,30 @@ export function createDiscordSender(rest: REST, now: () => Date): ChannelSender 
           if (!(error instanceof DiscordAPIError && error.status < 500 && error.status !== 429)) return failure(error);
         }
       }
+      let firstId: string | undefined;
       try {
         const channelId = next < payloads.length ? await channelFor(request) : '';
+        // A message that replaces an earlier one (a corrected notice) edits it in place; if it is gone (10008 unknown
+        // message), it is posted anew. An edit is idempotent, so a retry needs no nonce.
+        // https://discord.com/developers/docs/resources/message#edit-message
+        const replaces = request.messages[0]?.replaces;
+        if (replaces && next === 0 && payloads[0]) {
+          try {
+            await rest.patch(Routes.channelMessage(channelId, replaces), { body: payloads[0] });
+            firstId = replaces;
+            next = 1;
+          } catch (error) {
+            if (!(error instanceof DiscordAPIError && error.status === 404)) return failure(error);
+          }
+        }
         for (let i = next; i < payloads.length; i++) {
-          await rest.post(Routes.channelMessages(channelId), { body: withNonce(payloads[i] as DiscordPayload, request.idempotencyKey, i) });
+          const created = (await rest.post(Routes.channelMessages(channelId), { body: withNonce(payloads[i] as DiscordPayload, request.idempotencyKey, i) })) as { id?: string };
+          firstId ??= created.id;
         }
       } catch (error) {
         return failure(error);
       }
-      return { ok: true };
+      return { ok: true, platformMessageId: firstId };
     },
   };
 }

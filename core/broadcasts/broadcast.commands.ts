@@ -87,7 +87,7 @@ async function placeCatalog(turn: Turn): Promise<PlaceCatalog> {
   return { districts: districtRows, villages: villageRows };
 }
 
-async function senderLabel(turn: Turn): Promise<string> {
+export async function senderLabel(turn: Turn): Promise<string> {
   const grants = turn.actor.grants;
   if (grants.some((g) => g.role === 'county_staff' || g.role === 'admin')) {
     const [county] = await turn.tx.select({ nameKo: counties.nameKo }).from(counties).limit(1);

@@ -1,5 +1,5 @@
 import type { RoleGrant, Target } from '../auth/authz.policy.ts';
-import { localParts, zonedToInstant } from '../time/zoned.time.ts';
+import { countyParts, countyTime } from '../time/county.time.ts';
 
 export type BroadcastScope = { kind: 'county' } | { kind: 'districts'; codes: string[] } | { kind: 'villages'; ids: number[] };
 
@@ -70,12 +70,12 @@ export function parseSendTime(text: string, now: Date, timeZone: string): Date |
   if (m[9] === '오후' && hour < 12) hour += 12;
   if (m[9] === '오전' && hour === 12) hour = 0;
   if (hour > 23 || minute > 59) return null;
-  const today = localParts(now, timeZone);
+  const today = countyParts(now, timeZone);
   const at = (year: number, month: number, day: number) => {
     if (month < 1 || month > 12 || day < 1 || day > 31) return null;
-    const instant = zonedToInstant({ year, month, day, hour, minute }, timeZone);
+    const instant = countyTime({ year, month, day, hour, minute }, timeZone);
     // 2.30 is not a date: Date.UTC would roll it over to March.
-    return localParts(instant, timeZone).day === day ? instant : null;
+    return countyParts(instant, timeZone).day === day ? instant : null;
   };
   if (m[2]) return at(Number(m[2]), Number(m[3]), Number(m[4]));
   const month = m[5] ?? m[7];

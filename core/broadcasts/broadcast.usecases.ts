@@ -161,7 +161,8 @@ const BATCH = 500;
  * One statement, so that no resident travels through the process and the counts are of exactly the rows written
  * (one snapshot). The quiet-hours hold is quietUntil's, in SQL: `now` in the county's time zone as minutes of the day,
  * inside a window that may cross midnight (none when start = end), held until the window's end, truncated to the
- * minute. Batch keys and their ISO times read as before (`broadcast:<id>:<platform>:<held ISO | now>:<n>`).
+ * minute. Batch keys (`broadcast:<id>:<platform>:<held ISO | now>:<n>`, n counting 500s in member order) are what
+ * the platform's retry keys derive from. bench/fanout.equivalence.check.ts compares all this with the rule in JS.
  */
 async function fanOutToResidents(
   tx: DbOrTx,
@@ -204,7 +205,7 @@ async function fanOutToResidents(
           || ':' || (row_number() over (partition by platform, held order by member_id) - 1) / ${BATCH}::int,
         platform, 'direct', platform_user_id, member_id, 'broadcast', ${id}::int, ${input.sealed}::text, coalesce(held, ${now}::timestamptz), ${now}::timestamptz
       from timed
-      order by member_id
+      order by member_id -- ids in member order: a batch's rows are contiguous, and the worker claims them whole
       on conflict (dedupe_key) do nothing
     )
     select (select count(*) from timed)::int as residents, (select count(*) from chosen where digest)::int as digest`);

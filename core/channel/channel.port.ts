@@ -11,7 +11,8 @@ export type SendRequest = {
 };
 
 export type SendResult =
-  | { ok: true }
+  /** `platformMessageId`: the platform's id of the (first) message sent, where it gives one back, so it can be edited later. */
+  | { ok: true; platformMessageId?: string | undefined }
   | { ok: false; permanent: boolean; error: string; retryAfterMs?: number | undefined };
 
 /** The same messages to many people of one platform at once (LINE multicast): one outcome per platform request. */

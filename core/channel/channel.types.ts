@@ -50,6 +50,11 @@ export type OutboundMessage = {
   /** Numbered choices: shown as "1. …" lines; a reply of "1" or the label picks one. */
   choices?: string[] | undefined;
   buttons?: Button[] | undefined;
+  /**
+   * The platform's id of an earlier message (outbox.platformMessageId) that this one replaces: a sender that can edit
+   * messages (Discord) edits it in place; others send this as a new message, so its text must read well either way.
+   */
+  replaces?: string | undefined;
 };
 
 /** The plain-text form for platforms without quick replies or buttons, and for transcripts. */

@@ -3,7 +3,9 @@
  * ("등록", "등록할게요", "/register", "REGISTER", "등록 해주세요"). Multi-word commands match with or without spaces.
  */
 export const commandIds = ['register', 'help', 'cancel', 'approve', 'reject', 'withdraw', 'link_group', 'unlink_group', 'link_staff_room', 'send_broadcast', 'cancel_broadcast', 'broadcasts', 'status', 'settings',
-  'feedback', 'my_feedback', 'answer', 'feedback_take', 'feedback_close', 'feedback_reply', 'feedback_rate', 'feedback_score'] as const;
+  'feedback', 'my_feedback', 'answer', 'feedback_take', 'feedback_close', 'feedback_reply', 'feedback_rate', 'feedback_score',
+  'notice_send', 'notice_ack', 'notice_relay', 'notice_correct', 'notice_withdraw', 'report', 'report_answer',
+  'workshops', 'workshop_signup', 'workshop_withdraw', 'workshop_create', 'workshop_reschedule', 'workshop_cancel', 'workshop_status', 'check_in', 'mark_attendance', 'certificates'] as const;
 export type CommandId = (typeof commandIds)[number];
 
 type CommandSpec = { id: CommandId; ko: string[]; en: string[] };
@@ -31,6 +33,23 @@ export const commandSpecs: readonly CommandSpec[] = [
   { id: 'feedback_rate', ko: ['의견 평가'], en: ['rate'] },
   { id: 'feedback_score', ko: ['의견 만족'], en: ['score'] },
   { id: 'settings', ko: ['설정', '환경설정', '알림 설정', '알림설정'], en: ['settings', 'setting', 'preferences'] },
+  { id: 'notice_send', ko: ['공지', '공지 보내기', '공지하기'], en: ['notice', 'send notice'] },
+  { id: 'notice_ack', ko: ['공지 확인'], en: ['ack', 'acknowledge'] },
+  { id: 'notice_relay', ko: ['공지 전달', '마을방에 전달', '전달'], en: ['relay'] },
+  { id: 'notice_correct', ko: ['공지 정정'], en: ['correct notice'] },
+  { id: 'notice_withdraw', ko: ['공지 철회'], en: ['withdraw notice'] },
+  { id: 'report', ko: ['보고', '보고하기'], en: ['report'] },
+  { id: 'report_answer', ko: ['보고답변', '보고 답변'], en: ['report answer'] },
+  { id: 'workshops', ko: ['교육', '워크숍', '교육 목록'], en: ['workshops', 'workshop'] },
+  { id: 'workshop_signup', ko: ['교육 신청'], en: ['enrol', 'enroll'] },
+  { id: 'workshop_withdraw', ko: ['교육 신청 취소', '신청 취소'], en: ['unenrol', 'unenroll'] },
+  { id: 'workshop_create', ko: ['교육 만들기', '교육 개설'], en: ['new workshop'] },
+  { id: 'workshop_reschedule', ko: ['교육 변경', '교육 일정 변경'], en: ['reschedule'] },
+  { id: 'workshop_cancel', ko: ['교육 취소'], en: ['cancel workshop'] },
+  { id: 'workshop_status', ko: ['교육 현황'], en: ['workshop status'] },
+  { id: 'check_in', ko: ['출석'], en: ['check in', 'checkin'] },
+  { id: 'mark_attendance', ko: ['출석 확인'], en: ['mark attendance'] },
+  { id: 'certificates', ko: ['수료증'], en: ['certificate', 'certificates'] },
 ];
 
 const PUNCTUATION = '[.!?~。]*';

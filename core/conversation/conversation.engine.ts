@@ -11,9 +11,16 @@ import {
 import { linkGroupCommand, unlinkGroupCommand } from '../groups/group.commands.ts';
 import { linkStaffRoomCommand } from '../groups/staffroom.commands.ts';
 import { loadActor } from '../members/member.resolve.ts';
+import { acknowledgeNoticeCommand, noticeStatusCommand, recentNoticesBlock, relayNoticeCommand, reviseNoticeCommand, sendNoticeCommand } from '../notices/notice.commands.ts';
+import { reportAnswerCommand, reportCommand } from '../reports/report.commands.ts';
 import { continueSettings, startSettings } from '../settings/settings.dialog.ts';
 import { continueWithdrawal, decideCommand, startWithdrawal } from '../registration/registration.commands.ts';
 import { continueRegistration, startRegistration } from '../registration/registration.dialog.ts';
+import { certificatesCommand, checkInCommand, signUpCommand, withdrawCommand, workshopsCommand } from '../workshops/workshop.commands.ts';
+import { continueWorkshops } from '../workshops/workshop.dialog.ts';
+import {
+  cancelWorkshopCommand, createWorkshopCommand, markAttendanceCommand, rescheduleCommand, workshopStatusCommand,
+} from '../workshops/workshop.staff.commands.ts';
 import { type CommandId, matchChoice, matchCommand } from './command.match.ts';
 import { createTurn, type Turn } from './conversation.turn.ts';
 import { loadDialog, type DialogState } from './dialog.store.ts';
@@ -37,7 +44,12 @@ const commands: Record<CommandId, CommandHandler> = {
   send_broadcast: (turn, args) => sendBroadcastCommand(turn, args),
   cancel_broadcast: (turn, args) => cancelBroadcastCommand(turn, args),
   broadcasts: (turn, args) => listBroadcastsCommand(turn, args),
-  status: (turn) => statusCommand(turn),
+  // 현황 N: one notice's hops; bare 현황: the broadcasts, then a short block of recent notices.
+  status: async (turn, args) => {
+    if (/^#?\d/.test(args)) return noticeStatusCommand(turn, args);
+    await statusCommand(turn);
+    await recentNoticesBlock(turn);
+  },
   settings: (turn) => startSettings(turn),
   feedback: (turn, args) => feedbackCommand(turn, args),
   my_feedback: (turn) => myFeedbackCommand(turn),
@@ -47,6 +59,23 @@ const commands: Record<CommandId, CommandHandler> = {
   feedback_reply: (turn, args) => replyCommand(turn, args),
   feedback_rate: (turn, args) => rateCommand(turn, args, 'resolved'),
   feedback_score: (turn, args) => rateCommand(turn, args, 'satisfaction'),
+  notice_send: (turn, args) => sendNoticeCommand(turn, args),
+  notice_ack: (turn, args) => acknowledgeNoticeCommand(turn, args),
+  notice_relay: (turn, args) => relayNoticeCommand(turn, args),
+  notice_correct: (turn, args) => reviseNoticeCommand(turn, args, 'correct'),
+  notice_withdraw: (turn, args) => reviseNoticeCommand(turn, args, 'withdraw'),
+  report: (turn, args) => reportCommand(turn, args),
+  report_answer: (turn, args) => reportAnswerCommand(turn, args),
+  workshops: (turn) => workshopsCommand(turn),
+  workshop_signup: (turn, args) => signUpCommand(turn, args),
+  workshop_withdraw: (turn, args) => withdrawCommand(turn, args),
+  workshop_create: (turn, args) => createWorkshopCommand(turn, args),
+  workshop_reschedule: (turn, args) => rescheduleCommand(turn, args),
+  workshop_cancel: (turn, args) => cancelWorkshopCommand(turn, args),
+  workshop_status: (turn, args) => workshopStatusCommand(turn, args),
+  check_in: (turn, args) => checkInCommand(turn, args),
+  mark_attendance: (turn, args) => markAttendanceCommand(turn, args),
+  certificates: (turn) => certificatesCommand(turn),
 };
 
 const dialogs: Record<string, (turn: Turn, state: DialogState, text: string) => Promise<void>> = {
@@ -55,6 +84,7 @@ const dialogs: Record<string, (turn: Turn, state: DialogState, text: string) => 
   settings: continueSettings,
   feedback: continueFeedback,
   menu: continueMenu,
+  workshops: continueWorkshops,
 };
 
 /**

@@ -16,8 +16,13 @@ export function menuEntries(actor: Actor, chatType: 'direct' | 'group'): MenuEnt
   }
   if (!actor.registration) entries.push({ label: '실명 등록', command: '등록' });
   else if (actor.registration.status === 'pending') entries.push({ label: '등록 신청 확인', command: '등록' });
+  if (actor.registration) entries.push({ label: '의견 보내기', command: '의견' }, { label: '내 의견', command: '내 의견' });
   if (actor.registration?.status === 'approved') entries.push({ label: '지난 마을방송', command: '방송' });
+  if (actor.registration?.status === 'approved') entries.push({ label: '교육 신청', command: '교육' }, { label: '수료증', command: '수료증' });
   if (isApprover(actor.grants)) entries.push({ label: '등록 신청 승인', command: '승인' }, { label: '마을방송 보내기', command: '방송 보내기' }, { label: '현황', command: '현황' });
+  if (actor.grants.some((g) => g.role !== 'village_head')) entries.push({ label: '이장 공지 보내기', command: '공지' });
+  if (actor.grants.some((g) => g.role === 'village_head')) entries.push({ label: '읍·면에 보고', command: '보고' });
+  if (actor.grants.some((g) => g.role !== 'village_head')) entries.push({ label: '교육 현황', command: '교육 현황' });
   if (actor.registration) entries.push({ label: '설정', command: '설정' });
   if (actor.registration) entries.push({ label: '탈퇴', command: '탈퇴' });
   entries.push({ label: '도움말', command: '도움말' });

@@ -4,6 +4,7 @@ import { outbox } from '../../db/schema/index.ts';
 import type { ChannelSender, SendResult } from '../channel/channel.port.ts';
 import type { OutboundMessage, PlatformId } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
+import { createBackgroundLoop } from '../background/background.loop.ts';
 import { errorSummary } from '../inbound/inbound.pipeline.ts';
 import { nextAttemptDelayMs } from './delivery.backoff.ts';
 import { enqueueFallback } from './delivery.fallback.ts';
@@ -33,7 +34,9 @@ export type DeliveryWorker = {
 type Row = typeof outbox.$inferSelect;
 
 /** Platform batch requests in flight at once within a pass. */
-const MULTICAST_CONCURRENCY = Number(process.env.DW_CONC ?? 4);
+const MULTICAST_CONCURRENCY = 4;
+/** Claims in one pass at most, each of batchSize rows (a county-wide broadcast is 37,000). */
+const PASS_CLAIMS = 4;
 
 /**
  * Sends what the outbox holds and records each outcome: sent, retrying (with the next attempt time) or failed
@@ -45,16 +48,13 @@ export function createDeliveryWorker(
   senders: ReadonlyMap<PlatformId, ChannelSender>,
   options: DeliveryWorkerOptions = {},
 ): DeliveryWorker {
-  // Rows of a batch are contiguous and a pass a multiple of LINE's 500, so a pass claims its batches whole. Each
-  // claim looks at every due row (the ordering check), so a broadcast goes in few, large passes.
-  const batchSize = options.batchSize ?? Number(process.env.DW_BATCH ?? 10_000);
+  // Twenty LINE multicast batches a claim: rows of a batch are contiguous, so a claim takes them whole. Few, large
+  // claims: each weighs every due row against its chat's earlier ones, and a reply written during a broadcast comes
+  // after all of the broadcast's rows (id order) whatever the claim size.
+  const batchSize = options.batchSize ?? 10_000;
   const maxAttempts = options.maxAttempts ?? 8;
   const leaseMs = options.leaseMs ?? 60_000;
   const idleIntervalMs = options.idleIntervalMs ?? 1_000;
-  let running = false;
-  let timer: NodeJS.Timeout | undefined;
-  let loop: Promise<void> = Promise.resolve();
-  let wake: (() => void) | undefined;
 
   async function claim(): Promise<Row[]> {
     const now = deps.clock.now();
@@ -121,7 +121,9 @@ export function createDeliveryWorker(
   async function record(row: Row, result: SendResult): Promise<void> {
     const now = deps.clock.now();
     if (result.ok) {
-      await deps.db.update(outbox).set({ status: 'sent', sentAt: now, leaseUntil: null, lastError: null }).where(eq(outbox.id, row.id));
+      // The platform's id of the message (Discord), so that a correction can edit it later.
+      const messageId = result.platformMessageId ? { platformMessageId: result.platformMessageId } : {};
+      await deps.db.update(outbox).set({ status: 'sent', sentAt: now, leaseUntil: null, lastError: null, ...messageId }).where(eq(outbox.id, row.id));
       return;
     }
     const final = result.permanent || row.attempts >= maxAttempts;
@@ -140,9 +142,30 @@ export function createDeliveryWorker(
   async function runOnce(): Promise<number> {
     if (options.beforePass)
       await options.beforePass().catch((error: unknown) => deps.logger.error({ err: errorSummary(error) }, 'work before the delivery pass failed'));
-    const t0 = performance.now();
-    const rows = await claim();
-    const t1 = performance.now();
+    // While a claim comes back full, the pass claims again (up to PASS_CLAIMS times), each claim made while the
+    // previous rows are being sent, as a second worker would: their leases keep them from it, and rows not yet sent
+    // still hold their chats' later rows back.
+    let claimed = 0;
+    let next: Promise<Row[]> | undefined = claim();
+    for (let claims = 1; next; claims++) {
+      const rows: Row[] = await next;
+      claimed += rows.length;
+      next = rows.length === batchSize && claims < PASS_CLAIMS ? claim() : undefined;
+      next?.catch(() => {}); // awaited in turn (or released below)
+      try {
+        await deliverRows(rows);
+      } catch (error) {
+        // Rows claimed for the rest of the pass are let go at once rather than when their lease lapses.
+        const unsent = ((await next?.catch(() => [])) ?? []).map((r) => r.id);
+        if (unsent.length) await deps.db.update(outbox).set({ leaseUntil: null, attempts: sql`${outbox.attempts} - 1` }).where(inArray(outbox.id, unsent));
+        throw error;
+      }
+    }
+    if (claimed > 0 && options.afterPass) await options.afterPass();
+    return claimed;
+  }
+
+  async function deliverRows(rows: Row[]): Promise<void> {
     const byChat = new Map<string, Row[]>();
     const byBatch = new Map<string, Row[]>();
     for (const row of rows) {
@@ -166,17 +189,26 @@ export function createDeliveryWorker(
       }),
       deliverBatches([...byBatch.values()]),
     ]);
-    if (process.env.PROFILE) console.error(`pass ${rows.length} claim ${(t1 - t0).toFixed(0)} send+record ${(performance.now() - t1).toFixed(0)}`);
-    if (rows.length > 0 && options.afterPass) await options.afterPass();
-    return rows.length;
   }
 
   /**
-   * Batches go a few at a time (LINE takes concurrent requests), in waves: a wave whose request never returns holds
-   * the pass, so that a worker that hangs has started no more requests than one wave, whose leases then lapse.
+   * Batches go a few at a time (LINE takes concurrent requests), in waves: a request that never returns holds the
+   * pass, so a worker that hangs has started no more than one wave, whose leases then lapse. A wave's outcomes are
+   * recorded while the next wave is sent; the pass ends when all are recorded.
    */
   async function deliverBatches(batches: Row[][]): Promise<void> {
-    for (let i = 0; i < batches.length; i += MULTICAST_CONCURRENCY) await Promise.all(batches.slice(i, i + MULTICAST_CONCURRENCY).map(deliverBatch));
+    const recording: Promise<void>[] = [];
+    for (let i = 0; i < batches.length; i += MULTICAST_CONCURRENCY) {
+      const sent = await Promise.all(batches.slice(i, i + MULTICAST_CONCURRENCY).map(sendBatch));
+      for (const outcomes of sent) {
+        const recorded = (async () => {
+          for (const outcome of outcomes) await recordMany(outcome.rows, outcome.result);
+        })();
+        recorded.catch(() => {}); // awaited below, with the rest: only a rejection that nobody awaits yet is muted here
+        recording.push(recorded);
+      }
+    }
+    await Promise.all(recording);
   }
 
   /**
@@ -184,15 +216,14 @@ export function createDeliveryWorker(
    * derived from the batch and the exact rows in this request, so a retry of the same request is recognised (409)
    * and a request of other rows never is.
    */
-  async function deliverBatch(batch: Row[]): Promise<void> {
+  async function sendBatch(batch: Row[]): Promise<{ rows: Row[]; result: SendResult }[]> {
     const sender = senders.get(batch[0]?.platform ?? '');
     const sealed = batch.find((r) => r.messagesEnc)?.messagesEnc;
     const sendable = batch.filter((r) => r.messagesEnc);
     for (const erased of batch.filter((r) => !r.messagesEnc)) await record(erased, { ok: false, permanent: true, error: 'message erased before delivery' });
-    if (!sender?.multicast || !sealed || sendable.length === 0) return;
+    if (!sender?.multicast || !sealed || sendable.length === 0) return [];
     const ids = sendable.map((r) => r.id).sort((a, b) => a - b);
     let outcomes: { recipients: string[]; result: SendResult }[];
-    const m0 = performance.now();
     try {
       outcomes = await sender.multicast({
         recipients: sendable.map((r) => r.chatId),
@@ -202,12 +233,10 @@ export function createDeliveryWorker(
     } catch (error) {
       outcomes = [{ recipients: sendable.map((r) => r.chatId), result: { ok: false, permanent: false, error: errorSummary(error) } }];
     }
-    const m1 = performance.now();
-    for (const outcome of outcomes) {
+    return outcomes.map((outcome) => {
       const members = new Set(outcome.recipients);
-      await recordMany(sendable.filter((r) => members.has(r.chatId)), outcome.result);
-    }
-    if (process.env.PROFILE) console.error(`  multicast ${(m1 - m0).toFixed(0)} record ${(performance.now() - m1).toFixed(0)}`);
+      return { rows: sendable.filter((r) => members.has(r.chatId)), result: outcome.result };
+    });
   }
 
   async function recordMany(rows: Row[], result: SendResult): Promise<void> {
@@ -223,42 +252,6 @@ export function createDeliveryWorker(
       .where(inArray(outbox.id, rows.map((r) => r.id)));
   }
 
-  async function runLoop(): Promise<void> {
-    while (running) {
-      let claimed = 0;
-      try {
-        claimed = await runOnce();
-      } catch (error) {
-        deps.logger.error({ err: errorSummary(error) }, 'delivery pass failed');
-      }
-      if (claimed === 0 && running)
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          timer = setTimeout(resolve, idleIntervalMs);
-        });
-    }
-  }
-
-  return {
-    runOnce,
-    async flush() {
-      while ((await runOnce()) > 0);
-    },
-    kick() {
-      if (timer) clearTimeout(timer);
-      wake?.();
-    },
-    start() {
-      if (running) return;
-      running = true;
-      loop = runLoop();
-    },
-    async stop() {
-      running = false;
-      if (timer) clearTimeout(timer);
-      wake?.();
-      await loop;
-    },
-  };
+  const loop = createBackgroundLoop({ name: 'delivery', pass: runOnce, logger: deps.logger, idleMs: idleIntervalMs });
+  return { runOnce, ...loop };
 }
-

@@ -1,3 +1,5 @@
+import { countyParts } from '../time/county.time.ts';
+
 /**
  * Quiet hours: a non-urgent message to a person is held, never dropped, until their quiet window ends (default
  * 21:00–07:00 county time). Windows may cross midnight. A pure function of now, the window and the time zone.
@@ -11,7 +13,7 @@ export function quietUntil(now: Date, window: QuietWindow, timeZone: string): Da
   const start = minutesOf(window.start);
   const end = minutesOf(window.end);
   if (start === end) return null;
-  const local = localParts(now, timeZone);
+  const local = countyParts(now, timeZone);
   const minute = local.hour * 60 + local.minute;
   const inside = start < end ? minute >= start && minute < end : minute >= start || minute < end;
   if (!inside) return null;
@@ -26,9 +28,4 @@ function minutesOf(hhmm: string): number {
   const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(hhmm);
   if (!m) throw new Error(`not a HH:MM time: ${hhmm}`);
   return Number(m[1]) * 60 + Number(m[2]);
-}
-
-function localParts(date: Date, timeZone: string): { hour: number; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date);
-  return { hour: Number(parts.find((p) => p.type === 'hour')?.value), minute: Number(parts.find((p) => p.type === 'minute')?.value) };
 }

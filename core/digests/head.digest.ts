@@ -3,7 +3,7 @@ import { roles, villages } from '../../db/schema/index.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import { buildSections, hasNews, renderSections, type SectionProvider, templateSummary } from './digest.sections.ts';
-import { countyDateKey, formatKoreanDate } from './digest.time.ts';
+import { countyDateKey, formatKoreanDate } from '../time/county.time.ts';
 import { broadcastsSection, pendingRegistrationsSection } from './staff.sections.ts';
 
 export type HeadDigestResult = { heads: number; queued: number; quiet: number };

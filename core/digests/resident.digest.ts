@@ -4,7 +4,7 @@ import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
-import { countyDateKey, formatKoreanDate, lastOccurrence } from './digest.time.ts';
+import { countyDateKey, formatKoreanDate, lastOccurrence } from '../time/county.time.ts';
 
 export type ResidentDigestResult = { due: number; queued: number; empty: number; unreachable: number };
 

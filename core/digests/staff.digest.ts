@@ -4,7 +4,7 @@ import type { SummaryWriter } from '../ai/summary.port.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
 import { acceptSummary, buildSections, type DigestScope, renderSections, type SectionProvider, summaryFacts, templateSummary } from './digest.sections.ts';
-import { countyDateKey, formatKoreanDate } from './digest.time.ts';
+import { countyDateKey, formatKoreanDate } from '../time/county.time.ts';
 import { staffDigestSections } from './staff.sections.ts';
 
 export type StaffDigestResult = { rooms: number; queued: number; scopes: number; modelSummaries: number };

@@ -2,8 +2,11 @@ import { and, arrayOverlaps, asc, count, eq, gte, inArray, isNotNull, lt, or, ty
 import type { DbOrTx } from '../../db/db.client.ts';
 import { broadcasts, districts, outbox, registrations, villages } from '../../db/schema/index.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
+import { feedbackSection } from '../feedback/feedback.digest.ts';
+import { noticesSection } from '../notices/notice.digest.ts';
+import { workshopSignupsSection } from '../workshops/workshop.digest.ts';
 import type { DigestScope, SectionProvider } from './digest.sections.ts';
-import { formatKoreanDate } from './digest.time.ts';
+import { formatKoreanDate } from '../time/county.time.ts';
 
 const categoryTag: Record<string, string> = { general: '', event: '[행사] ', urgent: '[긴급] ' };
 
@@ -72,6 +75,9 @@ export const staffDigestSections: readonly SectionProvider[] = [
   broadcastsSection('지난 하루 마을방송'),
   pendingRegistrationsSection('하루 넘게 기다리는 등록 신청', 24),
   newResidentsSection('지난 하루 새로 승인된 주민'),
+  feedbackSection('주민 의견'),
+  noticesSection('확인·전달이 멈춘 이장 공지'),
+  workshopSignupsSection('교육 신청'),
 ];
 
 function excerpt(body: string, max = 24): string {

@@ -62,7 +62,7 @@ export async function attachToFeedback(turn: Turn, attachment: Attachment, state
   if (state?.dialog === 'feedback') {
     const attachments = [...((state.data.attachments as Attachment[] | undefined) ?? []), attachment];
     await turn.setDialog({ ...state, data: { ...state.data, attachments } });
-    turn.reply(`${mediaKo(attachment.kind)}을(를) 받았습니다. 이제 의견 내용을 글로 적어 보내 주세요.`);
+    turn.reply(`${mediaKo(attachment.kind)} 받았습니다. 이제 의견 내용을 글로 적어 보내 주세요.`);
     return true;
   }
   const recent = new Date(turn.now.getTime() - 10 * 60_000);
@@ -81,12 +81,13 @@ export async function attachToFeedback(turn: Turn, attachment: Attachment, state
     .returning();
   // Already shown to staff: they get the addition; otherwise the card they will get includes it.
   if (updated?.triagedBy) await tellStaff(turn.tx, turn.deps, updated, `attachment:${turn.event.eventId}`, [await staffCard(turn.tx, turn.deps, updated)]);
-  turn.reply(`${mediaKo(attachment.kind)}을(를) 의견 ${item.receiptNo}에 함께 붙였습니다.`);
+  turn.reply(`${mediaKo(attachment.kind)} 의견 ${item.receiptNo}에 함께 붙였습니다.`);
   return true;
 }
 
+/** The noun with its object particle (사진을, 위치를): the particle follows the last syllable's final consonant. */
 function mediaKo(kind: MediaKind | string): string {
-  return kind === 'image' ? '사진' : kind === 'location' ? '위치' : kind === 'video' ? '동영상' : '파일';
+  return kind === 'image' ? '사진을' : kind === 'location' ? '위치를' : kind === 'video' ? '동영상을' : '파일을';
 }
 
 /** 내 의견: the writer's items with status and the last answer. */

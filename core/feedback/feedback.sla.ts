@@ -1,4 +1,4 @@
-import { localParts, zonedToInstant } from '../time/zoned.time.ts';
+import { countyParts, countyTime } from '../time/county.time.ts';
 
 /**
  * When a first answer is due: `days` working days later at the same county time. Saturdays and Sundays do not count
@@ -6,7 +6,7 @@ import { localParts, zonedToInstant } from '../time/zoned.time.ts';
  * starts on Monday.
  */
 export function dueAfterWorkingDays(createdAt: Date, days: number, timeZone: string): Date {
-  const start = localParts(createdAt, timeZone);
+  const start = countyParts(createdAt, timeZone);
   const day = new Date(Date.UTC(start.year, start.month - 1, start.day));
   let left = days;
   while (left > 0) {
@@ -14,5 +14,5 @@ export function dueAfterWorkingDays(createdAt: Date, days: number, timeZone: str
     const weekday = day.getUTCDay();
     if (weekday !== 0 && weekday !== 6) left--;
   }
-  return zonedToInstant({ year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), hour: start.hour, minute: start.minute }, timeZone);
+  return countyTime({ year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), hour: start.hour, minute: start.minute }, timeZone);
 }

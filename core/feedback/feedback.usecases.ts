@@ -4,7 +4,7 @@ import { counters, feedbackItems, feedbackMessages } from '../../db/schema/index
 import { can, type RoleGrant } from '../auth/authz.policy.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import type { ActiveRegistration } from '../members/member.resolve.ts';
-import { localParts, zonedToInstant } from '../time/zoned.time.ts';
+import { countyParts, countyTime } from '../time/county.time.ts';
 import { dueAfterWorkingDays } from './feedback.sla.ts';
 
 export type FeedbackItem = typeof feedbackItems.$inferSelect;
@@ -32,14 +32,14 @@ export async function createFeedback(input: {
   settings?: FeedbackSettings;
 }): Promise<CreateFeedbackResult> {
   const { tx, deps, author } = input;
-  const settings = input.settings ?? defaultFeedbackSettings;
+  const settings = input.settings ?? { ...defaultFeedbackSettings, ...deps.feedback };
   const text = input.text.trim();
   if (!author.registration) return { kind: 'not_registered' };
   if (!text) return { kind: 'empty' };
   if ([...text].length > settings.maxLength) return { kind: 'too_long', length: [...text].length, max: settings.maxLength };
   const now = deps.clock.now();
-  const today = localParts(now, deps.timezone);
-  const dayStart = zonedToInstant({ ...today, hour: 0, minute: 0 }, deps.timezone);
+  const today = countyParts(now, deps.timezone);
+  const dayStart = countyTime({ ...today, hour: 0, minute: 0 }, deps.timezone);
   const written = await tx.$count(feedbackItems, and(eq(feedbackItems.memberId, author.memberId), gte(feedbackItems.createdAt, dayStart)));
   if (written >= settings.dailyLimit) return { kind: 'daily_limit', limit: settings.dailyLimit };
   // One counter row per year, incremented atomically: two instances never hand out the same number.
@@ -72,7 +72,7 @@ export async function createFeedback(input: {
 
 /** A receipt as people type it; a bare sequence number means this year's (county time). */
 export async function findByReceipt(tx: DbOrTx, receipt: string, now: Date, timeZone: string): Promise<FeedbackItem | undefined> {
-  const normalized = normalizeReceipt(receipt, localParts(now, timeZone).year);
+  const normalized = normalizeReceipt(receipt, countyParts(now, timeZone).year);
   if (!normalized) return undefined;
   const [item] = await tx.select().from(feedbackItems).where(eq(feedbackItems.receiptNo, normalized));
   return item;

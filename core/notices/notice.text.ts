@@ -82,7 +82,7 @@ export type RelayBy = { kind: 'head'; maskedName: string } | { kind: 'auto' };
 
 /** The copy in a village chat: "[고성군 공지] … — 고성읍사무소 발신 · 이장 홍*동 전달". */
 export function relayText(n: Pick<NoticeView, 'countyName' | 'priority' | 'body' | 'senderLabel'>, by: RelayBy, corrected = false): string {
-  const who = by.kind === 'head' ? `이장 ${by.maskedName} 전달` : '자동 전달';
+  const who = by.kind === 'head' ? `이장${by.maskedName ? ` ${by.maskedName}` : ''} 전달` : '자동 전달';
   return `[${tag(n as NoticeView)}]${corrected ? ' (정정됨)' : ''}\n${n.body}\n— ${n.senderLabel} 발신 · ${who}`;
 }
 

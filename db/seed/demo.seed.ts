@@ -16,10 +16,10 @@ export type DemoSummary = { seeded: boolean; districts: number; villages: number
 
 /**
  * Goseong County with its 14 districts (from the seed documents), three demo villages per district each with a demo
- * village head on the simulator, a linked simulator group chat per village, and demo staff. Idempotent: does nothing
+ * village head on the simulator, a linked simulator group chat per village, demo staff and their staff rooms. Idempotent: does nothing
  * when the county exists.
  */
-export async function seedDemo(db: Db, cipher: Cipher, now: Date): Promise<DemoSummary> {
+export async function seedDemo(db: Db, cipher: Cipher, now: Date, options: { staffRooms?: boolean } = {}): Promise<DemoSummary> {
   return db.transaction(async (tx) => {
     const existing = await tx.select({ code: counties.code }).from(counties);
     if (existing.length > 0) return { seeded: false, districts: 0, villages: 0, heads: 0 };
@@ -67,6 +67,13 @@ export async function seedDemo(db: Db, cipher: Cipher, now: Date): Promise<DemoS
     await tx.insert(roles).values({ memberId: countyStaff, role: 'county_staff' });
     const districtStaff = await demoMember(tx, 'staff-goseong-eup', '고성읍사무소 담당자');
     await tx.insert(roles).values({ memberId: districtStaff, role: 'district_staff', districtCode: 'goseong-eup' });
+    // Staff rooms on the simulator, so that feedback and digests have somewhere to land in the demo. The test
+    // template goes without: tests link the rooms they need, as a county would.
+    if (options.staffRooms !== false)
+      await tx.insert(groupChats).values([
+        { platform: 'websim', chatId: 'room-staff-hq', title: '본청 직원방', isHqStaffRoom: true },
+        { platform: 'websim', chatId: 'room-staff-goseong-eup', title: '고성읍 직원방', staffDistrictCode: 'goseong-eup' },
+      ]);
     return { seeded: true, districts: rows.length, villages: villageCount, heads };
   });
 }

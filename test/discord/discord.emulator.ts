@@ -297,6 +297,9 @@ export async function startDiscordEmulator(opts: { botUserId?: string; applicati
     // https://discord.com/developers/docs/events/gateway-events#hello
     send(ws, { op: 10, s: null, t: null, d: { heartbeat_interval: opts.heartbeatIntervalMs ?? 41_250 } });
   });
+  // Idle keep-alive connections stay open longer than a test (Node's 5 s default can reset a reused connection).
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 61_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const wsUrl = `ws://127.0.0.1:${port}`;

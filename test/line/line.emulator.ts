@@ -195,6 +195,10 @@ export async function startLineEmulator(opts: { channelAccessToken: string; repl
       res.destroy(e instanceof Error ? e : new Error(String(e)));
     });
   });
+  // Clients keep connections alive between requests; closing an idle one just as a client reuses it makes a request
+  // fail with a reset (Node's default is 5 s). LINE keeps them longer than our tests last.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 61_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -31,7 +31,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await admin.unsafe(`create database ${TEMPLATE_DB}`);
     const templateUrl = withDatabase(url, TEMPLATE_DB);
     const handle = await openPostgres(templateUrl, { max: 1 });
-    await seedDemo(handle.db, testCipher(), SEED_TIME);
+    await seedDemo(handle.db, testCipher(), SEED_TIME, { staffRooms: false });
     await handle.close();
     project.provide('pgTemplateUrl', templateUrl);
     project.provide('pgAdminUrl', url);
@@ -43,7 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const client = new PGlite(pgliteOptions);
   const handle = await openPglite(client);
-  await seedDemo(handle.db, testCipher(), SEED_TIME);
+  await seedDemo(handle.db, testCipher(), SEED_TIME, { staffRooms: false });
   const dump = await client.dumpDataDir('none');
   const path = join(tmpdir(), `maeul-test-template-${process.pid}.tar`);
   writeFileSync(path, Buffer.from(await dump.arrayBuffer()));

@@ -1,6 +1,7 @@
 /**
- * County-time arithmetic for digests and schedules: the county's calendar day and wall-clock time of an instant, and
- * the instant of a wall-clock time. Pure functions of the instant and the time zone (no `new Date()` of "now").
+ * County-time arithmetic: the county's calendar day and wall-clock time of an instant, and the instant of a wall-clock
+ * time, with Intl only (COUNTY_TIMEZONE is configurable, so no fixed +09:00). Pure functions of the instant and the
+ * time zone (no `new Date()` of "now").
  */
 export type CountyParts = { year: number; month: number; day: number; hour: number; minute: number; weekday: number };
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { countyDateKey, formatKoreanDate, lastOccurrence, startOfCountyDay } from '../../core/digests/digest.time.ts';
+import { countyDateKey, formatKoreanDate, lastOccurrence, startOfCountyDay } from '../../core/time/county.time.ts';
 import { isDigestDue } from '../../core/digests/resident.digest.ts';
 
 const TZ = 'Asia/Seoul';

@@ -1,0 +1,81 @@
+import { and, eq, gt, isNotNull, isNull, or } from 'drizzle-orm';
+import { noticeRecipients, notices } from '../../db/schema/index.ts';
+import type { CoreDeps } from '../core.deps.ts';
+import { enqueueToMember } from '../delivery/outbox.write.ts';
+import { maskName } from '../privacy/privacy.mask.ts';
+import { formatKoreanDateTime } from '../time/korean.format.ts';
+import { tellDistrictStaff } from './notice.staff.ts';
+import { missingHops, recipientHops } from './notice.status.ts';
+import { followUpStep, headButtons } from './notice.text.ts';
+import { noticeView } from './notice.usecases.ts';
+
+/** A notice this long past its deadline is not escalated any more (a job that was off for a week starts clean). */
+const LOOKBACK_MS = 7 * 86_400_000;
+
+/**
+ * Run by the notice follow-up job: heads who have not acknowledged are reminded once before the deadline; after it,
+ * once, each district with villages missing a hop is told in its staff room who is missing. Each step is claimed on
+ * the notice row (remindedAt / escalatedAt) in the transaction that writes its messages, so it happens once.
+ */
+export async function followUpNotices(deps: CoreDeps, now: Date): Promise<{ reminded: number; escalated: number }> {
+  const open = await deps.db
+    .select()
+    .from(notices)
+    .where(
+      and(isNotNull(notices.ackDeadline), isNull(notices.withdrawnAt), or(isNull(notices.remindedAt), isNull(notices.escalatedAt)), gt(notices.ackDeadline, new Date(now.getTime() - LOOKBACK_MS))),
+    );
+  let reminded = 0;
+  let escalated = 0;
+  for (const notice of open) {
+    const step = followUpStep(notice, now);
+    if (step === 'remind') reminded += await remind(deps, notice.id, now);
+    if (step === 'escalate') escalated += await escalate(deps, notice.id, now);
+  }
+  return { reminded, escalated };
+}
+
+async function remind(deps: CoreDeps, noticeId: number, now: Date): Promise<number> {
+  return deps.db.transaction(async (tx) => {
+    const [notice] = await tx.update(notices).set({ remindedAt: now }).where(and(eq(notices.id, noticeId), isNull(notices.remindedAt))).returning();
+    if (!notice?.ackDeadline) return 0;
+    const waiting = await tx
+      .update(noticeRecipients)
+      .set({ remindedAt: now })
+      .where(and(eq(noticeRecipients.noticeId, noticeId), isNull(noticeRecipients.acknowledgedAt), isNull(noticeRecipients.remindedAt)))
+      .returning({ memberId: noticeRecipients.headMemberId });
+    const view = await noticeView(tx, notice);
+    const message = {
+      text: `[${view.countyName} 공지 #${notice.id} 확인 요청]\n확인 기한(${formatKoreanDateTime(notice.ackDeadline, deps.timezone)})이 다가옵니다. 읽으셨으면 "확인"을 눌러 주세요.\n"${notice.body}"`,
+      buttons: headButtons(notice.id),
+    };
+    const heads = [...new Set(waiting.map((w) => w.memberId))];
+    for (const memberId of heads)
+      await enqueueToMember(tx, deps, { memberId, messages: [message], purpose: 'notice.reminder', noticeId: notice.id, urgent: notice.priority === 'high', dedupeKey: `notice:${notice.id}:remind:${memberId}` });
+    deps.logger.info({ noticeId, heads: heads.length }, 'notice reminders queued');
+    return heads.length;
+  });
+}
+
+async function escalate(deps: CoreDeps, noticeId: number, now: Date): Promise<number> {
+  return deps.db.transaction(async (tx) => {
+    const [notice] = await tx.update(notices).set({ escalatedAt: now }).where(and(eq(notices.id, noticeId), isNull(notices.escalatedAt))).returning();
+    if (!notice?.ackDeadline) return 0;
+    const missing = missingHops(await recipientHops(tx, [notice.id]));
+    const byDistrict = new Map<string, typeof missing>();
+    for (const r of missing) byDistrict.set(r.districtCode, [...(byDistrict.get(r.districtCode) ?? []), r]);
+    const view = await noticeView(tx, notice);
+    for (const [districtCode, rows] of byDistrict) {
+      const lines = rows.map((r) => `· ${r.villageName} (이장 ${r.headName ? maskName(r.headName) : '-'}): ${[...(r.acknowledgedAt ? [] : ['확인 안 함']), ...(r.villageRelayed ? [] : ['마을방 전달 안 됨'])].join(' · ')}`);
+      const text = [
+        `[${view.countyName} 공지 #${notice.id} 기한 지남] ${rows[0]?.districtName ?? ''}`,
+        `"${notice.body.length > 40 ? `${notice.body.slice(0, 40)}…` : notice.body}"`,
+        `확인 기한 ${formatKoreanDateTime(notice.ackDeadline, deps.timezone)}이 지났는데 아직 빠진 곳이 ${rows.length}건 있습니다. 이장님께 연락해 주세요.`,
+        ...lines,
+      ].join('\n');
+      await tellDistrictStaff(tx, deps, { districtCode, key: `notice:${notice.id}:escalate:${districtCode}`, purpose: 'notice.escalation', noticeId: notice.id, messages: [{ text }] });
+    }
+    await tx.update(notices).set({ meta: { ...(notice.meta ?? {}), escalatedDistricts: [...byDistrict.keys()] } }).where(eq(notices.id, notice.id));
+    deps.logger.info({ noticeId, districts: byDistrict.size, missing: missing.length }, 'notice escalated');
+    return byDistrict.size;
+  });
+}

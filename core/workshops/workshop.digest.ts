@@ -1,0 +1,54 @@
+import { and, asc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm';
+import { workshops, workshopSignups } from '../../db/schema/index.ts';
+import type { DigestScope, SectionProvider } from '../digests/digest.sections.ts';
+import { formatKoreanDateTime } from '../time/korean.format.ts';
+import { fillOf } from './workshop.usecases.ts';
+
+/** A district's room sees its district's workshops; HQ sees all (county-wide ones included). */
+function scopeFilter(scope: DigestScope): SQL | undefined {
+  if (scope.kind === 'county') return undefined;
+  return eq(workshops.districtCode, scope.districtCode);
+}
+
+/**
+ * 교육 신청: sign-ups of the period, and how full the workshops of the next two weeks are. The model sees only the
+ * counts (figures); the lines name workshops, never people.
+ */
+export function workshopSignupsSection(title: string, aheadDays = 14): SectionProvider {
+  return async ({ tx, scope, since, until, timezone }) => {
+    const upcoming = await tx
+      .select()
+      .from(workshops)
+      .where(and(eq(workshops.status, 'scheduled'), gt(workshops.startsAt, until), lt(workshops.startsAt, new Date(until.getTime() + aheadDays * 86_400_000)), scopeFilter(scope)))
+      .orderBy(asc(workshops.startsAt), asc(workshops.id));
+    const [fresh] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(workshopSignups)
+      .innerJoin(workshops, eq(workshops.id, workshopSignups.workshopId))
+      .where(
+        and(
+          or(eq(workshopSignups.status, 'confirmed'), eq(workshopSignups.status, 'waitlisted')),
+          gte(workshopSignups.createdAt, since),
+          lt(workshopSignups.createdAt, until),
+          scopeFilter(scope),
+        ),
+      );
+    const fill = await fillOf(tx, upcoming.map((w) => w.id));
+    const waiting = [...fill.values()].reduce((n, f) => n + f.waitlisted, 0);
+    const newSignups = Number(fresh?.n ?? 0);
+    return {
+      key: 'workshops.signups',
+      title,
+      headline: newSignups || upcoming.length ? `신청 ${newSignups}명 · 다가오는 교육 ${upcoming.length}건` : '없음',
+      lines: upcoming.map((w) => {
+        const f = fill.get(w.id) ?? { confirmed: 0, waitlisted: 0 };
+        return `· ${formatKoreanDateTime(w.startsAt, timezone)} 「${w.title}」 — 확정 ${f.confirmed}/${w.capacity}${f.waitlisted ? ` · 대기 ${f.waitlisted}` : ''}`;
+      }),
+      figures: [
+        { label: '새 교육 신청', value: newSignups, unit: '명' },
+        { label: '2주 안 교육', value: upcoming.length, unit: '건' },
+        { label: '대기', value: waiting, unit: '명' },
+      ],
+    };
+  };
+}

@@ -1,0 +1,79 @@
+import type { DbOrTx } from '../../db/db.client.ts';
+import type { workshops } from '../../db/schema/index.ts';
+import type { OutboundMessage } from '../channel/channel.types.ts';
+import type { CoreDeps } from '../core.deps.ts';
+import { enqueueToMember } from '../delivery/outbox.write.ts';
+import { formatKoreanDateTime } from '../time/korean.format.ts';
+import { countyParts } from '../time/county.time.ts';
+import type { ReminderKind } from './workshop.rules.ts';
+
+type Workshop = typeof workshops.$inferSelect;
+
+/** The workshop's calendar file, on the app's public address (PUBLIC_BASE_URL, else where it listens). */
+export function icsUrl(deps: Pick<CoreDeps, 'publicUrl'>, workshopId: number): string {
+  return `${deps.publicUrl?.() ?? ''}/workshops/${workshopId}.ics`;
+}
+
+/** 2029.11.30. — a full date, for certificates (they outlive the year). */
+export function formatFullDate(date: Date, timeZone: string): string {
+  const p = countyParts(date, timeZone);
+  return `${p.year}.${p.month}.${p.day}.`;
+}
+
+export function whenAndWhere(deps: Pick<CoreDeps, 'timezone' | 'publicUrl'>, w: Workshop): string {
+  return `일시: ${formatKoreanDateTime(w.startsAt, deps.timezone)} ~ ${formatKoreanDateTime(w.endsAt, deps.timezone).split(' ')[1]}\n장소: ${w.place}\n달력에 넣기: ${icsUrl(deps, w.id)}`;
+}
+
+const cancelButton = (w: Workshop) => ({ label: '신청 취소', command: `교육 신청 취소 ${w.id}` });
+
+export type MemberNote =
+  | { kind: 'promoted'; key: string }
+  | { kind: 'reminder'; reminder: ReminderKind }
+  | { kind: 'rescheduled'; key: string; previousStartsAt: Date }
+  | { kind: 'cancelled' };
+
+/** What a person signed up for a workshop is told, one idea a message. */
+export function memberMessage(deps: Pick<CoreDeps, 'timezone' | 'publicUrl'>, w: Workshop, note: MemberNote): OutboundMessage {
+  const title = `「${w.title}」`;
+  switch (note.kind) {
+    case 'promoted':
+      return { text: `[교육] 자리가 나서 대기하시던 ${title} 신청이 확정되었습니다.\n${whenAndWhere(deps, w)}`, buttons: [cancelButton(w)] };
+    case 'reminder':
+      return note.reminder === 'day_before'
+        ? { text: `[교육 안내] 내일 ${title}에 오시는 날입니다.\n${whenAndWhere(deps, w)}\n도착하시면 안내받은 출석 번호를 "출석 번호"처럼 보내 주세요.`, buttons: [cancelButton(w)] }
+        : { text: `[교육 안내] 2시간 뒤 ${title}이 시작합니다.\n${whenAndWhere(deps, w)}\n못 오시게 되면 "신청 취소"를 눌러 주세요.`, buttons: [cancelButton(w)] };
+    case 'rescheduled':
+      return {
+        text: `[교육 일정 변경] ${title}의 일시가 ${formatKoreanDateTime(note.previousStartsAt, deps.timezone)}에서 바뀌었습니다. 신청은 그대로입니다.\n${whenAndWhere(deps, w)}`,
+        buttons: [cancelButton(w)],
+      };
+    case 'cancelled':
+      return { text: `[교육 취소] ${formatKoreanDateTime(w.startsAt, deps.timezone)} ${title}이 취소되었습니다. 신청해 주셔서 고맙습니다.\n문의: ${w.contact ?? '읍·면사무소'}` };
+  }
+}
+
+function noteKey(w: Workshop, note: MemberNote): string {
+  if (note.kind === 'reminder') return `v${w.version}:${note.reminder}`;
+  if (note.kind === 'cancelled') return 'cancelled';
+  return note.key;
+}
+
+/**
+ * One message to each person, in the caller's transaction. The dedupe key carries the workshop version and the kind
+ * of message, so that a job run twice adds nothing and a reminder made for an older time is a different message.
+ */
+export async function tellMembers({ tx, deps }: { tx: DbOrTx; deps: CoreDeps }, w: Workshop, memberIds: readonly number[], note: MemberNote): Promise<number> {
+  const message = memberMessage(deps, w, note);
+  let queued = 0;
+  for (const memberId of memberIds)
+    if (
+      await enqueueToMember(tx, deps, {
+        memberId,
+        messages: [message],
+        purpose: `workshop.${note.kind}`,
+        dedupeKey: `workshop:${w.id}:${noteKey(w, note)}:member:${memberId}`,
+      })
+    )
+      queued++;
+  return queued;
+}

@@ -79,7 +79,7 @@ describe('feedback across channels: a LINE resident, a Discord staff room', () =
     expect(card?.content).toContain('마을회관 앞 배수로가 막혀 물이 넘칩니다');
     expect(card?.content).toContain('https://map.kakao.com/link/map/의견,34.97,128.32');
     expect(card?.content).toContain('이*인 님');
-    expect(buttonIds(card)).toEqual([`의견 맡기 ${receipt}`, `의견 닫기 ${receipt}`]);
+    expect(buttonIds(card)).toEqual([`의견 맡기 ${receipt}`, `답변 ${receipt}`, `의견 닫기 ${receipt}`]);
   });
 
   test('staff take it with the Discord button and answer in the channel; the LINE resident gets both', async () => {

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { noSummaryWriter } from '../core/ai/summary.port.ts';
+import { sendHeadWeeklyDigests } from '../core/digests/head.digest.ts';
 import { feedbackItems } from '../db/schema/index.ts';
 import { feedbackSlaJob } from '../jobs/feedback.sla.job.ts';
 import { staffDigestJob } from '../jobs/staff.digest.job.ts';
@@ -55,4 +56,16 @@ test("the next morning's staff digest flags the overdue item", async () => {
   expect(digest).toContain('주민 의견');
   expect(digest).toMatch(/답변 전 1건 · 기한 지남 1건/);
   expect(digest).toContain('기한 지남: 2026-000001 (도로·교통');
+});
+
+test("the village head's weekly digest shows their village's open feedback", async () => {
+  const monday = new Date('2026-12-06T23:00:00Z'); // 12.07.(월) 08:00 KST
+  t.clock.set(monday);
+  await sendHeadWeeklyDigests({ deps: t.app.deps, now: monday });
+  await t.app.delivery.flush();
+  const digest = (await sim.chat('direct', 'head-goseong-eup-1')).at(-1)?.text ?? '';
+  expect(digest).toContain('[이번 주 고성1리 소식]');
+  expect(digest).toContain('이번 주 살펴보실 일: 우리 마을 주민 의견(답변 전 의견 1건)입니다.');
+  expect(digest).toContain('■ 우리 마을 주민 의견 새 의견 0건 · 답변 전 1건 · 기한 지남 1건\n· 기한 지남: 2026-000001 (도로·교통, 12.1.(화) 15:00)');
+  expect((await sim.chat('direct', 'head-samsan-1')).at(-1)?.text ?? '').not.toContain('주민 의견');
 });

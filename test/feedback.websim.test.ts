@@ -38,7 +38,7 @@ describe('two-way feedback (의견) over the simulator', () => {
     expect(card?.text).toContain('고성1리 홍*동 님');
     expect(card?.text).not.toContain('홍길동');
     expect(card?.text).toContain('마을 앞 도로에 구멍이 생겨 위험합니다');
-    expect(card?.buttons?.map((b) => b.command)).toEqual([`의견 맡기 ${receipt}`, `의견 닫기 ${receipt}`]);
+    expect(card?.buttons?.map((b) => b.command)).toEqual([`의견 맡기 ${receipt}`, `답변 ${receipt}`, `의견 닫기 ${receipt}`]);
     expect((await last('group', 'office-hq'))?.text).toContain(receipt); // urgent: HQ too
   });
 
@@ -80,6 +80,20 @@ describe('two-way feedback (의견) over the simulator', () => {
     await sim.sayInGroup('staff-goseong-eup', 'office-goseong', `의견 닫기 ${receipt}`);
     t.clock.advance(15 * 86_400_000);
     expect(await say(resident, `의견 답글 ${receipt} 또 패였어요`)).toContain('종결된 지 14일이 지난 의견은 다시 열 수 없습니다');
+  });
+});
+
+describe('the 답변 button', () => {
+  test('asks a staff member for the answer in a 1:1 chat, says what to type in a staff room, and refuses another district', async () => {
+    const r = /접수번호 (\S+)/.exec(await say(resident, '의견 마을 정자 지붕이 샙니다'))?.[1] ?? '';
+    await settleFeedback(t);
+    const inRoom = await pressInGroup('staff-goseong-eup', 'office-goseong', `답변 ${r}`);
+    expect(JSON.stringify(inRoom.json)).toContain(`답변 ${r} 내일 보수하겠습니다`);
+    expect((await sim.press(samsanStaff, `답변 ${r}`)).join()).toContain('처리할 권한이 없습니다');
+    expect((await sim.press('staff-goseong-eup', `답변 ${r}`)).join()).toContain(`의견 ${r}에 보낼 답변을 적어 주세요`);
+    expect(await say('staff-goseong-eup', '다음 주 월요일에 고치겠습니다.')).toContain(`의견 ${r}에 답변했습니다`);
+    expect((await last('direct', resident))?.text).toBe(`[의견 ${r} 답변]\n다음 주 월요일에 고치겠습니다.\n— 고성읍사무소`);
+    t.clock.advance(86_400_000); // the daily limit below counts a fresh day
   });
 });
 

@@ -179,3 +179,18 @@ describe('one process', () => {
     expect((await runsOf('failing'))[0]).toMatchObject({ status: 'failed', error: 'boom', instance: 'instance-a' });
   });
 });
+
+describe('a run left behind by an instance that stopped mid-way', () => {
+  test('is run again by the next claim once it is clearly abandoned, and not while it may still be working', async () => {
+    const [a] = instances(createJobs(settings));
+    const insertRunning = (minutesAgo: number) =>
+      database.db.insert(jobRuns).values({ job: 'staff-digest', slot: STAFF_SLOT, instance: 'crashed', status: 'running', startedAt: new Date(clock.now().getTime() - minutesAgo * 60_000) });
+    await insertRunning(5);
+    expect((await a.runSlot('staff-digest', STAFF_SLOT)).kind).toBe('taken');
+    await database.db.delete(jobRuns);
+    await insertRunning(40);
+    expect((await a.runSlot('staff-digest', STAFF_SLOT)).kind).toBe('ran');
+    expect(await runsOf('staff-digest')).toMatchObject([{ status: 'done', instance: 'instance-a' }]);
+    expect((await a.runSlot('staff-digest', STAFF_SLOT)).kind).toBe('taken'); // done is done
+  });
+});

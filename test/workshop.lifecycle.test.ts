@@ -76,6 +76,10 @@ describe('reminders follow a reschedule', () => {
     const eve = await reminderRows(workshopId);
     expect(eve.map((r) => r.dedupeKey)).toEqual([expect.stringMatching(new RegExp(`^workshop:${workshopId}:v2:day_before:member:`))]);
     expect(await texts(a)).toContain('[교육 안내] 내일 「마을 기록 교실」에 오시는 날입니다.\n일시: 12.12.(토) 15:00 ~ 17:00');
+    // Staff get who is coming the day before, once, with the code to announce (no staff room here: to them directly).
+    const lists = (await texts(STAFF)).split('\n---\n').filter((m) => m.startsWith('[내일 교육 명단]'));
+    expect(lists).toHaveLength(1);
+    expect(lists[0]).toContain('[내일 교육 명단] 「마을 기록 교실」 12.12.(토) 15:00 · 고성읍 주민자치센터\n확정 1명 / 정원 20명\n1. 김교육\n출석 번호: ');
 
     await runRemindersAt('2026-12-12T04:00:00Z'); // 12.12 13:00 KST
     expect((await reminderRows(workshopId)).map((r) => r.dedupeKey.split(':')[3])).toEqual(['day_before', 'two_hours']);

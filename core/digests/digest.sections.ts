@@ -41,7 +41,10 @@ export function summaryFacts(input: { audience: string; period: string; sections
 export function templateSummary(sections: readonly DigestSection[], periodKo: string): string {
   const parts = sections.flatMap((s) => {
     const main = s.figures[0];
-    return main && main.value > 0 ? [`${s.title} ${main.value}${main.unit}`] : [];
+    if (main && main.value > 0) return [`${s.title} ${main.value}${main.unit}`];
+    // Nothing new, but something still open (feedback waiting for an answer): named, so it is not "nothing".
+    const open = s.figures.find((f) => f.value > 0);
+    return open ? [`${s.title}(${open.label} ${open.value}${open.unit})`] : [];
   });
   if (parts.length === 0) return `${periodKo} 새로 살펴보실 일이 없습니다.`;
   return `${periodKo} 살펴보실 일: ${parts.join(', ')}입니다.`;

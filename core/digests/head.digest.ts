@@ -4,16 +4,20 @@ import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import { buildSections, hasNews, renderSections, type SectionProvider, templateSummary } from './digest.sections.ts';
 import { countyDateKey, formatKoreanDate } from '../time/county.time.ts';
+import { feedbackSection } from '../feedback/feedback.digest.ts';
+import { noticesSection } from '../notices/notice.digest.ts';
 import { broadcastsSection, pendingRegistrationsSection } from './staff.sections.ts';
 
 export type HeadDigestResult = { heads: number; queued: number; quiet: number };
 
 const WEEK = 7 * 24 * 3_600_000;
 
-/** A village head's week. Notices of the week and the village's open feedback add a provider each when built. */
+/** A village head's week: residents waiting, the week's broadcasts and notices, and the village's open feedback. */
 export const headWeeklySections: readonly SectionProvider[] = [
   pendingRegistrationsSection('승인을 기다리는 주민', 0),
   broadcastsSection('이번 주 우리 마을 마을방송'),
+  noticesSection('이번 주 공지', 7),
+  feedbackSection('우리 마을 주민 의견'),
 ];
 
 /**

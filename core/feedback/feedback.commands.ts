@@ -121,6 +121,11 @@ export async function answerCommand(turn: Turn, args: string): Promise<void> {
   if (!m) return turn.reply('답변은 "답변 접수번호 내용" 형식으로 보내 주세요. 예: "답변 2026-000123 내일 보수하겠습니다"');
   const receipt = m[1] ?? '';
   const result = await answerFeedback({ tx: turn.tx, deps: turn.deps, staff: staffOf(turn), receipt, text: m[2] ?? '' });
+  // The 답변 button carries no text: in a 1:1 chat the answer is asked for; in a room, what to type is said.
+  if (result.kind === 'empty' && turn.chat.type === 'direct') {
+    await turn.setDialog({ dialog: 'feedback_answer', step: 'text', data: { receipt } });
+    return turn.reply(`의견 ${receipt}에 보낼 답변을 적어 주세요. 주민께 그대로 전해 드립니다. (그만두려면 "취소")`);
+  }
   if (result.kind !== 'done') return refusal(turn, result, receipt);
   const item = result.item;
   const text = (m[2] ?? '').trim();
@@ -132,6 +137,11 @@ export async function answerCommand(turn: Turn, args: string): Promise<void> {
   ]);
   await tellStaff(turn.tx, turn.deps, item, `answered:${turn.event.platform}:${turn.event.eventId}`, [{ text: `[의견 ${item.receiptNo}] 답변이 나갔습니다:\n${text}` }]);
   if (turn.chat.type === 'direct') turn.reply(`의견 ${item.receiptNo}에 답변했습니다. 주민께 전해 드립니다.`);
+}
+
+export async function continueAnswer(turn: Turn, state: DialogState, text: string): Promise<void> {
+  await turn.setDialog(null);
+  return answerCommand(turn, `${String(state.data.receipt ?? '')} ${text}`);
 }
 
 /** 의견 맡기 <번호> (staff). */

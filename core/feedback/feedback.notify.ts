@@ -1,39 +1,20 @@
 import { and, eq, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { groupChats, members, registrations, roles, villages } from '../../db/schema/index.ts';
+import { members, registrations, villages } from '../../db/schema/index.ts';
 import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
-import { enqueue, enqueueToMember } from '../delivery/outbox.write.ts';
+import { enqueue } from '../delivery/outbox.write.ts';
 import { quietUntil } from '../delivery/quiet.hours.ts';
 import { maskName } from '../privacy/privacy.mask.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { categoryKo } from './feedback.rules.ts';
-import { staffRoomsFor } from './feedback.routing.ts';
+import { feedbackGoesToHq } from './feedback.routing.ts';
+import { tellStaff as tellStaffOf } from '../staff/staff.rooms.ts';
 import type { Attachment, FeedbackItem } from './feedback.usecases.ts';
 
-/**
- * Tells the staff of an item's scope: in their staff rooms (feedback.routing decides which), or, where the county
- * has set up none, each staff member of the district (else of the county) directly. `event` keeps each notice once.
- */
+/** Tells the staff of an item's scope (its district; HQ too when urgent or about safety). `event` keeps each notice once. */
 export async function tellStaff(tx: DbOrTx, deps: CoreDeps, item: FeedbackItem, event: string, messages: OutboundMessage[]): Promise<number> {
-  const rooms = await tx
-    .select({ platform: groupChats.platform, chatId: groupChats.chatId, staffDistrictCode: groupChats.staffDistrictCode, isHqStaffRoom: groupChats.isHqStaffRoom })
-    .from(groupChats)
-    .where(or(eq(groupChats.staffDistrictCode, item.districtCode), eq(groupChats.isHqStaffRoom, true)));
-  const targets = staffRoomsFor(item, rooms);
-  for (const room of targets)
-    await enqueue(tx, deps, {
-      dedupeKey: `feedback:${item.id}:${event}:${room.platform}:${room.chatId}`,
-      to: { platform: room.platform, type: 'group', id: room.chatId },
-      purpose: 'feedback.staff',
-      messages,
-    });
-  if (targets.length) return targets.length;
-  const district = await tx.select({ memberId: roles.memberId }).from(roles).where(and(eq(roles.role, 'district_staff'), eq(roles.districtCode, item.districtCode)));
-  const staff = district.length ? district : await tx.select({ memberId: roles.memberId }).from(roles).where(eq(roles.role, 'county_staff'));
-  for (const person of staff)
-    await enqueueToMember(tx, deps, { memberId: person.memberId, messages, purpose: 'feedback.staff', dedupeKey: `feedback:${item.id}:${event}:member:${person.memberId}`, urgent: item.urgent });
-  return staff.length;
+  return tellStaffOf(tx, deps, { districtCode: item.districtCode, alsoHq: feedbackGoesToHq(item), urgent: item.urgent, key: `feedback:${item.id}:${event}`, purpose: 'feedback.staff', messages });
 }
 
 /**
@@ -72,6 +53,7 @@ export async function staffCard(tx: DbOrTx, deps: CoreDeps, item: FeedbackItem):
     text: text.join('\n\n'),
     buttons: [
       { label: '맡기', command: `의견 맡기 ${item.receiptNo}` },
+      { label: '답변', command: `답변 ${item.receiptNo}` },
       { label: '종결', command: `의견 닫기 ${item.receiptNo}` },
     ],
   };

@@ -4,7 +4,7 @@ import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import { maskName } from '../privacy/privacy.mask.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
-import { tellDistrictStaff } from './notice.staff.ts';
+import { tellStaff } from '../staff/staff.rooms.ts';
 import { missingHops, recipientHops } from './notice.status.ts';
 import { followUpStep, headButtons } from './notice.text.ts';
 import { noticeView } from './notice.usecases.ts';
@@ -72,7 +72,7 @@ async function escalate(deps: CoreDeps, noticeId: number, now: Date): Promise<nu
         `확인 기한 ${formatKoreanDateTime(notice.ackDeadline, deps.timezone)}이 지났는데 아직 빠진 곳이 ${rows.length}건 있습니다. 이장님께 연락해 주세요.`,
         ...lines,
       ].join('\n');
-      await tellDistrictStaff(tx, deps, { districtCode, key: `notice:${notice.id}:escalate:${districtCode}`, purpose: 'notice.escalation', noticeId: notice.id, messages: [{ text }] });
+      await tellStaff(tx, deps, { districtCode, key: `notice:${notice.id}:escalate:${districtCode}`, purpose: 'notice.escalation', noticeId: notice.id, messages: [{ text }] });
     }
     await tx.update(notices).set({ meta: { ...(notice.meta ?? {}), escalatedDistricts: [...byDistrict.keys()] } }).where(eq(notices.id, notice.id));
     deps.logger.info({ noticeId, districts: byDistrict.size, missing: missing.length }, 'notice escalated');

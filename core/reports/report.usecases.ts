@@ -4,7 +4,7 @@ import { districts, registrations, reports, villages } from '../../db/schema/ind
 import { can, type RoleGrant } from '../auth/authz.policy.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
-import { tellDistrictStaff } from '../notices/notice.staff.ts';
+import { tellStaff } from '../staff/staff.rooms.ts';
 import { maskName } from '../privacy/privacy.mask.ts';
 
 export const REPORT_MAX_LENGTH = 1000;
@@ -44,7 +44,7 @@ export async function fileReport(input: { tx: DbOrTx; deps: CoreDeps; author: { 
   const card = {
     text: `[이장 보고 #${report.id}] ${village.districtName} ${village.name} · 이장 ${reg?.realName ? maskName(reg.realName) : ''}\n${body}\n\n답변: "보고답변 ${report.id} 내용"`,
   };
-  const reached = await tellDistrictStaff(tx, deps, { districtCode: village.districtCode, key: `report:${report.id}:new`, purpose: 'report.staff', messages: [card] });
+  const reached = await tellStaff(tx, deps, { districtCode: village.districtCode, key: `report:${report.id}:new`, purpose: 'report.staff', messages: [card] });
   return { kind: 'filed', reportId: report.id, villageName: village.name, districtName: village.districtName, reached };
 }
 

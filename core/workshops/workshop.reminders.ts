@@ -1,6 +1,10 @@
 import { and, eq, gt, lte } from 'drizzle-orm';
 import { workshops, workshopSignups } from '../../db/schema/index.ts';
+import type { DbOrTx } from '../../db/db.client.ts';
 import type { CoreDeps } from '../core.deps.ts';
+import { tellStaff } from '../staff/staff.rooms.ts';
+import { formatKoreanDateTime } from '../time/korean.format.ts';
+import { attendeesOf } from './workshop.staff.ts';
 import { tellMembers } from './workshop.notify.ts';
 import { dueReminder } from './workshop.rules.ts';
 
@@ -9,6 +13,23 @@ import { dueReminder } from './workshop.rules.ts';
  * reschedule therefore moves both reminders, and the dedupe key (workshop, version, kind, person) keeps a run that
  * repeats — or two instances — from sending one twice. Only confirmed sign-ups of scheduled workshops are reminded.
  */
+/**
+ * The day before, the staff of the workshop's district (HQ for a county-wide one) get who is coming, without asking:
+ * the confirmed names in sign-up order, the waitlist, and the check-in code to announce at the venue.
+ */
+async function sendStaffList(ctx: { tx: DbOrTx; deps: CoreDeps }, w: typeof workshops.$inferSelect): Promise<void> {
+  const people = await attendeesOf(ctx.tx, w.id);
+  const confirmed = people.filter((p) => p.status === 'confirmed');
+  const waiting = people.length - confirmed.length;
+  const text = [
+    `[내일 교육 명단] 「${w.title}」 ${formatKoreanDateTime(w.startsAt, ctx.deps.timezone)} · ${w.place}`,
+    `확정 ${confirmed.length}명 / 정원 ${w.capacity}명${waiting ? ` · 대기 ${waiting}명` : ''}`,
+    ...confirmed.map((p, i) => `${i + 1}. ${p.name}`),
+    `출석 번호: ${w.checkInCode} (교육장에서 안내해 주세요. 주민은 "출석 ${w.checkInCode}"를 보내면 됩니다)`,
+  ].join('\n');
+  await tellStaff(ctx.tx, ctx.deps, { districtCode: w.districtCode, key: `workshop:${w.id}:v${w.version}:staff-list`, purpose: 'workshop.staff', messages: [{ text }] });
+}
+
 export async function sendDueWorkshopReminders(input: { deps: CoreDeps; now: Date }): Promise<{ workshops: number; reminders: number }> {
   const { deps, now } = input;
   // The day-before reminder is at most ~30 hours ahead of the start (18:00 the day before a 23:59 start).
@@ -31,6 +52,7 @@ export async function sendDueWorkshopReminders(input: { deps: CoreDeps; now: Dat
         .from(workshopSignups)
         .where(and(eq(workshopSignups.workshopId, w.id), eq(workshopSignups.status, 'confirmed')));
       reminded += await tellMembers({ tx, deps }, w, confirmed.map((s) => s.memberId), { kind: 'reminder', reminder: kind });
+      if (kind === 'day_before') await sendStaffList({ tx, deps }, w);
     });
   }
   return { workshops: count, reminders: reminded };

@@ -15,6 +15,8 @@ describe('the summary paragraph', () => {
   test('the template names the sections that have something, with their numbers', () => {
     expect(templateSummary(sections, '지난 하루')).toBe('지난 하루 살펴보실 일: 지난 하루 마을방송 3건, 새로 승인된 주민 2명입니다.');
     expect(templateSummary([section('등록', 0)], '이번 주')).toBe('이번 주 새로 살펴보실 일이 없습니다.');
+    const stillOpen = { key: 'feedback', title: '주민 의견', headline: '', lines: [], figures: [{ label: '새 의견', value: 0, unit: '건' }, { label: '답변 전 의견', value: 2, unit: '건' }] };
+    expect(templateSummary([stillOpen], '이번 주')).toBe('이번 주 살펴보실 일: 주민 의견(답변 전 의견 2건)입니다.');
   });
 
   test('the model sees titles and counts only, never the lines people read', () => {

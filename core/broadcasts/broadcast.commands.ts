@@ -3,7 +3,7 @@ import { counties, districts, villages } from '../../db/schema/index.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { listVillageBroadcasts } from './broadcast.archive.ts';
-import { defaultScope, matchPlaces, parseBroadcastText, parseSendTime, type PlaceCatalog } from './broadcast.scope.ts';
+import { type BroadcastScope, defaultScope, matchPlaces, parseBroadcastText, parseSendTime, type PlaceCatalog } from './broadcast.scope.ts';
 import { broadcastReach } from './broadcast.status.ts';
 import { BROADCAST_MAX_LENGTH, cancelScheduledBroadcast, SCHEDULE_HORIZON_DAYS, sendBroadcast } from './broadcast.usecases.ts';
 
@@ -18,15 +18,8 @@ export async function sendBroadcastCommand(turn: Turn, args: string): Promise<vo
   if (!widest) return turn.reply('마을방송은 이장님과 담당 공무원만 보낼 수 있습니다. 의견이 있으시면 "도움말"을 보내 보세요.');
   const parsed = parseBroadcastText(args);
   if (!parsed.body) return turn.reply(`보낼 내용을 함께 적어 주세요.\n${USAGE}`);
-  let scope = widest;
-  if (parsed.places.length) {
-    const match = matchPlaces(parsed.places, await placeCatalog(turn));
-    if (match.kind === 'unknown')
-      return turn.reply(`"${match.name}"(이)라는 읍·면이나 마을을 찾지 못했습니다. 대괄호 [ ] 안에는 보낼 곳이나 보낼 시각만 적어 주세요.\n${USAGE}`);
-    if (match.kind === 'ambiguous')
-      return turn.reply(`"${match.name}"(이)라는 마을이 여러 곳입니다. 읍·면과 함께 적어 주세요: ${match.options.join(', ')}`);
-    scope = match.scope;
-  }
+  const scope = await scopeOrReply(turn, { widest, places: parsed.places, bracketHint: '보낼 곳이나 보낼 시각', usage: USAGE });
+  if (!scope) return;
   const sendAt = parsed.when ? parseSendTime(parsed.when, turn.now, turn.deps.timezone) : undefined;
   if (sendAt === null) return turn.reply(`보낼 시각 "${parsed.when ?? ''}"을(를) 알아보지 못했습니다. 예: [09:00], [내일 오후 2시], [11.25 09:00]`);
   const result = await sendBroadcast({
@@ -77,6 +70,25 @@ export async function cancelBroadcastCommand(turn: Turn, args: string): Promise<
     case 'cancelled':
       return turn.reply(`${formatKoreanDateTime(result.sendAt, turn.deps.timezone)}에 보낼 예정이던 마을방송 #${id}을 취소했습니다.`);
   }
+}
+
+/**
+ * The places named in brackets as a scope, or the sender's widest scope when none are named. A name that is no place,
+ * or a village name several districts share, is answered with what to write instead (null: already answered).
+ */
+export async function scopeOrReply(
+  turn: Turn,
+  input: { widest: BroadcastScope; places: readonly string[]; bracketHint: string; usage: string },
+): Promise<BroadcastScope | null> {
+  if (input.places.length === 0) return input.widest;
+  const match = matchPlaces(input.places, await placeCatalog(turn));
+  if (match.kind === 'scope') return match.scope;
+  turn.reply(
+    match.kind === 'unknown'
+      ? `"${match.name}"(이)라는 읍·면이나 마을을 찾지 못했습니다. 대괄호 [ ] 안에는 ${input.bracketHint}만 적어 주세요.\n${input.usage}`
+      : `"${match.name}"(이)라는 마을이 여러 곳입니다. 읍·면과 함께 적어 주세요: ${match.options.join(', ')}`,
+  );
+  return null;
 }
 
 async function placeCatalog(turn: Turn): Promise<PlaceCatalog> {

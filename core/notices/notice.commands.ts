@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import { districts, groupChats, villages } from '../../db/schema/index.ts';
-import { defaultScope, matchPlaces, type PlaceCatalog } from '../broadcasts/broadcast.scope.ts';
-import { senderLabel } from '../broadcasts/broadcast.commands.ts';
+import { groupChats } from '../../db/schema/index.ts';
+import { defaultScope } from '../broadcasts/broadcast.scope.ts';
+import { scopeOrReply, senderLabel } from '../broadcasts/broadcast.commands.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import { maskName } from '../privacy/privacy.mask.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
@@ -19,13 +19,8 @@ export async function sendNoticeCommand(turn: Turn, args: string): Promise<void>
   if (!widest) return turn.reply('공지는 군청과 읍·면사무소 담당 공무원만 보낼 수 있습니다. 이장님께서 마을 일을 알리시려면 "보고 내용"을 보내 주세요.');
   const parsed = parseNoticeText(args);
   if (!parsed.body) return turn.reply(`이장님들께 보낼 공지 내용을 함께 적어 주세요.\n${USAGE}`);
-  let scope = widest;
-  if (parsed.places.length) {
-    const match = matchPlaces(parsed.places, await placeCatalog(turn));
-    if (match.kind === 'unknown') return turn.reply(`"${match.name}"(이)라는 읍·면이나 마을을 찾지 못했습니다. 대괄호 [ ] 안에는 보낼 곳, 중요, 기한만 적어 주세요.\n${USAGE}`);
-    if (match.kind === 'ambiguous') return turn.reply(`"${match.name}"(이)라는 마을이 여러 곳입니다. 읍·면과 함께 적어 주세요: ${match.options.join(', ')}`);
-    scope = match.scope;
-  }
+  const scope = await scopeOrReply(turn, { widest, places: parsed.places, bracketHint: '보낼 곳, 중요, 기한', usage: USAGE });
+  if (!scope) return;
   const deadline = parsed.deadline ? parseDeadline(parsed.deadline, turn.now, turn.deps.timezone) : undefined;
   if (deadline === null) return turn.reply(`확인 기한 "${parsed.deadline ?? ''}"을(를) 알아보지 못했습니다. 예: [기한 11.25 18:00], [기한 내일 오후 6시]`);
   const result = await sendNotice({
@@ -192,10 +187,4 @@ const platformKo: Record<string, string> = { websim: '시뮬레이터', line: 'L
 function excerpt(body: string, max = 24): string {
   const flat = body.replace(/\s+/g, ' ').trim();
   return [...flat].length > max ? `${[...flat].slice(0, max).join('')}…` : flat;
-}
-
-async function placeCatalog(turn: Turn): Promise<PlaceCatalog> {
-  const districtRows = await turn.tx.select({ code: districts.code, nameKo: districts.nameKo }).from(districts);
-  const villageRows = await turn.tx.select({ id: villages.id, nameKo: villages.nameKo, districtCode: villages.districtCode }).from(villages);
-  return { districts: districtRows, villages: villageRows };
 }

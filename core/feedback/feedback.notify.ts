@@ -46,7 +46,8 @@ export async function staffCard(tx: DbOrTx, deps: CoreDeps, item: FeedbackItem):
   const head = [
     `[주민 의견 ${item.receiptNo}] ${categoryKo[item.category]}${item.urgent ? ' · 긴급' : ''}`,
     `${writer?.village ?? ''} ${maskName(writer?.realName ?? '주민')} 님${item.unapproved ? ' (등록 승인 전)' : ''}`,
-    ...(item.summary ? [`요약: ${item.summary}`] : []),
+    // A one-sentence opinion is its own summary: the line would only repeat it.
+    ...(item.summary && item.summary !== body.trim() ? [`요약: ${item.summary}`] : []),
   ];
   const text = [head.join('\n'), [body, ...attachments.map(describeAttachment)].join('\n'), `첫 답변 기한: ${formatKoreanDateTime(item.dueAt, deps.timezone)}\n답변: "답변 ${item.receiptNo} 내용"`];
   return {

@@ -34,7 +34,8 @@ afterAll(() => t.stop());
 const say = async (who: string, text: string) => (await sim.say(who, text)).join('\n');
 const texts = async (id: string) => (await sim.chat('direct', id)).map((m) => m.text).join('\n---\n');
 const jobDeps = () => ({ ...t.app.deps, summary: noSummaryWriter });
-const reminderRows = async (id: number) => t.database.db.select().from(outbox).where(and(like(outbox.dedupeKey, `workshop:${id}:v%`), eq(outbox.purpose, 'workshop.reminder')));
+const reminderRows = async (id: number) =>
+  t.database.db.select().from(outbox).where(and(like(outbox.dedupeKey, `workshop:${id}:v%`), eq(outbox.purpose, 'workshop.reminder'))).orderBy(outbox.id);
 async function runRemindersAt(iso: string): Promise<void> {
   t.clock.set(iso);
   await workshopReminderJob().run(jobDeps(), new Date(iso));

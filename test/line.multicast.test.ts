@@ -50,3 +50,15 @@ test('a batch that failed with 429 reports its recipients; retrying the whole se
   expect(emulator.delivered).toHaveLength(1200);
   expect(new Set(emulator.delivered.map((d) => d.to)).size).toBe(1200);
 });
+
+test('a LINE that answers too late: the push is retried with the same key, answered 409, and reaches the person once', async () => {
+  const slow = createLineSender(new messagingApi.MessagingApiClient({ channelAccessToken: TOKEN, baseURL: emulator.baseUrl }), () => new Date(), { timeoutMs: 100 });
+  const request = { to: { platform: 'line', type: 'direct' as const, id: 'Uslow' }, messages: [{ text: '늦은 답' }], idempotencyKey: randomUUID() };
+  emulator.delayNext(1, 400);
+  const first = await slow.send({ ...request, attempt: 1 });
+  expect(first).toMatchObject({ ok: false, permanent: false, error: 'LINE did not answer within 100 ms' });
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  expect(await slow.send({ ...request, attempt: 2 })).toEqual({ ok: true });
+  expect(emulator.delivered.filter((d) => d.to === 'Uslow')).toHaveLength(1);
+  expect(emulator.requests.filter((r) => r.path === '/v2/bot/message/push').map((r) => r.status)).toEqual([200, 409]);
+});

@@ -22,7 +22,16 @@ export type LineSender = ChannelSender & {
  * retried push is answered 409 instead of being delivered twice.
  * https://developers.line.biz/en/reference/messaging-api/#retry-api-request
  */
-export function createLineSender(api: LineApi, now: () => Date): LineSender {
+/**
+ * How long one LINE request may take. The SDK has no timeout of its own: without one, a LINE API that never answers
+ * would hold the delivery until its lease lapses. A push or multicast that timed out is retried with the same retry
+ * key, so if LINE did take it, the retry is answered 409 and nobody gets it twice.
+ */
+export const LINE_REQUEST_TIMEOUT_MS = 15_000;
+
+export function createLineSender(api: LineApi, now: () => Date, options: { timeoutMs?: number } = {}): LineSender {
+  const timeoutMs = options.timeoutMs ?? LINE_REQUEST_TIMEOUT_MS;
+  const bounded = <T>(request: Promise<T>) => withTimeout(request, timeoutMs);
   return {
     platform: LINE,
     canPush: true,
@@ -34,7 +43,7 @@ export function createLineSender(api: LineApi, now: () => Date): LineSender {
         let result: SendResult = { ok: true };
         for (const [c, chunk] of chunks.entries()) {
           try {
-            await api.multicast({ to: recipients, messages: chunk }, retryKey(request.idempotencyKey, b * chunks.length + c));
+            await bounded(api.multicast({ to: recipients, messages: chunk }, retryKey(request.idempotencyKey, b * chunks.length + c)));
           } catch (error) {
             if (error instanceof HTTPFetchError && error.status === 409) continue;
             result = failure(error);
@@ -54,7 +63,7 @@ export function createLineSender(api: LineApi, now: () => Date): LineSender {
           const token = replyToken;
           replyToken = undefined; // single-use
           try {
-            await api.replyMessage({ replyToken: token, messages: chunk });
+            await bounded(api.replyMessage({ replyToken: token, messages: chunk }));
             continue;
           } catch (error) {
             // An expired or used token: the same messages go by push instead.
@@ -62,7 +71,7 @@ export function createLineSender(api: LineApi, now: () => Date): LineSender {
           }
         }
         try {
-          await api.pushMessage({ to: request.to.id, messages: chunk }, retryKey(request.idempotencyKey, index));
+          await bounded(api.pushMessage({ to: request.to.id, messages: chunk }, retryKey(request.idempotencyKey, index)));
         } catch (error) {
           // 409: this very push was accepted before (a retry after a crash or a lost response): it is delivered.
           if (error instanceof HTTPFetchError && error.status === 409) continue;
@@ -72,6 +81,14 @@ export function createLineSender(api: LineApi, now: () => Date): LineSender {
       return { ok: true };
     },
   };
+}
+
+function withTimeout<T>(request: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`LINE did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([request, late]).finally(() => clearTimeout(timer));
 }
 
 function inChunks<T>(items: T[], size: number): T[][] {

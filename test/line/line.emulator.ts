@@ -32,6 +32,8 @@ export interface LineEmulator {
   issueReplyToken(to: string): string;
   /** The next n reply/push/multicast requests are answered with this instead (e.g. 429 + Retry-After, or 500). */
   failNext(n: number, response: LineFailure): void;
+  /** The next n requests are handled at once (a push is delivered) but answered only after `ms`: a slow LINE. */
+  delayNext(n: number, ms: number): void;
   /** The user blocked the bot: push is a 400, multicast silently skips them, their profile is a 404. */
   blockUser(userId: string): void;
   setProfile(userId: string, profile: LineProfile): void;
@@ -71,6 +73,7 @@ export async function startLineEmulator(opts: { channelAccessToken: string; repl
   const accepted = new Map<string, { requestId: string; at: number; body: object }>();
   const replyTokens = new Map<string, { to: string; issuedAt: number; used: boolean }>();
   const failures: LineFailure[] = [];
+  const delays: number[] = [];
   const blocked = new Set<string>();
   const left: string[] = [];
   const profiles = new Map<string, LineProfile>();
@@ -185,6 +188,8 @@ export async function startLineEmulator(opts: { channelAccessToken: string; repl
       answer = e instanceof SyntaxError ? error(400, 'The request body has a syntax error') : error(500, String(e));
     }
     requests.push({ method, path, headers, body, status: answer.status, at: now() });
+    const delay = delays.shift();
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     // Every LINE API response carries x-line-request-id: https://developers.line.biz/en/reference/messaging-api/#response-headers
     res.writeHead(answer.status, { 'content-type': 'application/json', 'x-line-request-id': requestId, ...answer.headers });
     res.end(JSON.stringify(answer.body));
@@ -219,6 +224,9 @@ export async function startLineEmulator(opts: { channelAccessToken: string; repl
     failNext(n, response) {
       for (let i = 0; i < n; i++) failures.push(response);
     },
+    delayNext(n, ms) {
+      for (let i = 0; i < n; i++) delays.push(ms);
+    },
     blockUser: (userId) => void blocked.add(userId),
     setProfile: (userId, profile) => void profiles.set(userId, profile),
     setGroup: (groupId, summary) => void groups.set(groupId, summary),
@@ -231,6 +239,7 @@ export async function startLineEmulator(opts: { channelAccessToken: string; repl
       delivered.length = 0;
       left.length = 0;
       failures.length = 0;
+      delays.length = 0;
       acceptedRetryKeys.clear();
       accepted.clear();
       replyTokens.clear();

@@ -57,10 +57,18 @@ describe('two-way feedback (의견) over the simulator', () => {
     expect(await say(resident, '내 의견')).toMatch(new RegExp(`${receipt} · 답변 완료[\\s\\S]*↳ 답변: 내일 오전에 보수하겠습니다`));
   });
 
+  test('the 덧붙여 묻기 button under the answer asks the resident for the text, which joins the thread', async () => {
+    const answer = (await sim.chat('direct', resident)).find((m) => m.text.startsWith(`[의견 ${receipt} 답변]`));
+    expect(answer?.buttons?.map((b) => b.command)).toEqual([`의견 답글 ${receipt}`]);
+    expect((await sim.press(resident, `의견 답글 ${receipt}`)).join()).toContain(`의견 ${receipt}에 덧붙일 말씀을 적어 보내 주세요`);
+    expect(await say(resident, '몇 시쯤 오시나요?')).toContain(`의견 ${receipt}에 덧붙여 담당자께 전해 드립니다`);
+    expect((await last('group', 'office-goseong'))?.text).toBe(`[의견 ${receipt} 주민 답글]\n몇 시쯤 오시나요?`);
+  });
+
   test('the resident writes back into the same thread, and the staff room sees it', async () => {
     expect(await say(resident, `의견 답글 ${receipt} 오늘 저녁에 더 커졌습니다`)).toContain(`의견 ${receipt}에 덧붙여 담당자께 전해 드립니다`);
     expect((await last('group', 'office-goseong'))?.text).toBe(`[의견 ${receipt} 주민 답글]\n오늘 저녁에 더 커졌습니다`);
-    expect(await t.database.db.$count(feedbackMessages)).toBe(3);
+    expect(await t.database.db.$count(feedbackMessages)).toBe(4);
   });
 
   test('closed by staff, the resident says whether it was resolved and how satisfied they are', async () => {

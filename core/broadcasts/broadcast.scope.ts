@@ -1,4 +1,4 @@
-import type { RoleGrant, Target } from '../auth/authz.policy.ts';
+import { type Action, can, type RoleGrant, type Target } from '../auth/authz.policy.ts';
 import { countyParts, countyTime } from '../time/county.time.ts';
 
 export type BroadcastScope = { kind: 'county' } | { kind: 'districts'; codes: string[] } | { kind: 'villages'; ids: number[] };
@@ -11,6 +11,15 @@ export function defaultScope(grants: readonly RoleGrant[]): BroadcastScope | nul
   const villages = grants.flatMap((g) => (g.role === 'village_head' && g.villageId !== null ? [g.villageId] : []));
   if (villages.length) return { kind: 'villages', ids: [...new Set(villages)] };
   return null;
+}
+
+/**
+ * Whether the sender may do `action` everywhere the scope reaches (`inScope`: its villages with their districts):
+ * broadcasting, sending a notice, cancelling or revising one.
+ */
+export function mayAddressScope(grants: readonly RoleGrant[], action: Action, scope: BroadcastScope, inScope: readonly { id: number; districtCode: string }[]): boolean {
+  const targets = scopeTargets(scope, new Map(inScope.map((v) => [v.id, v.districtCode])));
+  return targets.every((target) => can(grants, action, target));
 }
 
 /** The authorisation targets a scope stands for: each must be allowed for the sender. */

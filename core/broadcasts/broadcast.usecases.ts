@@ -2,12 +2,12 @@ import { and, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
 import { broadcasts, groupChats, identities, members, outbox, registrations, villages } from '../../db/schema/index.ts';
 import type { BroadcastCategory } from '../../db/schema/messaging.schema.ts';
-import { can, type RoleGrant } from '../auth/authz.policy.ts';
+import type { RoleGrant } from '../auth/authz.policy.ts';
 import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
-import { type BroadcastScope, scopeTargets } from './broadcast.scope.ts';
+import { type BroadcastScope, mayAddressScope } from './broadcast.scope.ts';
 
 export const BROADCAST_MAX_LENGTH = 1000;
 const categoryKo: Record<BroadcastCategory, string> = { general: '마을방송', event: '마을방송·행사', urgent: '긴급 마을방송' };
@@ -48,9 +48,7 @@ export async function sendBroadcast(input: {
   const sendAt = input.sendAt && input.sendAt > now ? input.sendAt : now;
   if (input.sendAt && input.sendAt.getTime() < now.getTime() - 60_000) return { kind: 'past', sendAt: input.sendAt };
   if (sendAt.getTime() - now.getTime() > SCHEDULE_HORIZON_DAYS * 86_400_000) return { kind: 'too_far', sendAt };
-  const inScope = await villagesInScope(tx, input.scope);
-  const targets = scopeTargets(input.scope, new Map(inScope.map((v) => [v.id, v.districtCode])));
-  if (!targets.every((target) => can(input.sender.grants, 'broadcast.send', target))) return { kind: 'forbidden' };
+  if (!mayAddressScope(input.sender.grants, 'broadcast.send', input.scope, await villagesInScope(tx, input.scope))) return { kind: 'forbidden' };
   const [created] = await tx
     .insert(broadcasts)
     .values({
@@ -108,9 +106,7 @@ export async function cancelScheduledBroadcast(input: {
   if (!row) return { kind: 'not_found' };
   if (row.fannedOutAt) return { kind: 'already_sent' };
   const scope = scopeOf(row);
-  const inScope = await villagesInScope(input.tx, scope);
-  const targets = scopeTargets(scope, new Map(inScope.map((v) => [v.id, v.districtCode])));
-  if (!targets.every((target) => can(input.sender.grants, 'broadcast.send', target))) return { kind: 'forbidden' };
+  if (!mayAddressScope(input.sender.grants, 'broadcast.send', scope, await villagesInScope(input.tx, scope))) return { kind: 'forbidden' };
   // Nothing refers to a broadcast before it fans out: it goes whole, with the claim so a due fan-out cannot race it.
   const deleted = await input.tx.delete(broadcasts).where(and(eq(broadcasts.id, row.id), isNull(broadcasts.fannedOutAt))).returning({ id: broadcasts.id });
   return deleted.length ? { kind: 'cancelled', sendAt: row.sendAt } : { kind: 'already_sent' };

@@ -6,7 +6,7 @@ import type { CoreDeps } from '../core.deps.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
 import { cancelBroadcastCommand, listBroadcastsCommand, sendBroadcastCommand, statusCommand } from '../broadcasts/broadcast.commands.ts';
 import {
-  answerCommand, attachToFeedback, closeCommand, continueAnswer, continueFeedback, feedbackCommand, myFeedbackCommand, rateCommand, replyCommand, takeCommand,
+  answerCommand, attachToFeedback, closeCommand, continueFeedback, continueFeedbackText, feedbackCommand, myFeedbackCommand, rateCommand, replyCommand, takeCommand,
 } from '../feedback/feedback.commands.ts';
 import { linkGroupCommand, unlinkGroupCommand } from '../groups/group.commands.ts';
 import { linkStaffRoomCommand } from '../groups/staffroom.commands.ts';
@@ -83,7 +83,7 @@ const dialogs: Record<string, (turn: Turn, state: DialogState, text: string) => 
   withdrawal: continueWithdrawal,
   settings: continueSettings,
   feedback: continueFeedback,
-  feedback_answer: continueAnswer,
+  feedback_text: continueFeedbackText,
   menu: continueMenu,
   workshops: continueWorkshops,
 };

@@ -123,7 +123,7 @@ export async function answerCommand(turn: Turn, args: string): Promise<void> {
   const result = await answerFeedback({ tx: turn.tx, deps: turn.deps, staff: staffOf(turn), receipt, text: m[2] ?? '' });
   // The 답변 button carries no text: in a 1:1 chat the answer is asked for; in a room, what to type is said.
   if (result.kind === 'empty' && turn.chat.type === 'direct') {
-    await turn.setDialog({ dialog: 'feedback_answer', step: 'text', data: { receipt } });
+    await turn.setDialog({ dialog: 'feedback_text', step: 'text', data: { command: 'answer', receipt } });
     return turn.reply(`의견 ${receipt}에 보낼 답변을 적어 주세요. 주민께 그대로 전해 드립니다. (그만두려면 "취소")`);
   }
   if (result.kind !== 'done') return refusal(turn, result, receipt);
@@ -139,9 +139,14 @@ export async function answerCommand(turn: Turn, args: string): Promise<void> {
   if (turn.chat.type === 'direct') turn.reply(`의견 ${item.receiptNo}에 답변했습니다. 주민께 전해 드립니다.`);
 }
 
-export async function continueAnswer(turn: Turn, state: DialogState, text: string): Promise<void> {
+/**
+ * The text a button could not carry: a staff member's answer (답변 button) or a resident's follow-up (덧붙여 묻기),
+ * asked for in the 1:1 chat and then handled as if typed with the command.
+ */
+export async function continueFeedbackText(turn: Turn, state: DialogState, text: string): Promise<void> {
   await turn.setDialog(null);
-  return answerCommand(turn, `${String(state.data.receipt ?? '')} ${text}`);
+  const args = `${String(state.data.receipt ?? '')} ${text}`;
+  return state.data.command === 'reply' ? replyCommand(turn, args) : answerCommand(turn, args);
 }
 
 /** 의견 맡기 <번호> (staff). */
@@ -177,16 +182,21 @@ export async function closeCommand(turn: Turn, args: string): Promise<void> {
 export async function replyCommand(turn: Turn, args: string): Promise<void> {
   const m = RECEIPT.exec(args.trim());
   if (!m) return turn.reply('"의견 답글 접수번호 내용"처럼 보내 주세요. 접수번호는 "내 의견"에서 볼 수 있습니다.');
-  if (!m[2]?.trim()) return turn.reply(`덧붙일 내용을 함께 적어 주세요. 예: "의견 답글 ${m[1]} 아직 그대로입니다"`);
-  const result = await replyToFeedback({ tx: turn.tx, deps: turn.deps, memberId: turn.actor.memberId, receipt: m[1] ?? '', text: m[2] });
-  if (result.kind === 'not_found') return turn.reply(`접수번호 ${m[1]}인 내 의견을 찾을 수 없습니다. "내 의견"에서 번호를 확인해 주세요.`);
+  const receipt = m[1] ?? '';
+  const text = m[2] ?? '';
+  const result = await replyToFeedback({ tx: turn.tx, deps: turn.deps, memberId: turn.actor.memberId, receipt, text });
+  if (result.kind === 'not_found') return turn.reply(`접수번호 ${receipt}인 내 의견을 찾을 수 없습니다. "내 의견"에서 번호를 확인해 주세요.`);
   if (result.kind === 'too_late') return turn.reply(`종결된 지 ${result.days}일이 지난 의견은 다시 열 수 없습니다. 새 의견으로 보내 주세요.`);
-  if (result.kind === 'too_long') return turn.reply(`${result.max}자 이내로 줄여서 다시 보내 주세요.`);
-  if (result.kind === 'empty') return turn.reply('덧붙일 내용을 함께 적어 주세요.');
+  // The 덧붙여 묻기 button carries no text, and an overlong text is to be sent again shorter: in a 1:1 chat the
+  // dialog asks for it (and stays open), so nothing has to be typed twice with its receipt number.
+  if ((result.kind === 'empty' || result.kind === 'too_long') && turn.chat.type === 'direct')
+    await turn.setDialog({ dialog: 'feedback_text', step: 'text', data: { command: 'reply', receipt } });
+  if (result.kind === 'too_long') return turn.reply(`${result.max}자 이내로 줄여서 다시 보내 주세요. 보내시면 의견 ${receipt}에 덧붙여 드립니다.`);
+  if (result.kind === 'empty') return turn.reply(`의견 ${receipt}에 덧붙일 말씀을 적어 보내 주세요. (그만두려면 "취소")`);
   const item = result.item;
   await tellStaff(turn.tx, turn.deps, item, `resident:${turn.event.platform}:${turn.event.eventId}`, [
     {
-      text: `[의견 ${item.receiptNo} ${result.reopened ? '다시 열림' : '주민 답글'}]\n${m[2].trim()}`,
+      text: `[의견 ${item.receiptNo} ${result.reopened ? '다시 열림' : '주민 답글'}]\n${text.trim()}`,
       buttons: [{ label: '맡기', command: `의견 맡기 ${item.receiptNo}` }],
     },
   ]);

@@ -6,7 +6,8 @@ import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue, enqueueToMember } from '../delivery/outbox.write.ts';
 import { correctionText, headCard, NOTICE_MAX_LENGTH, type NoticeView, relayText, withdrawalText, withdrawnRelayText } from './notice.text.ts';
-import { loadNotice, maskedHeadName, mayAddress, noticeScope, type NoticeRow, noticeView } from './notice.usecases.ts';
+import { scopeOf } from '../broadcasts/broadcast.usecases.ts';
+import { loadNotice, maskedHeadName, mayAddress, type NoticeRow, noticeView } from './notice.usecases.ts';
 
 export type ReviseResult =
   | { kind: 'corrected' | 'withdrawn'; version: number; edited: number; followed: number; heads: number }
@@ -20,7 +21,7 @@ type Editor = { memberId: number; grants: readonly RoleGrant[] };
 
 /** The sender, or staff who may address the notice's whole scope. */
 async function mayRevise(tx: DbOrTx, editor: Editor, notice: NoticeRow): Promise<boolean> {
-  return notice.createdBy === editor.memberId || (await mayAddress(tx, editor.grants, noticeScope(notice)));
+  return notice.createdBy === editor.memberId || (await mayAddress(tx, editor.grants, scopeOf(notice)));
 }
 
 /**

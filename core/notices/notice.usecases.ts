@@ -2,8 +2,8 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
 import { counties, groupChats, noticeRecipients, noticeRelays, notices, outbox, registrations, roles, villages } from '../../db/schema/index.ts';
 import { can, type RoleGrant } from '../auth/authz.policy.ts';
-import { type BroadcastScope, scopeTargets } from '../broadcasts/broadcast.scope.ts';
-import { scopeOf, SCHEDULE_HORIZON_DAYS, villagesInScope } from '../broadcasts/broadcast.usecases.ts';
+import { type BroadcastScope, mayAddressScope } from '../broadcasts/broadcast.scope.ts';
+import { SCHEDULE_HORIZON_DAYS, villagesInScope } from '../broadcasts/broadcast.usecases.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue, enqueueToMember } from '../delivery/outbox.write.ts';
 import { maskName } from '../privacy/privacy.mask.ts';
@@ -41,7 +41,7 @@ export async function sendNotice(input: {
   if (input.ackDeadline && input.ackDeadline <= now) return { kind: 'deadline_past', deadline: input.ackDeadline };
   if (input.ackDeadline && input.ackDeadline.getTime() - now.getTime() > SCHEDULE_HORIZON_DAYS * 86_400_000) return { kind: 'deadline_too_far', deadline: input.ackDeadline };
   const inScope = await villagesInScope(tx, input.scope);
-  if (!(await mayAddress(tx, input.sender.grants, input.scope))) return { kind: 'forbidden' };
+  if (!mayAddressScope(input.sender.grants, 'notice.send', input.scope, inScope)) return { kind: 'forbidden' };
   const [notice] = await tx
     .insert(notices)
     .values({
@@ -90,9 +90,7 @@ export async function sendNotice(input: {
 
 /** Whether the sender may address every place of the scope (notice.send: district staff their district only). */
 export async function mayAddress(tx: DbOrTx, grants: readonly RoleGrant[], scope: BroadcastScope): Promise<boolean> {
-  const inScope = await villagesInScope(tx, scope);
-  const targets = scopeTargets(scope, new Map(inScope.map((v) => [v.id, v.districtCode])));
-  return targets.every((target) => can(grants, 'notice.send', target));
+  return mayAddressScope(grants, 'notice.send', scope, await villagesInScope(tx, scope));
 }
 
 export async function noticeView(tx: DbOrTx, notice: NoticeRow): Promise<NoticeView> {
@@ -104,7 +102,6 @@ export async function loadNotice(tx: DbOrTx, id: number): Promise<NoticeRow | nu
   const [row] = await tx.select().from(notices).where(eq(notices.id, id));
   return row ?? null;
 }
-
 
 /** A head's name as a village room sees it (masked); empty when the head has no registered name. */
 export async function maskedHeadName(tx: DbOrTx, memberId: number): Promise<string> {
@@ -214,5 +211,3 @@ export async function relayNotice(input: {
     .where(and(inArray(noticeRecipients.id, mine.map((r) => r.id)), isNull(noticeRecipients.acknowledgedAt)));
   return { kind: 'relayed', villages: result };
 }
-
-export const noticeScope = (row: NoticeRow): BroadcastScope => scopeOf(row);

@@ -28,7 +28,9 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 // its headers to its answer, summed; it shares the process and its two cores with the worker.
 const requestStarted = new Map<IncomingMessage, number>();
 let emulatorMs = 0;
-subscribe('http.server.request.start', (message) => requestStarted.set((message as { request: IncomingMessage }).request, performance.now()));
+subscribe('http.server.request.start', (message) =>
+  requestStarted.set((message as { request: IncomingMessage }).request, performance.now()),
+);
 subscribe('http.server.response.finish', (message) => {
   const { request } = message as { request: IncomingMessage };
   emulatorMs += performance.now() - (requestStarted.get(request) ?? performance.now());
@@ -53,7 +55,13 @@ try {
   const clock = { now: () => now };
   const deps = { db, cipher, clock, logger: silent, timezone: 'Asia/Seoul' };
   await db.insert(counties).values({ code: 'jeungpyeong', nameKo: '증평군' });
-  await db.insert(districts).values({ code: 'jeungpyeong-eup', countyCode: 'jeungpyeong', nameKo: '증평읍', nameEn: 'Jeungpyeong-eup', kind: 'eup' });
+  await db.insert(districts).values({
+    code: 'jeungpyeong-eup',
+    countyCode: 'jeungpyeong',
+    nameKo: '증평읍',
+    nameEn: 'Jeungpyeong-eup',
+    kind: 'eup',
+  });
   const villageIds = (
     await db
       .insert(villages)
@@ -62,7 +70,10 @@ try {
   ).map((v) => v.id);
   await seedResidents(db, cipher, { count: RESIDENTS, platform: 'line', villageIds, now });
   const [staff] = await db.insert(members).values({}).returning({ id: members.id });
-  const line = createLineSender(new messagingApi.MessagingApiClient({ channelAccessToken: TOKEN, baseURL: emulator.baseUrl }), () => now);
+  const line = createLineSender(
+    new messagingApi.MessagingApiClient({ channelAccessToken: TOKEN, baseURL: emulator.baseUrl }),
+    () => now,
+  );
 
   // The run: create the broadcast (fan-out in its transaction), then deliver until nothing is due.
   const started = performance.now();
@@ -71,7 +82,11 @@ try {
     sendBroadcast({
       tx,
       deps,
-      sender: { memberId: staff?.id ?? 0, grants: [{ role: 'county_staff', villageId: null, districtCode: null }], label: '증평군청' },
+      sender: {
+        memberId: staff?.id ?? 0,
+        grants: [{ role: 'county_staff', villageId: null, districtCode: null }],
+        label: '증평군청',
+      },
       scope: { kind: 'county' },
       category: 'general',
       body: '군민 여러분, 내일 오전 10시 민방위 훈련이 있습니다.',
@@ -94,12 +109,20 @@ try {
 
   const wall = finished - started;
   const multicasts = emulator.requests.filter((r) => r.path === '/v2/bot/message/multicast');
-  console.log(`broadcast fan-out: ${RESIDENTS.toLocaleString()} residents in ${VILLAGES} villages, LINE multicast, PostgreSQL`);
-  console.log(`creation → last delivery recorded : ${(wall / 1000).toFixed(2)} s (fan-out ${((fannedOut - started) / 1000).toFixed(2)} s, delivery ${((finished - fannedOut) / 1000).toFixed(2)} s)`);
-  console.log(`  of which inside the LINE emulator : ${(emulatorSpent / 1000).toFixed(2)} s (its handling of ${multicasts.length} requests, summed; up to 4 at once)`);
+  console.log(
+    `broadcast fan-out: ${RESIDENTS.toLocaleString()} residents in ${VILLAGES} villages, LINE multicast, PostgreSQL`,
+  );
+  console.log(
+    `creation → last delivery recorded : ${(wall / 1000).toFixed(2)} s (fan-out ${((fannedOut - started) / 1000).toFixed(2)} s, delivery ${((finished - fannedOut) / 1000).toFixed(2)} s)`,
+  );
+  console.log(
+    `  of which inside the LINE emulator : ${(emulatorSpent / 1000).toFixed(2)} s (its handling of ${multicasts.length} requests, summed; up to 4 at once)`,
+  );
   console.log(`floor: one insert of ${RESIDENTS.toLocaleString()} rows : ${(floor / 1000).toFixed(2)} s`);
   console.log(`ratio                             : ${(wall / floor).toFixed(1)}× the floor (target within 3×)`);
-  console.log(`delivered                         : ${sent.toLocaleString()} recorded sent; ${new Set(emulator.delivered.map((d) => d.to)).size.toLocaleString()} residents reached at the emulator in ${multicasts.length} requests (max ${Math.max(...multicasts.map((r) => (r.body as { to: string[] }).to.length))} recipients)`);
+  console.log(
+    `delivered                         : ${sent.toLocaleString()} recorded sent; ${new Set(emulator.delivered.map((d) => d.to)).size.toLocaleString()} residents reached at the emulator in ${multicasts.length} requests (max ${Math.max(...multicasts.map((r) => (r.body as { to: string[] }).to.length))} recipients)`,
+  );
   console.log(`peak memory (rss)                 : ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
 } finally {
   clearInterval(sampler);

@@ -26,14 +26,22 @@ type Body = { raw: Buffer; signature: string };
 function bodies(n: number): Body[] {
   return Array.from({ length: n }, (_, i) => {
     // A new resident each time: the full path (identity created, help menu, reply queued) is exercised.
-    const raw = Buffer.from(JSON.stringify(lineWebhookBody('Ubench', [lineTextEvent({ userId: `Ubench${i}-${randomUUID()}`, text: '안녕하세요' })])));
+    const raw = Buffer.from(
+      JSON.stringify(
+        lineWebhookBody('Ubench', [lineTextEvent({ userId: `Ubench${i}-${randomUUID()}`, text: '안녕하세요' })]),
+      ),
+    );
     return { raw, signature: signLineBody(SECRET, raw) };
   });
 }
 
 async function hit(url: string, body: Body): Promise<number> {
   const started = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': body.signature }, body: body.raw });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-line-signature': body.signature },
+    body: body.raw,
+  });
   await res.arrayBuffer();
   if (res.status !== 200) throw new Error(`status ${res.status}`);
   return performance.now() - started;
@@ -78,9 +86,15 @@ async function drained(emulator: { delivered: unknown[] }, expected: number): Pr
 }
 
 /** Each server runs in a process of its own, as in production; this process only sends (and plays LINE). */
-async function spawnServer(script: string, env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+async function spawnServer(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'error' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
@@ -135,13 +149,23 @@ try {
   const steady = await steadyRate(full, bodies(RATE * RATE_SECONDS));
   const f = (n: number) => n.toFixed(1);
   console.log(`LINE webhook, ${THROUGHPUT_REQUESTS} signed text events, ${CONCURRENCY} concurrent, PostgreSQL`);
-  console.log(`bare signature check : ${f(bareResult.rps)} req/s  p50 ${f(bareResult.p50)} ms  p99 ${f(bareResult.p99)} ms`);
-  console.log(`full server          : ${f(fullResult.rps)} req/s  p50 ${f(fullResult.p50)} ms  p99 ${f(fullResult.p99)} ms`);
+  console.log(
+    `bare signature check : ${f(bareResult.rps)} req/s  p50 ${f(bareResult.p50)} ms  p99 ${f(bareResult.p99)} ms`,
+  );
+  console.log(
+    `full server          : ${f(fullResult.rps)} req/s  p50 ${f(fullResult.p50)} ms  p99 ${f(fullResult.p99)} ms`,
+  );
   console.log(`throughput ratio     : ${(fullResult.rps / bareResult.rps).toFixed(2)} (target >= 0.50)`);
-  console.log(`steady ${RATE} req/s, ${RATE_SECONDS} s, bare : p50 ${f(bareSteady.p50)} ms  p99 ${f(bareSteady.p99)} ms`);
-  console.log(`steady ${RATE} req/s, ${RATE_SECONDS} s, full : achieved ${f(steady.achieved)} req/s  p50 ${f(steady.p50)} ms  p99 ${f(steady.p99)} ms (target p99 < 50 ms)`);
+  console.log(
+    `steady ${RATE} req/s, ${RATE_SECONDS} s, bare : p50 ${f(bareSteady.p50)} ms  p99 ${f(bareSteady.p99)} ms`,
+  );
+  console.log(
+    `steady ${RATE} req/s, ${RATE_SECONDS} s, full : achieved ${f(steady.achieved)} req/s  p50 ${f(steady.p50)} ms  p99 ${f(steady.p99)} ms (target p99 < 50 ms)`,
+  );
   await drained(emulator, THROUGHPUT_REQUESTS + 300 + RATE * RATE_SECONDS);
-  console.log(`every event answered : ${emulator.delivered.length >= THROUGHPUT_REQUESTS + 300 + RATE * RATE_SECONDS ? 'yes' : 'no'} (${emulator.delivered.length} replies at the LINE emulator)`);
+  console.log(
+    `every event answered : ${emulator.delivered.length >= THROUGHPUT_REQUESTS + 300 + RATE * RATE_SECONDS ? 'yes' : 'no'} (${emulator.delivered.length} replies at the LINE emulator)`,
+  );
 } finally {
   await app.stop();
   await bare.stop();

@@ -48,12 +48,18 @@ export class DataDirInUseError extends Error {
 }
 
 /** PostgreSQL through postgres.js when a URL is given, else embedded PGlite in dataDir; migrations applied either way. */
-export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): Promise<DatabaseHandle> {
+export async function openDatabase(opts: {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+}): Promise<DatabaseHandle> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
   return openPgliteDir(opts.dataDir);
 }
 
-export async function openPostgres(url: string, options: { max?: number; migrate?: boolean } = {}): Promise<DatabaseHandle> {
+export async function openPostgres(
+  url: string,
+  options: { max?: number; migrate?: boolean } = {},
+): Promise<DatabaseHandle> {
   if (options.migrate !== false) await migratePostgresOnce(url);
   const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' });

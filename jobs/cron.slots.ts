@@ -19,7 +19,11 @@ export function isValidSchedule(expression: string): boolean {
   if (!cron.validate(expression)) return false;
   const fields = cron.parse(expression);
   // Seconds would make a "slot" finer than a minute, and L/#-style day fields are not supported here.
-  return fields.second.length === 1 && fields.second[0] === 0 && [...fields.dayOfMonth, ...fields.dayOfWeek].every((v) => typeof v === 'number');
+  return (
+    fields.second.length === 1 &&
+    fields.second[0] === 0 &&
+    [...fields.dayOfMonth, ...fields.dayOfWeek].every((v) => typeof v === 'number')
+  );
 }
 
 export function cronMatcher(expression: string, timeZone: string): CronMatcher {
@@ -34,7 +38,13 @@ export function cronMatcher(expression: string, timeZone: string): CronMatcher {
   };
   return (date) => {
     const p = countyParts(date, timeZone);
-    return sets.minute.has(p.minute) && sets.hour.has(p.hour) && sets.day.has(p.day) && sets.month.has(p.month) && sets.weekday.has(p.weekday);
+    return (
+      sets.minute.has(p.minute) &&
+      sets.hour.has(p.hour) &&
+      sets.day.has(p.day) &&
+      sets.month.has(p.month) &&
+      sets.weekday.has(p.weekday)
+    );
   };
 }
 

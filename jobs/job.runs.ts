@@ -8,14 +8,24 @@ import type { JobResult } from './job.types.ts';
  * abandoned): of two instances (or a cron tick and a catch-up) the one whose insert returns a row runs the slot; the
  * other learns it was taken.
  */
-export async function claimSlot(db: DbOrTx, input: { job: string; slot: Date; instance: string; now: Date }): Promise<number | null> {
+export async function claimSlot(
+  db: DbOrTx,
+  input: { job: string; slot: Date; instance: string; now: Date },
+): Promise<number | null> {
   const abandoned = new Date(input.now.getTime() - ABANDONED_AFTER_MS);
   const [claimed] = await db
     .insert(jobRuns)
     .values({ job: input.job, slot: input.slot, instance: input.instance, status: 'running', startedAt: input.now })
     .onConflictDoUpdate({
       target: [jobRuns.job, jobRuns.slot],
-      set: { instance: input.instance, status: 'running', startedAt: input.now, finishedAt: null, result: null, error: null },
+      set: {
+        instance: input.instance,
+        status: 'running',
+        startedAt: input.now,
+        finishedAt: null,
+        result: null,
+        error: null,
+      },
       // Only a run whose instance died mid-way (still "running" long after any job takes) is taken over.
       setWhere: and(eq(jobRuns.status, 'running'), lt(jobRuns.startedAt, abandoned)),
     })
@@ -46,18 +56,35 @@ export async function finishRun(
 }
 
 export async function hasRun(db: DbOrTx, job: string, slot: Date): Promise<boolean> {
-  const [row] = await db.select({ id: jobRuns.id }).from(jobRuns).where(and(eq(jobRuns.job, job), eq(jobRuns.slot, slot)));
+  const [row] = await db
+    .select({ id: jobRuns.id })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.job, job), eq(jobRuns.slot, slot)));
   return row !== undefined;
 }
 
-export type LastRun = { slot: Date; status: 'running' | 'done' | 'failed'; startedAt: Date; finishedAt: Date | null; result: Record<string, unknown> | null; error: string | null };
+export type LastRun = {
+  slot: Date;
+  status: 'running' | 'done' | 'failed';
+  startedAt: Date;
+  finishedAt: Date | null;
+  result: Record<string, unknown> | null;
+  error: string | null;
+};
 
 /** The latest slot's row of each job (for the admin command line). */
 export async function lastRuns(db: DbOrTx, jobs: readonly string[]): Promise<Map<string, LastRun>> {
   const last = new Map<string, LastRun>();
   for (const job of jobs) {
     const [row] = await db
-      .select({ slot: jobRuns.slot, status: jobRuns.status, startedAt: jobRuns.startedAt, finishedAt: jobRuns.finishedAt, result: jobRuns.result, error: jobRuns.error })
+      .select({
+        slot: jobRuns.slot,
+        status: jobRuns.status,
+        startedAt: jobRuns.startedAt,
+        finishedAt: jobRuns.finishedAt,
+        result: jobRuns.result,
+        error: jobRuns.error,
+      })
       .from(jobRuns)
       .where(eq(jobRuns.job, job))
       .orderBy(desc(jobRuns.slot))

@@ -31,7 +31,12 @@ export type JobScheduler = {
  * inserts its (job, slot) row into job_runs; the insert that conflicts runs nothing. node-cron's noOverlap and the
  * in-process `running` map keep one process from overlapping itself; the unique row keeps two processes apart.
  */
-export function createJobScheduler(input: { deps: JobDeps; jobs: readonly Job[]; graceMinutes: number; instance?: string }): JobScheduler {
+export function createJobScheduler(input: {
+  deps: JobDeps;
+  jobs: readonly Job[];
+  graceMinutes: number;
+  instance?: string;
+}): JobScheduler {
   const { deps, jobs } = input;
   const instance = input.instance ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const running = new Map<string, Promise<RunOutcome>>();
@@ -80,7 +85,8 @@ export function createJobScheduler(input: { deps: JobDeps; jobs: readonly Job[];
       if (!slot) continue;
       const outcome = await runSlot(job.name, slot);
       outcomes.set(job.name, outcome);
-      if (outcome.kind === 'ran' || outcome.kind === 'failed') deps.logger.info({ job: job.name, slot, outcome: outcome.kind }, 'missed job slot caught up');
+      if (outcome.kind === 'ran' || outcome.kind === 'failed')
+        deps.logger.info({ job: job.name, slot, outcome: outcome.kind }, 'missed job slot caught up');
     }
     return outcomes;
   }
@@ -103,8 +109,16 @@ export function createJobScheduler(input: { deps: JobDeps; jobs: readonly Job[];
 }
 
 /** One node-cron task per job in the county's time zone; each tick hands over the minute it was due. */
-export function scheduleTicks(jobs: readonly Job[], timezone: string, onTick: (job: Job, slot: Date) => Promise<unknown>): ScheduledTask[] {
+export function scheduleTicks(
+  jobs: readonly Job[],
+  timezone: string,
+  onTick: (job: Job, slot: Date) => Promise<unknown>,
+): ScheduledTask[] {
   return jobs.map((job) =>
-    cron.schedule(job.schedule, (context) => onTick(job, slotOf(context.date)), { timezone, name: `maeul:${job.name}`, noOverlap: true }),
+    cron.schedule(job.schedule, (context) => onTick(job, slotOf(context.date)), {
+      timezone,
+      name: `maeul:${job.name}`,
+      noOverlap: true,
+    }),
   );
 }

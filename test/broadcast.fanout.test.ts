@@ -28,18 +28,32 @@ beforeAll(async () => {
   emulator = await startLineEmulator({ channelAccessToken: TOKEN });
   const [staff] = await database.db.select().from(identities).where(eq(identities.platformUserId, 'staff-county'));
   countyStaff.memberId = staff?.memberId ?? -1;
-  await seedResidents(database.db, deps.cipher, { count: RESIDENTS, platform: 'line', villageIds: await allVillageIds(database.db), now: clock.now() });
+  await seedResidents(database.db, deps.cipher, {
+    count: RESIDENTS,
+    platform: 'line',
+    villageIds: await allVillageIds(database.db),
+    now: clock.now(),
+  });
 }, 300_000);
 afterAll(async () => {
   await emulator.close();
   await database.close();
 });
 
-const line = () => createLineSender(new messagingApi.MessagingApiClient({ channelAccessToken: TOKEN, baseURL: emulator.baseUrl }), () => clock.now());
-const countyStaff = { memberId: -1, grants: [{ role: 'county_staff' as const, villageId: null, districtCode: null }], label: '고성군청' };
+const line = () =>
+  createLineSender(new messagingApi.MessagingApiClient({ channelAccessToken: TOKEN, baseURL: emulator.baseUrl }), () =>
+    clock.now(),
+  );
+const countyStaff = {
+  memberId: -1,
+  grants: [{ role: 'county_staff' as const, villageId: null, districtCode: null }],
+  label: '고성군청',
+};
 
 async function broadcast(body: string) {
-  const result = await database.db.transaction((tx) => sendBroadcast({ tx, deps, sender: countyStaff, scope: { kind: 'county' }, category: 'general', body }));
+  const result = await database.db.transaction((tx) =>
+    sendBroadcast({ tx, deps, sender: countyStaff, scope: { kind: 'county' }, category: 'general', body }),
+  );
   if (result.kind !== 'sent') throw new Error(result.kind);
   return result;
 }
@@ -61,7 +75,9 @@ describe(`a county-wide broadcast to ${RESIDENTS.toLocaleString()} residents on 
     expect(multicasts.length).toBe(Math.ceil(RESIDENTS / 500));
     expect(multicasts.every((r) => (r.body as { to: string[] }).to.length <= 500 && r.status === 200)).toBe(true);
     expect(new Set(multicasts.map((r) => r.headers['x-line-retry-key'])).size).toBe(multicasts.length);
-    expect(await database.db.$count(outbox, and(eq(outbox.status, 'sent'), eq(outbox.platform, 'line')))).toBe(RESIDENTS);
+    expect(await database.db.$count(outbox, and(eq(outbox.status, 'sent'), eq(outbox.platform, 'line')))).toBe(
+      RESIDENTS,
+    );
   }, 300_000);
 
   test('a worker stopped midway and started again: nobody missed, nobody reached twice', async () => {
@@ -96,7 +112,12 @@ describe(`a county-wide broadcast to ${RESIDENTS.toLocaleString()} residents on 
     await worker.flush();
     expect(reachedOnce('태풍 대비').people).toBeLessThan(RESIDENTS);
     const throttled = async () =>
-      (await database.db.select({ id: outbox.id, status: outbox.status }).from(outbox).where(like(outbox.lastError, '429%')))
+      (
+        await database.db
+          .select({ id: outbox.id, status: outbox.status })
+          .from(outbox)
+          .where(like(outbox.lastError, '429%'))
+      )
         .filter((r) => r.status !== 'sent')
         .map((r) => r.id)
         .sort((a, b) => a - b);

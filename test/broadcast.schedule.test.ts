@@ -21,14 +21,22 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const texts = async (kind: 'direct' | 'group', id: string) => (await sim.chat(kind, id)).map((m) => m.text).join('\n---\n');
+const texts = async (kind: 'direct' | 'group', id: string) =>
+  (await sim.chat(kind, id)).map((m) => m.text).join('\n---\n');
 const say = async (who: string, text: string) => (await sim.say(who, text))[0] ?? '';
 const memberOf = async (platformUserId: string) =>
-  (await t.database.db.select({ memberId: identities.memberId }).from(identities).where(eq(identities.platformUserId, platformUserId)))[0]?.memberId ?? -1;
+  (
+    await t.database.db
+      .select({ memberId: identities.memberId })
+      .from(identities)
+      .where(eq(identities.platformUserId, platformUserId))
+  )[0]?.memberId ?? -1;
 
 describe('a broadcast to the places named', () => {
   test('district staff reach only the villages they name, residents and village chats alike', async () => {
-    expect(await say('staff-goseong-eup', '방송 보내기 [고성1리] 물탱크 청소로 오후에 단수됩니다')).toMatch(/주민 2명, 마을방 1곳/); // resident + head
+    expect(await say('staff-goseong-eup', '방송 보내기 [고성1리] 물탱크 청소로 오후에 단수됩니다')).toMatch(
+      /주민 2명, 마을방 1곳/,
+    ); // resident + head
     expect(await texts('direct', goseong1)).toContain('물탱크 청소');
     expect(await texts('direct', goseong2)).not.toContain('물탱크 청소');
     expect(await texts('group', 'village-1')).toContain('물탱크 청소');
@@ -36,9 +44,13 @@ describe('a broadcast to the places named', () => {
   });
 
   test('nobody broadcasts outside their own scope, and an unknown place is named back', async () => {
-    expect(await say('head-goseong-eup-1', '방송 보내기 [고성2리] 옆 마을에도 알립니다')).toContain('고성2리에는 방송을 보낼 권한이 없습니다');
+    expect(await say('head-goseong-eup-1', '방송 보내기 [고성2리] 옆 마을에도 알립니다')).toContain(
+      '고성2리에는 방송을 보낼 권한이 없습니다',
+    );
     expect(await say('staff-goseong-eup', '방송 보내기 [삼산면] 다른 면 소식')).toContain('권한이 없습니다');
-    expect(await say('staff-goseong-eup', '방송 보내기 [공지] 내일 정전')).toContain('"공지"(이)라는 읍·면이나 마을을 찾지 못했습니다');
+    expect(await say('staff-goseong-eup', '방송 보내기 [공지] 내일 정전')).toContain(
+      '"공지"(이)라는 읍·면이나 마을을 찾지 못했습니다',
+    );
     expect(await texts('direct', goseong2)).not.toContain('옆 마을에도');
     expect(await t.database.db.select().from(outbox).where(eq(outbox.purpose, 'broadcast'))).toHaveLength(3); // the first test's only
   });
@@ -60,7 +72,8 @@ describe('a scheduled broadcast', () => {
     t.clock.set('2026-11-25T00:00:00Z'); // 09:00 KST
     await t.app.delivery.flush();
     await t.app.delivery.flush();
-    for (const resident of [goseong1, goseong2]) expect((await texts('direct', resident)).match(/대청소/g)).toHaveLength(1);
+    for (const resident of [goseong1, goseong2])
+      expect((await texts('direct', resident)).match(/대청소/g)).toHaveLength(1);
     expect(await texts('group', 'village-3')).toContain('11.25.(수) 09:00');
     expect(await say(goseong1, '방송')).toContain('대청소');
   });
@@ -81,7 +94,9 @@ describe('a scheduled broadcast', () => {
   test('a time in the past or too far ahead is refused with what to do', async () => {
     expect(await say('staff-goseong-eup', '방송 보내기 [오늘 08:00] 늦은 방송')).toContain('이미 지난 시각입니다');
     expect(await say('staff-goseong-eup', '방송 보내기 [2027-03-01 09:00] 먼 방송')).toContain('31일 안쪽으로');
-    expect(await say('staff-goseong-eup', '방송 보내기 [25:00] 이상한 시각')).toContain('보낼 시각 "25:00"을(를) 알아보지 못했습니다');
+    expect(await say('staff-goseong-eup', '방송 보내기 [25:00] 이상한 시각')).toContain(
+      '보낼 시각 "25:00"을(를) 알아보지 못했습니다',
+    );
   });
 });
 
@@ -90,13 +105,18 @@ describe('a resident who chose the daily digest', () => {
     t.clock.set('2026-11-25T02:00:00Z');
     const member = await memberOf(goseong2);
     await t.database.db.update(members).set({ broadcastMode: 'digest' }).where(eq(members.id, member));
-    expect(await say('head-goseong-eup-2', '방송 보내기 경로당 난방 점검 안내')).toContain('하루 한 번 모아 받기를 고른 1명께는 정하신 시각에 모아서');
+    expect(await say('head-goseong-eup-2', '방송 보내기 경로당 난방 점검 안내')).toContain(
+      '하루 한 번 모아 받기를 고른 1명께는 정하신 시각에 모아서',
+    );
     await t.app.delivery.flush();
     expect(await texts('direct', goseong2)).not.toContain('난방 점검');
     expect(await texts('direct', 'head-goseong-eup-2')).not.toContain('못 받은 주민');
     await say('head-goseong-eup-2', '방송 보내기 긴급 수도관 파열로 단수');
     expect(await texts('direct', goseong2)).toContain('수도관 파열');
-    const rows = await t.database.db.select().from(outbox).where(and(eq(outbox.memberId, member), isNotNull(outbox.broadcastId)));
+    const rows = await t.database.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.memberId, member), isNotNull(outbox.broadcastId)));
     expect(rows.map((r) => r.status)).not.toContain('failed');
     await t.database.db.update(members).set({ broadcastMode: 'instant' }).where(eq(members.id, member));
   });

@@ -28,18 +28,25 @@ const lastText = async (kind: 'direct' | 'group', id: string) => (await sim.chat
 
 describe('village broadcasts (마을방송)', () => {
   test("district staff broadcast to every resident and village chat of their district, and nobody else's", async () => {
-    const reply = await sim.say('staff-goseong-eup', '방송 보내기 내일 오전 9시 마을회관에서 도로 보수 설명회가 있습니다');
+    const reply = await sim.say(
+      'staff-goseong-eup',
+      '방송 보내기 내일 오전 9시 마을회관에서 도로 보수 설명회가 있습니다',
+    );
     // 2 new residents + the 3 demo heads of 고성읍, who are residents too; 3 village chats.
     expect(reply[0]).toMatch(/마을방송 #\d+을 보냈습니다\. 주민 5명, 마을방 3곳/);
-    for (const resident of [goseong1, goseong2]) expect(await lastText('direct', resident)).toContain('도로 보수 설명회');
+    for (const resident of [goseong1, goseong2])
+      expect(await lastText('direct', resident)).toContain('도로 보수 설명회');
     expect(await lastText('direct', goseong1)).toContain('— 고성읍사무소');
     expect(await lastText('direct', samsan)).not.toContain('도로 보수 설명회');
-    for (const group of ['village-1', 'village-2', 'village-3']) expect(await lastText('group', group)).toContain('도로 보수 설명회');
+    for (const group of ['village-1', 'village-2', 'village-3'])
+      expect(await lastText('group', group)).toContain('도로 보수 설명회');
     expect(await lastText('group', 'village-4')).not.toContain('도로 보수 설명회');
   });
 
   test('a village head broadcasts to their own village only', async () => {
-    expect((await sim.say('head-goseong-eup-1', '방송 보내기 [행사] 토요일 마을 잔치에 오세요'))[0]).toContain('주민 1명');
+    expect((await sim.say('head-goseong-eup-1', '방송 보내기 [행사] 토요일 마을 잔치에 오세요'))[0]).toContain(
+      '주민 1명',
+    );
     expect(await lastText('direct', goseong1)).toContain('[마을방송·행사]');
     expect(await lastText('direct', goseong2)).not.toContain('마을 잔치');
   });
@@ -63,10 +70,12 @@ describe('village broadcasts (마을방송)', () => {
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
   });
 
-  test('현황 shows each recent broadcast of the viewer\'s scope with sent, waiting and failed counts', async () => {
+  test("현황 shows each recent broadcast of the viewer's scope with sent, waiting and failed counts", async () => {
     const status = (await sim.say('staff-goseong-eup', '현황'))[0] ?? '';
     expect(status).toContain('마을방송 현황');
-    expect(status).toContain('"내일 오전 9시 마을회관에서 도로 보수 설명회가 있습니…" — 주민 5명\n  시뮬레이터: 보냄 5 · 대기 0 · 실패 0');
+    expect(status).toContain(
+      '"내일 오전 9시 마을회관에서 도로 보수 설명회가 있습니…" — 주민 5명\n  시뮬레이터: 보냄 5 · 대기 0 · 실패 0',
+    );
     expect(status).toContain('토요일 마을 잔치');
     expect(status).not.toContain('분리수거'); // 삼산면's, not 고성읍's
     expect((await sim.say(goseong1, '현황'))[0]).toContain('이장님과 담당 공무원');

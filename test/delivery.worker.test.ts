@@ -45,17 +45,39 @@ async function row(dedupeKey: string) {
 describe('the delivery engine', () => {
   test('enqueueing the same message twice sends it once', async () => {
     const platform = scriptedPlatform();
-    await enqueue(database.db, deps, { dedupeKey: 'once', to: to('a'), purpose: 'test', messages: [{ text: '안녕하세요' }] });
-    await enqueue(database.db, deps, { dedupeKey: 'once', to: to('a'), purpose: 'test', messages: [{ text: '안녕하세요' }] });
+    await enqueue(database.db, deps, {
+      dedupeKey: 'once',
+      to: to('a'),
+      purpose: 'test',
+      messages: [{ text: '안녕하세요' }],
+    });
+    await enqueue(database.db, deps, {
+      dedupeKey: 'once',
+      to: to('a'),
+      purpose: 'test',
+      messages: [{ text: '안녕하세요' }],
+    });
     await createDeliveryWorker(deps, platform.senders).flush();
     expect(platform.received.map((r) => r.messages[0]?.text)).toEqual(['안녕하세요']);
     expect(await row('once')).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
   test('a transient failure is retried after its Retry-After with the same idempotency key, and the chat keeps its order', async () => {
-    const platform = scriptedPlatform([{ ok: false, permanent: false, error: '429 Too Many Requests', retryAfterMs: 30_000 }]);
-    await enqueue(database.db, deps, { dedupeKey: 'first', to: to('b'), purpose: 'test', messages: [{ text: '첫째' }] });
-    await enqueue(database.db, deps, { dedupeKey: 'second', to: to('b'), purpose: 'test', messages: [{ text: '둘째' }] });
+    const platform = scriptedPlatform([
+      { ok: false, permanent: false, error: '429 Too Many Requests', retryAfterMs: 30_000 },
+    ]);
+    await enqueue(database.db, deps, {
+      dedupeKey: 'first',
+      to: to('b'),
+      purpose: 'test',
+      messages: [{ text: '첫째' }],
+    });
+    await enqueue(database.db, deps, {
+      dedupeKey: 'second',
+      to: to('b'),
+      purpose: 'test',
+      messages: [{ text: '둘째' }],
+    });
     const worker = createDeliveryWorker(deps, platform.senders);
     await worker.flush();
     expect(platform.received.map((r) => r.messages[0]?.text)).toEqual(['첫째']);
@@ -74,7 +96,12 @@ describe('the delivery engine', () => {
 
   test("a permanent failure is recorded with the platform's error and not retried", async () => {
     const platform = scriptedPlatform([{ ok: false, permanent: true, error: '400 The user blocked the bot' }]);
-    await enqueue(database.db, deps, { dedupeKey: 'blocked', to: to('c'), purpose: 'test', messages: [{ text: '소식' }] });
+    await enqueue(database.db, deps, {
+      dedupeKey: 'blocked',
+      to: to('c'),
+      purpose: 'test',
+      messages: [{ text: '소식' }],
+    });
     const worker = createDeliveryWorker(deps, platform.senders);
     await worker.flush();
     clock.advance(3_600_000);
@@ -84,8 +111,15 @@ describe('the delivery engine', () => {
   });
 
   test('after the last attempt a delivery is failed', async () => {
-    const platform = scriptedPlatform(Array.from({ length: 10 }, () => ({ ok: false as const, permanent: false, error: '500' })));
-    await enqueue(database.db, deps, { dedupeKey: 'flaky', to: to('d'), purpose: 'test', messages: [{ text: '소식' }] });
+    const platform = scriptedPlatform(
+      Array.from({ length: 10 }, () => ({ ok: false as const, permanent: false, error: '500' })),
+    );
+    await enqueue(database.db, deps, {
+      dedupeKey: 'flaky',
+      to: to('d'),
+      purpose: 'test',
+      messages: [{ text: '소식' }],
+    });
     const worker = createDeliveryWorker(deps, platform.senders, { maxAttempts: 3 });
     for (let i = 0; i < 5; i++) {
       await worker.flush();
@@ -96,7 +130,12 @@ describe('the delivery engine', () => {
   });
 
   test('a worker that died after claiming leaves a lease that lapses; the send is repeated with the same key', async () => {
-    await enqueue(database.db, deps, { dedupeKey: 'crash', to: to('e'), purpose: 'test', messages: [{ text: '소식' }] });
+    await enqueue(database.db, deps, {
+      dedupeKey: 'crash',
+      to: to('e'),
+      purpose: 'test',
+      messages: [{ text: '소식' }],
+    });
     const hanging: ChannelSender = { platform: 'fake', canPush: true, send: () => new Promise<SendResult>(() => {}) };
     const dead = createDeliveryWorker(deps, new Map([['fake', hanging]]), { leaseMs: 60_000 });
     void dead.runOnce();

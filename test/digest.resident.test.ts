@@ -15,12 +15,24 @@ let jobs: JobScheduler;
 let digestFan: string; // 고성1리, chooses the digest in 설정
 let instantFan: string; // 고성1리, keeps instant delivery
 
-const settings = { JOB_STAFF_DIGEST_SCHEDULE: '30 8 * * *', JOB_RESIDENT_DIGEST_SCHEDULE: '*/30 * * * *', JOB_HEAD_DIGEST_SCHEDULE: '0 8 * * 1', JOB_FEEDBACK_SLA_SCHEDULE: '*/15 * * * *', OPENAI_TIMEOUT_MS: 1000 };
+const settings = {
+  JOB_STAFF_DIGEST_SCHEDULE: '30 8 * * *',
+  JOB_RESIDENT_DIGEST_SCHEDULE: '*/30 * * * *',
+  JOB_HEAD_DIGEST_SCHEDULE: '0 8 * * 1',
+  JOB_FEEDBACK_SLA_SCHEDULE: '*/15 * * * *',
+  OPENAI_TIMEOUT_MS: 1000,
+};
 const DIGEST_TITLE = '[마을방송 모아 보기]';
 
 async function memberOf(platformUserId: string) {
-  const [row] = await t.database.db.select({ memberId: identities.memberId }).from(identities).where(eq(identities.platformUserId, platformUserId));
-  const [member] = await t.database.db.select().from(members).where(eq(members.id, row?.memberId ?? -1));
+  const [row] = await t.database.db
+    .select({ memberId: identities.memberId })
+    .from(identities)
+    .where(eq(identities.platformUserId, platformUserId));
+  const [member] = await t.database.db
+    .select()
+    .from(members)
+    .where(eq(members.id, row?.memberId ?? -1));
   if (!member) throw new Error('no member');
   return member;
 }
@@ -35,7 +47,11 @@ const runAt = async (name: string, slot: string) => {
 beforeAll(async () => {
   t = await startTestApp();
   sim = simClient(t.app.url);
-  jobs = createJobScheduler({ deps: { ...t.app.deps, summary: noSummaryWriter }, jobs: createJobs(settings), graceMinutes: 120 });
+  jobs = createJobScheduler({
+    deps: { ...t.app.deps, summary: noSummaryWriter },
+    jobs: createJobs(settings),
+    graceMinutes: 120,
+  });
   const approve = async (head: string) => {
     const request = (await sim.chat('direct', head)).at(-1);
     await sim.press(head, `승인 ${/#(\d+)/.exec(request?.text ?? '')?.[1]}`);
@@ -53,7 +69,9 @@ describe('설정 (settings)', () => {
     expect(shown).toContain('지금 설정입니다.');
     expect(shown).toContain('· 마을방송: 즉시 받기');
     expect((await sim.say(digestFan, '1'))[0]).toContain('마을방송을 어떻게 받으시겠어요?');
-    expect((await sim.say(digestFan, '2'))[0]).toContain('이제 마을방송을 하루 한 번 18:00에 모아 보내 드립니다. 긴급 방송은 바로 보내 드립니다.');
+    expect((await sim.say(digestFan, '2'))[0]).toContain(
+      '이제 마을방송을 하루 한 번 18:00에 모아 보내 드립니다. 긴급 방송은 바로 보내 드립니다.',
+    );
     expect(await memberOf(digestFan)).toMatchObject({ broadcastMode: 'digest', digestTime: '18:00' });
     expect(await memberOf(instantFan)).toMatchObject({ broadcastMode: 'instant' });
   });
@@ -68,7 +86,12 @@ describe('설정 (settings)', () => {
     await sim.say(digestFan, '설정');
     await sim.say(digestFan, '2');
     expect((await sim.say(digestFan, '취소'))[0]).toContain('취소했습니다');
-    expect(await memberOf(digestFan)).toMatchObject({ broadcastMode: 'digest', digestTime: '20:00', quietStart: '22:00', quietEnd: '06:00' });
+    expect(await memberOf(digestFan)).toMatchObject({
+      broadcastMode: 'digest',
+      digestTime: '20:00',
+      quietStart: '22:00',
+      quietEnd: '06:00',
+    });
     // Back to the default time for the digest tests below.
     await sim.say(digestFan, '설정');
     await sim.say(digestFan, '2');
@@ -99,13 +122,21 @@ describe('the resident broadcast digest', () => {
     expect(direct).not.toContain('도로 보수 설명회');
     expect((await sim.chat('direct', instantFan)).map((m) => m.text).join('\n')).toContain('도로 보수 설명회');
 
-    expect(await runAt('resident-digest', '2026-11-24T08:30:00Z')).toMatchObject({ kind: 'ran', result: { due: 0, queued: 0 } }); // 17:30 KST
-    expect(await runAt('resident-digest', '2026-11-24T09:00:00Z')).toMatchObject({ kind: 'ran', result: { due: 1, queued: 1 } }); // 18:00 KST
+    expect(await runAt('resident-digest', '2026-11-24T08:30:00Z')).toMatchObject({
+      kind: 'ran',
+      result: { due: 0, queued: 0 },
+    }); // 17:30 KST
+    expect(await runAt('resident-digest', '2026-11-24T09:00:00Z')).toMatchObject({
+      kind: 'ran',
+      result: { due: 1, queued: 1 },
+    }); // 18:00 KST
     const [digest, ...more] = await digestsIn(digestFan);
     expect(more).toHaveLength(0);
     expect(digest?.text).toContain(`${DIGEST_TITLE} 11.24.(화)`);
     expect(digest?.text).toContain('고성1리에 온 마을방송 2건입니다.');
-    expect(digest?.text).toContain('1) 11.24.(화) 10:30 — 고성읍사무소\n내일 오전 9시 마을회관에서 도로 보수 설명회가 있습니다');
+    expect(digest?.text).toContain(
+      '1) 11.24.(화) 10:30 — 고성읍사무소\n내일 오전 9시 마을회관에서 도로 보수 설명회가 있습니다',
+    );
     expect(digest?.text).toContain('2) [행사] 11.24.(화) 11:00');
     expect(digest?.text).toContain('토요일 마을 잔치에 오세요');
     expect(digest?.text).not.toContain('산불');
@@ -126,12 +157,21 @@ describe('the resident broadcast digest', () => {
     expect(digests[1]?.text).toContain('부녀회 모임');
     expect(digests[1]?.text).not.toContain('도로 보수');
     const member = await memberOf(digestFan);
-    const rows = await t.database.db.select().from(outbox).where(and(eq(outbox.purpose, 'digest.resident'), eq(outbox.memberId, member.id)));
-    expect(rows.map((r) => r.dedupeKey).sort()).toEqual([`digest:resident:${member.id}:2026-11-24`, `digest:resident:${member.id}:2026-11-25`]);
+    const rows = await t.database.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.purpose, 'digest.resident'), eq(outbox.memberId, member.id)));
+    expect(rows.map((r) => r.dedupeKey).sort()).toEqual([
+      `digest:resident:${member.id}:2026-11-24`,
+      `digest:resident:${member.id}:2026-11-25`,
+    ]);
   });
 
   test('a day without broadcasts sends nothing', async () => {
-    expect(await runAt('resident-digest', '2026-11-26T09:00:00Z')).toMatchObject({ kind: 'ran', result: { due: 1, queued: 0, empty: 1 } });
+    expect(await runAt('resident-digest', '2026-11-26T09:00:00Z')).toMatchObject({
+      kind: 'ran',
+      result: { due: 1, queued: 0, empty: 1 },
+    });
     expect(await digestsIn(digestFan)).toHaveLength(2);
   });
 });
@@ -141,7 +181,9 @@ describe("the village head's weekly digest", () => {
     t.clock.set('2026-11-27T01:00:00Z');
     await registerResident(sim, { nickname: 'w', name: '기다림', mobile: '010-3000-0003' }); // waits for 고성1리's head
     expect(await runAt('head-weekly-digest', '2026-11-29T23:00:00Z')).toMatchObject({ kind: 'ran' }); // 11.30.(월) 08:00 KST
-    const weekly = (await sim.chat('direct', 'head-goseong-eup-1')).filter((m) => m.text.startsWith('[이번 주 고성1리 소식]'));
+    const weekly = (await sim.chat('direct', 'head-goseong-eup-1')).filter((m) =>
+      m.text.startsWith('[이번 주 고성1리 소식]'),
+    );
     expect(weekly).toHaveLength(1);
     const text = weekly[0]?.text ?? '';
     expect(text).toContain('[이번 주 고성1리 소식] 11.30.(월)');
@@ -156,10 +198,12 @@ describe("the village head's weekly digest", () => {
   });
 });
 
-test('the digest messages carry what a resident reads, never another resident\'s name', async () => {
+test("the digest messages carry what a resident reads, never another resident's name", async () => {
   const rows = await t.database.db.select().from(outbox).where(eq(outbox.purpose, 'digest.resident'));
   for (const row of rows) {
-    const text = (JSON.parse(t.app.deps.cipher.decrypt(row.messagesEnc ?? '')) as OutboundMessage[]).map((m) => m.text).join('');
+    const text = (JSON.parse(t.app.deps.cipher.decrypt(row.messagesEnc ?? '')) as OutboundMessage[])
+      .map((m) => m.text)
+      .join('');
     expect(text).not.toContain('바로민');
   }
 });

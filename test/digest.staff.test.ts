@@ -19,7 +19,10 @@ let stub: OpenAiStub;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 async function memberIdsOf(userIds: string[]): Promise<number[]> {
-  const rows = await t.database.db.select({ id: identities.memberId, user: identities.platformUserId }).from(identities).where(inArray(identities.platformUserId, userIds));
+  const rows = await t.database.db
+    .select({ id: identities.memberId, user: identities.platformUserId })
+    .from(identities)
+    .where(inArray(identities.platformUserId, userIds));
   return userIds.map((u) => rows.find((r) => r.user === u)?.id ?? -1);
 }
 
@@ -27,13 +30,35 @@ async function memberIdsOf(userIds: string[]): Promise<number[]> {
 async function seedDay(): Promise<void> {
   const { db } = t.database;
   const cipher = t.app.deps.cipher;
-  const villagesOf = async (code: string) => (await db.select({ id: villages.id }).from(villages).where(eq(villages.districtCode, code))).map((v) => v.id);
+  const villagesOf = async (code: string) =>
+    (await db.select({ id: villages.id }).from(villages).where(eq(villages.districtCode, code))).map((v) => v.id);
   const goseongVillages = await villagesOf('goseong-eup');
   const samsanVillages = await villagesOf('samsan');
-  const g = await memberIdsOf(await seedResidents(db, cipher, { count: 8, platform: 'websim', villageIds: goseongVillages, now: hoursBefore(24 * 10) }));
-  const s = await memberIdsOf(await seedResidents(db, cipher, { count: 4, platform: 'line', villageIds: samsanVillages, now: hoursBefore(24 * 10) }));
+  const g = await memberIdsOf(
+    await seedResidents(db, cipher, {
+      count: 8,
+      platform: 'websim',
+      villageIds: goseongVillages,
+      now: hoursBefore(24 * 10),
+    }),
+  );
+  const s = await memberIdsOf(
+    await seedResidents(db, cipher, {
+      count: 4,
+      platform: 'line',
+      villageIds: samsanVillages,
+      now: hoursBefore(24 * 10),
+    }),
+  );
   const [sender] = await db.select({ id: members.id }).from(members).limit(1);
-  const broadcast = async (values: { scopeKind: 'county' | 'districts'; scopeDistricts?: string[]; category?: 'general' | 'event'; body: string; at: Date; sent?: boolean }) => {
+  const broadcast = async (values: {
+    scopeKind: 'county' | 'districts';
+    scopeDistricts?: string[];
+    category?: 'general' | 'event';
+    body: string;
+    at: Date;
+    sent?: boolean;
+  }) => {
     const [row] = await db
       .insert(broadcasts)
       .values({
@@ -51,7 +76,12 @@ async function seedDay(): Promise<void> {
     return row?.id ?? -1;
   };
   let n = 0;
-  const deliveries = async (broadcastId: number, status: 'sent' | 'failed' | 'queued', memberIds: number[], chatType: 'direct' | 'group' = 'direct') => {
+  const deliveries = async (
+    broadcastId: number,
+    status: 'sent' | 'failed' | 'queued',
+    memberIds: number[],
+    chatType: 'direct' | 'group' = 'direct',
+  ) => {
     for (const memberId of memberIds)
       await db.insert(outbox).values({
         dedupeKey: `seed:${broadcastId}:${n++}`,
@@ -68,13 +98,23 @@ async function seedDay(): Promise<void> {
   };
   const at = (i: number) => g[i] ?? -1;
   // 고성읍's broadcast yesterday 14:00 KST: 5 sent, 1 failed, 2 waiting, and one village chat (not a resident).
-  const roadworks = await broadcast({ scopeKind: 'districts', scopeDistricts: ['goseong-eup'], body: '도로 보수 설명회가 내일 오전 9시 마을회관에서 열립니다', at: hoursBefore(18.5) });
+  const roadworks = await broadcast({
+    scopeKind: 'districts',
+    scopeDistricts: ['goseong-eup'],
+    body: '도로 보수 설명회가 내일 오전 9시 마을회관에서 열립니다',
+    at: hoursBefore(18.5),
+  });
   await deliveries(roadworks, 'sent', [at(0), at(1), at(2), at(3), at(4)]);
   await deliveries(roadworks, 'failed', [at(5)]);
   await deliveries(roadworks, 'queued', [at(6), at(7)]);
   await deliveries(roadworks, 'sent', [0], 'group');
   // A county-wide one at 20:00 KST: two residents of 고성읍 and one of 삼산면.
-  const sports = await broadcast({ scopeKind: 'county', category: 'event', body: '군민 체육대회에 초대합니다', at: hoursBefore(12.5) });
+  const sports = await broadcast({
+    scopeKind: 'county',
+    category: 'event',
+    body: '군민 체육대회에 초대합니다',
+    at: hoursBefore(12.5),
+  });
   await deliveries(sports, 'sent', [at(0), at(1), s[0] ?? -1]);
   // Two days ago: not in this digest. Scheduled for later: not gone out yet.
   const old = await broadcast({ scopeKind: 'county', body: '지난 소식', at: hoursBefore(48) });
@@ -101,17 +141,24 @@ async function seedDay(): Promise<void> {
   await waiting(samsanVillages[0] ?? -1, 60, 3);
   await waiting(goseongVillages[1] ?? -1, 10, 4);
   // Approved in the last day: three of 고성읍, one of 삼산면.
-  await db.update(registrations).set({ decidedAt: hoursBefore(6) }).where(inArray(registrations.memberId, [at(0), at(1), at(2), s[0] ?? -1]));
+  await db
+    .update(registrations)
+    .set({ decidedAt: hoursBefore(6) })
+    .where(inArray(registrations.memberId, [at(0), at(1), at(2), s[0] ?? -1]));
 }
 
 async function digestOf(chatId: string): Promise<string> {
-  const [row] = await t.database.db.select().from(outbox).where(eq(outbox.dedupeKey, `digest:staff:${chatId.startsWith('C') ? 'line' : 'websim'}:${chatId}:2026-11-27`));
+  const [row] = await t.database.db
+    .select()
+    .from(outbox)
+    .where(eq(outbox.dedupeKey, `digest:staff:${chatId.startsWith('C') ? 'line' : 'websim'}:${chatId}:2026-11-27`));
   if (!row?.messagesEnc) throw new Error(`no digest for ${chatId}`);
   return (JSON.parse(t.app.deps.cipher.decrypt(row.messagesEnc)) as OutboundMessage[]).map((m) => m.text).join('\n');
 }
 
 const run = (summary: SummaryWriter) => sendStaffDigests({ deps: t.app.deps, summary, now: SLOT });
-const model = (timeoutMs = 2000) => createOpenAiSummaryWriter({ model: 'stub-model', baseURL: stub.baseURL, apiKey: 'test', timeoutMs, logger: silent });
+const model = (timeoutMs = 2000) =>
+  createOpenAiSummaryWriter({ model: 'stub-model', baseURL: stub.baseURL, apiKey: 'test', timeoutMs, logger: silent });
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -169,20 +216,30 @@ describe('the staff daily digest', () => {
 
   test('without a model the summary is the plain template', async () => {
     await run(noSummaryWriter);
-    expect(await digestOf('staff-hq')).toContain('지난 하루 살펴보실 일: 지난 하루 마을방송 2건, 하루 넘게 기다리는 등록 신청 3건, 지난 하루 새로 승인된 주민 4명입니다.');
+    expect(await digestOf('staff-hq')).toContain(
+      '지난 하루 살펴보실 일: 지난 하루 마을방송 2건, 하루 넘게 기다리는 등록 신청 3건, 지난 하루 새로 승인된 주민 4명입니다.',
+    );
   });
 
   test("the model's paragraph is used when it only repeats the database's numbers, and it never receives names, numbers or broadcast text", async () => {
-    stub.answer({ kind: 'json', content: { summary: '어제 마을방송 2건 중 실패가 1건 있었고, 등록 신청 3건이 하루 넘게 기다립니다.' } });
+    stub.answer({
+      kind: 'json',
+      content: { summary: '어제 마을방송 2건 중 실패가 1건 있었고, 등록 신청 3건이 하루 넘게 기다립니다.' },
+    });
     expect((await run(model())).modelSummaries).toBe(2);
-    expect(await digestOf('staff-hq')).toContain('어제 마을방송 2건 중 실패가 1건 있었고, 등록 신청 3건이 하루 넘게 기다립니다.');
+    expect(await digestOf('staff-hq')).toContain(
+      '어제 마을방송 2건 중 실패가 1건 있었고, 등록 신청 3건이 하루 넘게 기다립니다.',
+    );
     expect(stub.requests).toHaveLength(2);
     const sent = stub.sentText();
     expect(sent).toContain('하루 넘게 기다리는 등록 신청');
     expect(sent).not.toContain('도로 보수');
     expect(sent).not.toContain('체육대회');
     expect(sent).not.toContain('고성1리');
-    const people = await t.database.db.select({ name: registrations.realName, mobileEnc: registrations.mobileEnc }).from(registrations).where(isNotNull(registrations.realName));
+    const people = await t.database.db
+      .select({ name: registrations.realName, mobileEnc: registrations.mobileEnc })
+      .from(registrations)
+      .where(isNotNull(registrations.realName));
     expect(people.length).toBeGreaterThan(50);
     for (const person of people) {
       expect(sent).not.toContain(person.name);
@@ -196,7 +253,10 @@ describe('the staff daily digest', () => {
     ['a 500', { kind: 'status', status: 500 } as const],
     ['a 429', { kind: 'status', status: 429, retryAfterSeconds: 30 } as const],
     ['no answer within the timeout', { kind: 'hang' } as const],
-    ['a paragraph with a number the database did not give', { kind: 'json', content: { summary: '마을방송 12건이 나갔습니다.' } } as const],
+    [
+      'a paragraph with a number the database did not give',
+      { kind: 'json', content: { summary: '마을방송 12건이 나갔습니다.' } } as const,
+    ],
     ['an empty answer', { kind: 'json', content: { summary: null } } as const],
   ])('the digest still goes, with the template, when the model gives %s', async (_name, answer) => {
     stub.answer(answer);

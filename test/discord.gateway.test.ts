@@ -21,7 +21,10 @@ let discord: ReturnType<typeof discordDriver>;
 
 beforeAll(async () => {
   emulator = await startDiscordEmulator();
-  t = await startTestApp({ env: { DISCORD_TOKEN: TOKEN, DISCORD_API_BASE_URL: emulator.apiBase }, channels: [createDiscordChannel(options)] });
+  t = await startTestApp({
+    env: { DISCORD_TOKEN: TOKEN, DISCORD_API_BASE_URL: emulator.apiBase },
+    channels: [createDiscordChannel(options)],
+  });
   discord = discordDriver(emulator, () => t);
 }, 30_000);
 
@@ -30,13 +33,20 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-const answersTo = (userId: string) => emulator.messages.filter((m) => m.channelId === (userId === USER ? USER_DM : CLOSED_DM));
+const answersTo = (userId: string) =>
+  emulator.messages.filter((m) => m.channelId === (userId === USER ? USER_DM : CLOSED_DM));
 
 describe('the Discord gateway', () => {
   test('a malformed or unexpected gateway event is logged and ignored; the next message is handled', async () => {
     emulator.dispatch('MESSAGE_CREATE', { garbage: true });
     emulator.dispatch('MESSAGE_CREATE', null);
-    emulator.dispatch('MESSAGE_CREATE', { id: '1', channel_id: '300000000000000001', guild_id: '200000000000000001', author: null, content: 5 });
+    emulator.dispatch('MESSAGE_CREATE', {
+      id: '1',
+      channel_id: '300000000000000001',
+      guild_id: '200000000000000001',
+      author: null,
+      content: 5,
+    });
     emulator.dispatch('INTERACTION_CREATE', { id: '2', type: 2, token: 'x' });
     emulator.dispatch('INTERACTION_CREATE', null);
     emulator.dispatch('FROM_THE_FUTURE', { anything: [1, 2, 3] });
@@ -56,8 +66,16 @@ describe('the Discord gateway', () => {
     const missed = emulator.userMessage({ userId: USER, channelId: USER_DM, content: '도움말' });
     // And the first message again, as a replayed gateway event with the same id.
     emulator.dispatch('MESSAGE_CREATE', {
-      id: first.id, channel_id: USER_DM, channel_type: 1, type: 0, content: '도움말', timestamp: new Date().toISOString(),
-      author: { id: USER, username: 'user', discriminator: '0', global_name: null, avatar: null }, mentions: [], attachments: [], embeds: [],
+      id: first.id,
+      channel_id: USER_DM,
+      channel_type: 1,
+      type: 0,
+      content: '도움말',
+      timestamp: new Date().toISOString(),
+      author: { id: USER, username: 'user', discriminator: '0', global_name: null, avatar: null },
+      mentions: [],
+      attachments: [],
+      embeds: [],
     });
     await until(() => emulator.resumes >= 1, 10_000, 'resume');
     await discord.settle(missed.id);
@@ -70,7 +88,9 @@ describe('the Discord gateway', () => {
   test('a 429 with Retry-After delays the next send, which then succeeds; the wait is logged', async () => {
     emulator.rateLimitNext(1, { retryAfterSeconds: 1 });
     await discord.dm(USER, USER_DM, '도움말');
-    const sends = emulator.rest.filter((r) => r.method === 'POST' && r.path === `/channels/${USER_DM}/messages`).slice(-2);
+    const sends = emulator.rest
+      .filter((r) => r.method === 'POST' && r.path === `/channels/${USER_DM}/messages`)
+      .slice(-2);
     expect(sends.map((s) => s.status)).toEqual([429, 200]);
     expect((sends[1]?.at ?? 0) - (sends[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
     expect(t.logs.join('')).toContain('Discord rate limited: waiting');
@@ -80,7 +100,10 @@ describe('the Discord gateway', () => {
     const refused = emulator.userMessage({ userId: CLOSED, channelId: CLOSED_DM, content: '도움말' });
     emulator.refuseDMs(CLOSED);
     await discord.settle(refused.id);
-    const [row] = await t.database.db.select().from(outbox).where(eq(outbox.dedupeKey, `event:discord:${refused.id}:reply`));
+    const [row] = await t.database.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.dedupeKey, `event:discord:${refused.id}:reply`));
     expect(row?.status).toBe('failed');
     expect(row?.attempts).toBe(1);
     expect(row?.lastError).toContain('50007');
@@ -91,14 +114,24 @@ describe('the Discord gateway', () => {
 describe('one gateway per bot token across instances', () => {
   test('a second instance sends through REST only and takes over when the holder stops', async () => {
     expect(emulator.connections).toBe(1);
-    const second = await startTestApp({ database: t.database, env: { DISCORD_TOKEN: TOKEN, DISCORD_API_BASE_URL: emulator.apiBase }, channels: [createDiscordChannel(options)] });
+    const second = await startTestApp({
+      database: t.database,
+      env: { DISCORD_TOKEN: TOKEN, DISCORD_API_BASE_URL: emulator.apiBase },
+      channels: [createDiscordChannel(options)],
+    });
     try {
       expect(emulator.connections).toBe(1);
       const identifies = emulator.identifies;
       // The second instance delivers what is due through REST, without a gateway of its own.
       await second.app.deps.db.insert(outbox).values({
-        dedupeKey: 'test:second-sends', platform: 'discord', chatType: 'direct', chatId: USER, purpose: 'test',
-        messagesEnc: t.app.deps.cipher.encrypt(JSON.stringify([{ text: '두 번째 인스턴스에서 보냅니다' }])), nextAttemptAt: t.clock.now(), createdAt: t.clock.now(),
+        dedupeKey: 'test:second-sends',
+        platform: 'discord',
+        chatType: 'direct',
+        chatId: USER,
+        purpose: 'test',
+        messagesEnc: t.app.deps.cipher.encrypt(JSON.stringify([{ text: '두 번째 인스턴스에서 보냅니다' }])),
+        nextAttemptAt: t.clock.now(),
+        createdAt: t.clock.now(),
       });
       await second.app.delivery.flush();
       expect(answersTo(USER).at(-1)?.content).toBe('두 번째 인스턴스에서 보냅니다');
@@ -134,7 +167,9 @@ describe('one gateway per bot token across instances', () => {
     await releaseLease(db, { name, holder: 'b' });
     expect(await leaseHolder(db, name, later(2100))).toBe(null);
     // Two asking at once: exactly one wins.
-    const both = await Promise.all(['c', 'd'].map((holder) => claimLease(db, { name, holder, now: later(3000), ttlMs: 1000 })));
+    const both = await Promise.all(
+      ['c', 'd'].map((holder) => claimLease(db, { name, holder, now: later(3000), ttlMs: 1000 })),
+    );
     expect(both.filter(Boolean)).toHaveLength(1);
   });
 });

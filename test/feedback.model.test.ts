@@ -14,9 +14,16 @@ let resident: string;
 
 beforeAll(async () => {
   stub = await startOpenAiStub();
-  t = await startTestApp({ env: { OPENAI_BASE_URL: stub.baseURL, OPENAI_MODEL: 'stub-model', OPENAI_TIMEOUT_MS: '300' } });
+  t = await startTestApp({
+    env: { OPENAI_BASE_URL: stub.baseURL, OPENAI_MODEL: 'stub-model', OPENAI_TIMEOUT_MS: '300' },
+  });
   sim = simClient(t.app.url);
-  resident = await registerApproved(sim, { nickname: '길동이', name: '홍길동', mobile: '010-5555-1234', head: 'head-goseong-eup-1' });
+  resident = await registerApproved(sim, {
+    nickname: '길동이',
+    name: '홍길동',
+    mobile: '010-5555-1234',
+    head: 'head-goseong-eup-1',
+  });
   await setUpStaffRooms(t, sim);
 });
 afterAll(async () => {
@@ -38,12 +45,20 @@ async function write(text: string) {
 
 describe('AI triage through an OpenAI-compatible endpoint', () => {
   test("the model's structured answer classifies the item and summarises it for the staff room", async () => {
-    stub.answer({ kind: 'json', content: { category: 'welfare', urgent: false, summary: '어르신 댁 보일러 고장, 난방 점검 요청' } });
+    stub.answer({
+      kind: 'json',
+      content: { category: 'welfare', urgent: false, summary: '어르신 댁 보일러 고장, 난방 점검 요청' },
+    });
     const before = stub.requests.length;
     const { receipt, item, askedBeforeReceipt } = await write(PERSONAL);
     expect(askedBeforeReceipt).toBe(before);
     expect(stub.requests.length).toBe(before + 1);
-    expect(item).toMatchObject({ category: 'welfare', urgent: false, triagedBy: 'model', summary: '어르신 댁 보일러 고장, 난방 점검 요청' });
+    expect(item).toMatchObject({
+      category: 'welfare',
+      urgent: false,
+      triagedBy: 'model',
+      summary: '어르신 댁 보일러 고장, 난방 점검 요청',
+    });
     const card = (await sim.chat('group', 'office-goseong')).at(-1)?.text ?? '';
     expect(card).toContain(`[주민 의견 ${receipt}] 복지·돌봄`);
     expect(card).toContain('요약: 어르신 댁 보일러 고장, 난방 점검 요청');
@@ -58,13 +73,24 @@ describe('AI triage through an OpenAI-compatible endpoint', () => {
     stub.answer(answer);
     const { receipt, item } = await write('마을 앞 도로에 구멍이 생겨 위험합니다');
     expect(item).toMatchObject({ category: 'road', urgent: true, triagedBy: 'rules' });
-    expect((await sim.chat('group', 'office-goseong')).at(-1)?.text).toContain(`[주민 의견 ${receipt}] 도로·교통 · 긴급`);
+    expect((await sim.chat('group', 'office-goseong')).at(-1)?.text).toContain(
+      `[주민 의견 ${receipt}] 도로·교통 · 긴급`,
+    );
   });
 
-  test("no name, mobile number or street address of the resident reached the model", async () => {
+  test('no name, mobile number or street address of the resident reached the model', async () => {
     const sent = stub.sentText();
     expect(stub.requests.length).toBeGreaterThanOrEqual(5);
-    for (const secret of ['홍길동', '길동이', '010-5555-1234', '5555-1234', '01055551234', '+821055551234', '고성로 12']) expect(sent).not.toContain(secret);
+    for (const secret of [
+      '홍길동',
+      '길동이',
+      '010-5555-1234',
+      '5555-1234',
+      '01055551234',
+      '+821055551234',
+      '고성로 12',
+    ])
+      expect(sent).not.toContain(secret);
     expect(sent).toContain('[이름]');
     expect(sent).toContain('[휴대전화]');
     expect(sent).toContain('[주소]');

@@ -17,7 +17,12 @@ let resident: string;
 beforeAll(async () => {
   t = await startTestApp();
   sim = simClient(t.app.url);
-  resident = await registerApproved(sim, { nickname: 'a', name: '가주민', mobile: '010-6000-0001', head: 'head-goseong-eup-1' });
+  resident = await registerApproved(sim, {
+    nickname: 'a',
+    name: '가주민',
+    mobile: '010-6000-0001',
+    head: 'head-goseong-eup-1',
+  });
   await setUpStaffRooms(t, sim);
 });
 afterAll(() => t.stop());
@@ -30,8 +35,10 @@ const runSla = (at: string) => {
 
 test('an item unanswered for three working days is escalated to HQ once, across a weekend; an answered one is not', async () => {
   t.clock.set('2026-11-26T06:00:00Z'); // Thursday 15:00 KST
-  const late = /접수번호 (\S+)/.exec((await sim.say(resident, '의견 가로등이 꺼져 밤길이 어둡습니다')).join())?.[1] ?? '';
-  const answered = /접수번호 (\S+)/.exec((await sim.say(resident, '의견 버스 시간표를 알고 싶습니다')).join())?.[1] ?? '';
+  const late =
+    /접수번호 (\S+)/.exec((await sim.say(resident, '의견 가로등이 꺼져 밤길이 어둡습니다')).join())?.[1] ?? '';
+  const answered =
+    /접수번호 (\S+)/.exec((await sim.say(resident, '의견 버스 시간표를 알고 싶습니다')).join())?.[1] ?? '';
   await settleFeedback(t);
   await sim.sayInGroup('staff-goseong-eup', 'office-goseong', `답변 ${answered} 군청 누리집에 있습니다.`);
   const [item] = await t.database.db.select().from(feedbackItems).where(eq(feedbackItems.receiptNo, late));
@@ -66,6 +73,8 @@ test("the village head's weekly digest shows their village's open feedback", asy
   const digest = (await sim.chat('direct', 'head-goseong-eup-1')).at(-1)?.text ?? '';
   expect(digest).toContain('[이번 주 고성1리 소식]');
   expect(digest).toContain('이번 주 살펴보실 일: 우리 마을 주민 의견(답변 전 의견 1건)입니다.');
-  expect(digest).toContain('■ 우리 마을 주민 의견 새 의견 0건 · 답변 전 1건 · 기한 지남 1건\n· 기한 지남: 2026-000001 (도로·교통, 12.1.(화) 15:00)');
+  expect(digest).toContain(
+    '■ 우리 마을 주민 의견 새 의견 0건 · 답변 전 1건 · 기한 지남 1건\n· 기한 지남: 2026-000001 (도로·교통, 12.1.(화) 15:00)',
+  );
   expect((await sim.chat('direct', 'head-samsan-1')).at(-1)?.text ?? '').not.toContain('주민 의견');
 });

@@ -27,7 +27,11 @@ describe('the HTTP surface', () => {
     ['a sender id with spaces', JSON.stringify({ from: 'a b', text: 'x' }), 400],
     ['an oversized body', JSON.stringify({ from: 'a', text: 'x'.repeat(100_000) }), 413],
   ])('the simulator API answers %s with a 4xx, never a 5xx', async (_name, body, status) => {
-    const res = await fetch(`${t.app.url}/api/sim/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const res = await fetch(`${t.app.url}/api/sim/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(res.status).toBe(status);
     expect(t.logs.join('')).toContain('"status":');
   });

@@ -35,7 +35,14 @@ const runsOf = (job: string) => database.db.select().from(jobRuns).where(eq(jobR
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  deps = { db: database.db, cipher: testCipher(), clock, logger: silent, timezone: 'Asia/Seoul', summary: noSummaryWriter };
+  deps = {
+    db: database.db,
+    cipher: testCipher(),
+    clock,
+    logger: silent,
+    timezone: 'Asia/Seoul',
+    summary: noSummaryWriter,
+  };
   // Staff rooms on two platforms: HQ in the simulator, 고성읍's on LINE.
   await database.db.insert(groupChats).values([
     { platform: 'websim', chatId: 'staff-hq', title: '본청 담당자방', isHqStaffRoom: true },
@@ -53,7 +60,10 @@ describe('exactly once across instances (PostgreSQL)', () => {
     'two instances ticking the same 08:30 slot at once send each staff room one digest (skipped on PGlite: one connection cannot race)',
     async () => {
       const [a, b] = instances(createJobs(settings));
-      const outcomes = await Promise.all([a.runSlot('staff-digest', STAFF_SLOT), b.runSlot('staff-digest', STAFF_SLOT)]);
+      const outcomes = await Promise.all([
+        a.runSlot('staff-digest', STAFF_SLOT),
+        b.runSlot('staff-digest', STAFF_SLOT),
+      ]);
       expect(outcomes.map((o) => o.kind).sort()).toEqual(['ran', 'taken']);
       const rows = await staffDigests();
       expect(rows.map((r) => `${r.platform}:${r.chatId}`).sort()).toEqual(['line:Cstaffgoseong', 'websim:staff-hq']);
@@ -63,50 +73,74 @@ describe('exactly once across instances (PostgreSQL)', () => {
     },
   );
 
-  test.skipIf(!process.env.TEST_DATABASE_URL)('a job body runs once per slot however many instances race for it (skipped on PGlite: one connection)', async () => {
-    let runs = 0;
-    const slow: Job = {
-      name: 'probe',
-      schedule: '* * * * *',
-      description: 'probe',
-      run: async () => {
-        runs += 1;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        return { runs };
-      },
-    };
-    const schedulers = [...instances([slow]), ...instances([slow])];
-    const slot = new Date('2026-11-24T23:31:00Z');
-    const outcomes = await Promise.all(schedulers.map((s) => s.runSlot('probe', slot)));
-    expect(outcomes.filter((o) => o.kind === 'ran')).toHaveLength(1);
-    expect(runs).toBe(1);
-  });
+  test.skipIf(!process.env.TEST_DATABASE_URL)(
+    'a job body runs once per slot however many instances race for it (skipped on PGlite: one connection)',
+    async () => {
+      let runs = 0;
+      const slow: Job = {
+        name: 'probe',
+        schedule: '* * * * *',
+        description: 'probe',
+        run: async () => {
+          runs += 1;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          return { runs };
+        },
+      };
+      const schedulers = [...instances([slow]), ...instances([slow])];
+      const slot = new Date('2026-11-24T23:31:00Z');
+      const outcomes = await Promise.all(schedulers.map((s) => s.runSlot('probe', slot)));
+      expect(outcomes.filter((o) => o.kind === 'ran')).toHaveLength(1);
+      expect(runs).toBe(1);
+    },
+  );
 
-  test.skipIf(!process.env.TEST_DATABASE_URL)('two instances run the resident digest slot once: a digest-mode resident gets one message (skipped on PGlite)', async () => {
-    const [villageId] = await allVillageIds(database.db);
-    const [userId] = await seedResidents(database.db, deps.cipher, { count: 1, platform: 'websim', villageIds: [villageId ?? 1], now: clock.now() });
-    const [identity] = await database.db.select().from(identities).where(eq(identities.platformUserId, userId ?? ''));
-    const memberId = identity?.memberId ?? -1;
-    await database.db.update(members).set({ broadcastMode: 'digest', digestTime: '18:00', quietStart: '00:00', quietEnd: '00:00' }).where(eq(members.id, memberId));
-    const [head] = await database.db.select({ id: members.id }).from(members).limit(1);
-    await database.db.insert(broadcasts).values({
-      scopeKind: 'county',
-      category: 'general',
-      body: '군 전체 안내입니다',
-      senderLabel: '군청',
-      createdBy: head?.id ?? 1,
-      createdAt: new Date('2026-11-25T03:00:00Z'),
-      sendAt: new Date('2026-11-25T03:00:00Z'),
-      fannedOutAt: new Date('2026-11-25T03:00:00Z'),
-    });
-    const slot = new Date('2026-11-25T09:00:00Z'); // 18:00 KST
-    clock.set(slot);
-    const [a, b] = instances(createJobs(settings));
-    await Promise.all([a.runSlot('resident-digest', slot), b.runSlot('resident-digest', slot), a.runSlot('resident-digest', slot)]);
-    const digests = await database.db.select().from(outbox).where(and(eq(outbox.purpose, 'digest.resident'), eq(outbox.memberId, memberId)));
-    expect(digests).toHaveLength(1);
-    clock.set(STAFF_SLOT);
-  });
+  test.skipIf(!process.env.TEST_DATABASE_URL)(
+    'two instances run the resident digest slot once: a digest-mode resident gets one message (skipped on PGlite)',
+    async () => {
+      const [villageId] = await allVillageIds(database.db);
+      const [userId] = await seedResidents(database.db, deps.cipher, {
+        count: 1,
+        platform: 'websim',
+        villageIds: [villageId ?? 1],
+        now: clock.now(),
+      });
+      const [identity] = await database.db
+        .select()
+        .from(identities)
+        .where(eq(identities.platformUserId, userId ?? ''));
+      const memberId = identity?.memberId ?? -1;
+      await database.db
+        .update(members)
+        .set({ broadcastMode: 'digest', digestTime: '18:00', quietStart: '00:00', quietEnd: '00:00' })
+        .where(eq(members.id, memberId));
+      const [head] = await database.db.select({ id: members.id }).from(members).limit(1);
+      await database.db.insert(broadcasts).values({
+        scopeKind: 'county',
+        category: 'general',
+        body: '군 전체 안내입니다',
+        senderLabel: '군청',
+        createdBy: head?.id ?? 1,
+        createdAt: new Date('2026-11-25T03:00:00Z'),
+        sendAt: new Date('2026-11-25T03:00:00Z'),
+        fannedOutAt: new Date('2026-11-25T03:00:00Z'),
+      });
+      const slot = new Date('2026-11-25T09:00:00Z'); // 18:00 KST
+      clock.set(slot);
+      const [a, b] = instances(createJobs(settings));
+      await Promise.all([
+        a.runSlot('resident-digest', slot),
+        b.runSlot('resident-digest', slot),
+        a.runSlot('resident-digest', slot),
+      ]);
+      const digests = await database.db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.purpose, 'digest.resident'), eq(outbox.memberId, memberId)));
+      expect(digests).toHaveLength(1);
+      clock.set(STAFF_SLOT);
+    },
+  );
 });
 
 describe('catch-up on start', () => {
@@ -151,7 +185,12 @@ describe('catch-up on start', () => {
 describe('one process', () => {
   test('a job still running for one slot is not started again in the same process', async () => {
     let release: () => void = () => {};
-    const blocked: Job = { name: 'blocked', schedule: '* * * * *', description: 'b', run: () => new Promise((resolve) => (release = () => resolve({ ok: 1 }))) };
+    const blocked: Job = {
+      name: 'blocked',
+      schedule: '* * * * *',
+      description: 'b',
+      run: () => new Promise((resolve) => (release = () => resolve({ ok: 1 }))),
+    };
     const [a] = instances([blocked]);
     const first = a.runSlot('blocked', new Date('2026-11-24T23:40:00Z'));
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -184,7 +223,13 @@ describe('a run left behind by an instance that stopped mid-way', () => {
   test('is run again by the next claim once it is clearly abandoned, and not while it may still be working', async () => {
     const [a] = instances(createJobs(settings));
     const insertRunning = (minutesAgo: number) =>
-      database.db.insert(jobRuns).values({ job: 'staff-digest', slot: STAFF_SLOT, instance: 'crashed', status: 'running', startedAt: new Date(clock.now().getTime() - minutesAgo * 60_000) });
+      database.db.insert(jobRuns).values({
+        job: 'staff-digest',
+        slot: STAFF_SLOT,
+        instance: 'crashed',
+        status: 'running',
+        startedAt: new Date(clock.now().getTime() - minutesAgo * 60_000),
+      });
     await insertRunning(5);
     expect((await a.runSlot('staff-digest', STAFF_SLOT)).kind).toBe('taken');
     await database.db.delete(jobRuns);

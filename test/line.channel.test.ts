@@ -42,7 +42,9 @@ async function say(userId: string, text: string): Promise<string[]> {
   const replyToken = emulator.issueReplyToken(userId);
   expect((await post([line.lineTextEvent({ userId, text, replyToken })])).status).toBe(200);
   await settle();
-  return emulator.delivered.slice(before).flatMap((d) => (d.to === userId && d.message.type === 'text' ? [d.message.text as string] : []));
+  return emulator.delivered
+    .slice(before)
+    .flatMap((d) => (d.to === userId && d.message.type === 'text' ? [d.message.text as string] : []));
 }
 
 describe('a resident over LINE', () => {
@@ -96,7 +98,9 @@ describe('LINE webhook events', () => {
     await post([{ ...event, deliveryContext: { isRedelivery: true } }]);
     await settle();
     expect(emulator.delivered.filter((d) => d.to === userId)).toHaveLength(1);
-    expect(await t.database.db.select().from(inboundEvents).where(eq(inboundEvents.eventId, event.webhookEventId))).toHaveLength(1);
+    expect(
+      await t.database.db.select().from(inboundEvents).where(eq(inboundEvents.eventId, event.webhookEventId)),
+    ).toHaveLength(1);
   });
 
   test.each([
@@ -135,14 +139,29 @@ describe('LINE webhook events', () => {
     expect(emulator.delivered.at(-1)?.message.text).toContain('마을방 연결');
 
     const before = emulator.delivered.length;
-    await post([line.lineTextEvent({ userId: 'U6000000000000000000000000000chat', groupId, text: '다들 안녕하세요', replyToken: emulator.issueReplyToken(groupId) })]);
+    await post([
+      line.lineTextEvent({
+        userId: 'U6000000000000000000000000000chat',
+        groupId,
+        text: '다들 안녕하세요',
+        replyToken: emulator.issueReplyToken(groupId),
+      }),
+    ]);
     await post([line.lineMemberJoinedEvent({ groupId, userIds: ['U6000000000000000000000000000new'] })]);
     await post([line.lineMemberLeftEvent({ groupId, userIds: ['U6000000000000000000000000000new'] })]);
     await post([line.lineUnsendEvent({ userId: 'U6000000000000000000000000000chat', groupId })]);
     await settle();
     expect(emulator.delivered.length).toBe(before);
 
-    await post([line.lineTextEvent({ userId: 'U6000000000000000000000000000chat', groupId, text: '@마을 도움말', mention: { self: true }, replyToken: emulator.issueReplyToken(groupId) })]);
+    await post([
+      line.lineTextEvent({
+        userId: 'U6000000000000000000000000000chat',
+        groupId,
+        text: '@마을 도움말',
+        mention: { self: true },
+        replyToken: emulator.issueReplyToken(groupId),
+      }),
+    ]);
     await settle();
     expect(emulator.delivered.at(-1)?.message.text).toContain('단체방에서는');
 
@@ -150,10 +169,19 @@ describe('LINE webhook events', () => {
     await say(headId, '도움말');
     const [head] = await t.database.db.select().from(identities).where(eq(identities.platformUserId, headId));
     await t.database.db.insert(roles).values({ memberId: head?.memberId ?? -1, role: 'village_head', villageId: 2 });
-    await post([line.lineTextEvent({ userId: headId, groupId, text: '마을방 연결', replyToken: emulator.issueReplyToken(groupId) })]);
+    await post([
+      line.lineTextEvent({
+        userId: headId,
+        groupId,
+        text: '마을방 연결',
+        replyToken: emulator.issueReplyToken(groupId),
+      }),
+    ]);
     await settle();
     expect(emulator.delivered.at(-1)?.message.text).toContain('고성2리 마을방으로 연결');
-    expect(await t.database.db.select().from(groupChats).where(eq(groupChats.chatId, groupId))).toMatchObject([{ villageId: 2 }]);
+    expect(await t.database.db.select().from(groupChats).where(eq(groupChats.chatId, groupId))).toMatchObject([
+      { villageId: 2 },
+    ]);
     await post([line.lineLeaveEvent({ groupId })]);
     await settle();
     expect(await t.database.db.select().from(groupChats).where(eq(groupChats.chatId, groupId))).toEqual([]);
@@ -161,7 +189,14 @@ describe('LINE webhook events', () => {
 
   test('a room (a multi-person chat) is a group chat too', async () => {
     const roomId = 'R7000000000000000000000000000room';
-    await post([line.lineTextEvent({ userId: 'U7000000000000000000000000000r', roomId, text: '/도움말', replyToken: emulator.issueReplyToken(roomId) })]);
+    await post([
+      line.lineTextEvent({
+        userId: 'U7000000000000000000000000000r',
+        roomId,
+        text: '/도움말',
+        replyToken: emulator.issueReplyToken(roomId),
+      }),
+    ]);
     await settle();
     expect(emulator.delivered.at(-1)).toMatchObject({ to: roomId });
   });
@@ -179,7 +214,13 @@ describe('LINE webhook events', () => {
     expect((await line.sendLineWebhook(webhookUrl, SECRET, '"just a string"')).status).toBe(400);
     expect((await line.sendLineWebhook(webhookUrl, SECRET, Buffer.alloc(400_000, 0x20))).status).toBe(413);
     expect((await line.sendLineWebhook(webhookUrl, SECRET, line.lineWebhookBody('Ubot', []))).status).toBe(200);
-    expect((await line.sendLineWebhook(webhookUrl, SECRET, { events: [{ type: 'fromTheFuture', webhookEventId: 'x', timestamp: 1 }, 42, null] })).status).toBe(200);
+    expect(
+      (
+        await line.sendLineWebhook(webhookUrl, SECRET, {
+          events: [{ type: 'fromTheFuture', webhookEventId: 'x', timestamp: 1 }, 42, null],
+        })
+      ).status,
+    ).toBe(200);
     expect((await fetch(`${t.app.url}/healthz`)).status).toBe(200);
   });
 });
@@ -217,7 +258,9 @@ describe('a resident on two platforms', () => {
   beforeAll(async () => {
     const [identity] = await t.database.db.select().from(identities).where(eq(identities.platformUserId, lineUser));
     memberId = identity?.memberId ?? -1;
-    await t.database.db.insert(identities).values({ memberId, platform: 'websim', platformUserId: simTwin, lastSeenAt: new Date('2026-01-01T00:00:00Z') });
+    await t.database.db
+      .insert(identities)
+      .values({ memberId, platform: 'websim', platformUserId: simTwin, lastSeenAt: new Date('2026-01-01T00:00:00Z') });
   });
 
   test('a broadcast that LINE refuses for good reaches them on their next platform, and 현황 counts it as a fallback', async () => {
@@ -255,7 +298,9 @@ describe('sending to LINE', () => {
       to: { platform: 'line', type: 'direct', id: userId },
       purpose: 'test',
       messages: [{ text }],
-      replyHandle: replyToken ? { token: replyToken, expiresAt: new Date(t.clock.now().getTime() + 50_000).toISOString() } : null,
+      replyHandle: replyToken
+        ? { token: replyToken, expiresAt: new Date(t.clock.now().getTime() + 50_000).toISOString() }
+        : null,
     });
   }
   const rowOf = async (key: string) => (await t.database.db.select().from(outbox).where(eq(outbox.dedupeKey, key)))[0];

@@ -1,7 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { matchCommand } from '../core/conversation/command.match.ts';
 import { countHops, missingHops, type RecipientHops } from '../core/notices/notice.status.ts';
-import { followUpStep, parseDeadline, parseNoticeNumber, parseNoticeText, relayText } from '../core/notices/notice.text.ts';
+import {
+  followUpStep,
+  parseDeadline,
+  parseNoticeNumber,
+  parseNoticeText,
+  relayText,
+} from '../core/notices/notice.text.ts';
 
 describe('공지 options lead the text: priority, places, deadline', () => {
   test.each([
@@ -18,7 +24,9 @@ describe('공지 options lead the text: priority, places, deadline', () => {
   });
 
   test('a deadline is read in county time', () => {
-    expect(parseDeadline('11.25 18:00', new Date('2026-11-24T01:00:00Z'), 'Asia/Seoul')?.toISOString()).toBe('2026-11-25T09:00:00.000Z');
+    expect(parseDeadline('11.25 18:00', new Date('2026-11-24T01:00:00Z'), 'Asia/Seoul')?.toISOString()).toBe(
+      '2026-11-25T09:00:00.000Z',
+    );
     expect(parseDeadline('언젠가', new Date('2026-11-24T01:00:00Z'), 'Asia/Seoul')).toBeNull();
   });
 
@@ -52,7 +60,13 @@ describe('notice commands are matched by their words, longest first', () => {
 
 describe('when a notice is followed up', () => {
   const at = (hhmm: string) => new Date(`2026-11-24T${hhmm}:00+09:00`);
-  const notice = { createdAt: at('10:00'), ackDeadline: at('18:00'), remindedAt: null, escalatedAt: null, withdrawnAt: null };
+  const notice = {
+    createdAt: at('10:00'),
+    ackDeadline: at('18:00'),
+    remindedAt: null,
+    escalatedAt: null,
+    withdrawnAt: null,
+  };
   test.each([
     ['long before the deadline: nothing', notice, '15:59', null],
     ['two hours before: remind', notice, '16:00', 'remind'],
@@ -70,7 +84,16 @@ describe('when a notice is followed up', () => {
 
 describe('counting hops', () => {
   const hop = (o: Partial<RecipientHops>): RecipientHops => ({
-    districtCode: 'd', districtName: 'D', villageId: 1, villageName: 'V', headMemberId: 1, headName: null, delivered: true, acknowledgedAt: null, villageRelayed: false, ...o,
+    districtCode: 'd',
+    districtName: 'D',
+    villageId: 1,
+    villageName: 'V',
+    headMemberId: 1,
+    headName: null,
+    delivered: true,
+    acknowledgedAt: null,
+    villageRelayed: false,
+    ...o,
   });
   test('a head of two villages is one person; two heads of one village one village', () => {
     const rows = [
@@ -84,7 +107,11 @@ describe('counting hops', () => {
 
   test('the village room sees the head masked, or the automatic relay', () => {
     const n = { countyName: '고성군', priority: 'normal' as const, body: '회의', senderLabel: '고성읍사무소' };
-    expect(relayText(n, { kind: 'head', maskedName: '홍*동' })).toBe('[고성군 공지]\n회의\n— 고성읍사무소 발신 · 이장 홍*동 전달');
-    expect(relayText({ ...n, priority: 'high' }, { kind: 'auto' }, true)).toBe('[고성군 공지 · 중요] (정정됨)\n회의\n— 고성읍사무소 발신 · 자동 전달');
+    expect(relayText(n, { kind: 'head', maskedName: '홍*동' })).toBe(
+      '[고성군 공지]\n회의\n— 고성읍사무소 발신 · 이장 홍*동 전달',
+    );
+    expect(relayText({ ...n, priority: 'high' }, { kind: 'auto' }, true)).toBe(
+      '[고성군 공지 · 중요] (정정됨)\n회의\n— 고성읍사무소 발신 · 자동 전달',
+    );
   });
 });

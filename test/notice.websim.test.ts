@@ -43,7 +43,9 @@ describe('who may send a notice', () => {
   });
 
   test('district staff cannot send outside their district, by district or by village', async () => {
-    expect(await say('staff-goseong-eup', '공지 [삼산면] 회의가 있습니다')).toContain('삼산면에는 공지를 보낼 권한이 없습니다');
+    expect(await say('staff-goseong-eup', '공지 [삼산면] 회의가 있습니다')).toContain(
+      '삼산면에는 공지를 보낼 권한이 없습니다',
+    );
     expect(await say('staff-goseong-eup', '공지 [고성1리, 삼산1리] 회의가 있습니다')).toContain('권한이 없습니다');
     expect(await t.database.db.$count(notices)).toBe(0);
   });
@@ -51,7 +53,10 @@ describe('who may send a notice', () => {
 
 describe('a notice from the district office to its village heads', () => {
   test('each head of the district gets it with 확인 and 마을방에 전달 buttons; every delivery is recorded', async () => {
-    const reply = await say('staff-goseong-eup', '공지 [기한 11.24 18:00] 내일 아침 마을 안길 제설 작업이 있습니다. 주민들께 알려 주세요.');
+    const reply = await say(
+      'staff-goseong-eup',
+      '공지 [기한 11.24 18:00] 내일 아침 마을 안길 제설 작업이 있습니다. 주민들께 알려 주세요.',
+    );
     expect(reply).toContain('공지 #1을 마을 3곳의 이장님 3명께 보냈습니다. 확인 기한은 11.24.(화) 18:00입니다.');
     const card = await last('direct', 'head-goseong-eup-1');
     expect(card?.text).toContain('[고성군 공지 #1]\n내일 아침 마을 안길 제설 작업이 있습니다.');
@@ -61,7 +66,10 @@ describe('a notice from the district office to its village heads', () => {
       { label: '마을방에 전달', command: '공지 전달 1' },
     ]);
     expect((await last('direct', 'head-samsan-1'))?.text ?? '').not.toContain('제설');
-    const rows = await t.database.db.select().from(outbox).where(and(eq(outbox.noticeId, 1), eq(outbox.purpose, 'notice')));
+    const rows = await t.database.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.noticeId, 1), eq(outbox.purpose, 'notice')));
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
     expect(await t.database.db.$count(noticeRecipients, eq(noticeRecipients.noticeId, 1))).toBe(3);
   });
@@ -76,13 +84,22 @@ describe('a notice from the district office to its village heads', () => {
     expect(await texts('group', 'village-1')).toEqual([]);
     expect(await press('head-goseong-eup-2', '공지 전달 1')).toContain('이미 마을방 1곳에 전해졌습니다');
     expect(await t.database.db.$count(noticeRelays)).toBe(1);
-    const acked = await t.database.db.select({ villageId: noticeRecipients.villageId }).from(noticeRecipients).where(isNotNull(noticeRecipients.acknowledgedAt));
+    const acked = await t.database.db
+      .select({ villageId: noticeRecipients.villageId })
+      .from(noticeRecipients)
+      .where(isNotNull(noticeRecipients.acknowledgedAt));
     expect(acked.map((r) => r.villageId).sort()).toEqual([1, 2]);
   });
 
   test("a head cannot relay into another village's chat, nor a notice their village did not get", async () => {
-    const typedInOtherRoom = await sim.post('/api/sim/messages', { from: 'head-goseong-eup-1', chat: 'village-2', command: '공지 전달 1' });
-    expect(typedInOtherRoom.json.messages.map((m: { text: string }) => m.text).join()).toContain('이 방은 고성2리 마을방이라 전할 수 없습니다');
+    const typedInOtherRoom = await sim.post('/api/sim/messages', {
+      from: 'head-goseong-eup-1',
+      chat: 'village-2',
+      command: '공지 전달 1',
+    });
+    expect(typedInOtherRoom.json.messages.map((m: { text: string }) => m.text).join()).toContain(
+      '이 방은 고성2리 마을방이라 전할 수 없습니다',
+    );
     expect(await texts('group', 'village-1')).toEqual([]);
     expect(await press('head-samsan-1', '공지 전달 1')).toContain('이장님 마을에 온 공지가 아니어서');
     expect(await texts('group', 'village-4')).toEqual([]);
@@ -100,7 +117,9 @@ describe('a notice from the district office to its village heads', () => {
     expect(await say('head-goseong-eup-1', '현황 1')).toContain('담당 공무원이 볼 수 있습니다');
     const bare = await sim.say('staff-goseong-eup', '현황');
     expect(bare[1]).toContain('공지 현황');
-    expect(bare[1]).toContain('#1 "내일 아침 마을 안길 제설 작업이 있습니다.…" — 이장 3명 중 확인 2 · 마을방 전달 1/3곳');
+    expect(bare[1]).toContain(
+      '#1 "내일 아침 마을 안길 제설 작업이 있습니다.…" — 이장 3명 중 확인 2 · 마을방 전달 1/3곳',
+    );
   });
 
   test('before the deadline the head who has not acknowledged is reminded once; after it the district staff room is told who is missing', async () => {
@@ -132,8 +151,17 @@ describe('a notice from the district office to its village heads', () => {
       timezone: 'Asia/Seoul',
     });
     expect(section.headline).toBe('마을 2곳 (확인 안 됨 1 · 마을방 전달 안 됨 2)');
-    expect(section.lines).toEqual(['· 고성읍 고성1리: 전달 안 됨 1건', '· 고성읍 고성3리: 확인 안 됨 1건 · 전달 안 됨 1건']);
-    const samsan = await noticesSection('x')({ tx: t.database.db, scope: { kind: 'district', districtCode: 'samsan' }, since: KST('00:00'), until: KST('23:00'), timezone: 'Asia/Seoul' });
+    expect(section.lines).toEqual([
+      '· 고성읍 고성1리: 전달 안 됨 1건',
+      '· 고성읍 고성3리: 확인 안 됨 1건 · 전달 안 됨 1건',
+    ]);
+    const samsan = await noticesSection('x')({
+      tx: t.database.db,
+      scope: { kind: 'district', districtCode: 'samsan' },
+      since: KST('00:00'),
+      until: KST('23:00'),
+      timezone: 'Asia/Seoul',
+    });
     expect(samsan.headline).toBe('없음');
   });
 });
@@ -144,12 +172,16 @@ describe('correction and withdrawal', () => {
     const reply = await say('staff-goseong-eup', '공지 정정 1 제설 작업은 모레 오전으로 미뤄졌습니다.');
     expect(reply).toContain('#1번 공지를 정정했습니다. 이장님 3명께 알립니다.');
     expect(reply).toContain('마을방에 전해진 1곳 중 0곳은 글을 고쳤고, 1곳에는 정정 안내를 올립니다.');
-    expect((await last('group', 'village-2'))?.text).toBe('[정정] 앞서 전해 드린 고성군 공지를 다음과 같이 바로잡습니다.\n제설 작업은 모레 오전으로 미뤄졌습니다.\n— 고성읍사무소 발신');
+    expect((await last('group', 'village-2'))?.text).toBe(
+      '[정정] 앞서 전해 드린 고성군 공지를 다음과 같이 바로잡습니다.\n제설 작업은 모레 오전으로 미뤄졌습니다.\n— 고성읍사무소 발신',
+    );
     const head = await last('direct', 'head-goseong-eup-3');
     expect(head?.text).toContain('[정정] [고성군 공지 #1]\n제설 작업은 모레 오전으로 미뤄졌습니다.');
     // Relayed after the correction: the corrected text.
     await press('head-goseong-eup-1', '공지 전달 1');
-    expect((await last('group', 'village-1'))?.text).toContain('[고성군 공지] (정정됨)\n제설 작업은 모레 오전으로 미뤄졌습니다.\n— 고성읍사무소 발신 · 이장 김*자 전달');
+    expect((await last('group', 'village-1'))?.text).toContain(
+      '[고성군 공지] (정정됨)\n제설 작업은 모레 오전으로 미뤄졌습니다.\n— 고성읍사무소 발신 · 이장 김*자 전달',
+    );
   });
 
   test('a withdrawn notice is announced in every relayed copy and to the heads, and can no longer be acknowledged', async () => {
@@ -165,8 +197,12 @@ describe('correction and withdrawal', () => {
     await t.database.db.update(villages).set({ autoRelay: true }).where(eq(villages.id, 3));
     t.clock.set(KST('19:00'));
     const reply = await say('staff-county', '공지 중요 [고성3리, 삼산면] 한파 특보입니다. 어르신들을 살펴 주세요.');
-    expect(reply).toMatch(/중요 공지 #2을 마을 4곳의 이장님 4명께 보냈습니다\..*자동 전달을 고른 마을방 1곳에는 바로 올렸습니다/);
-    expect((await last('group', 'village-3'))?.text).toBe('[고성군 공지 · 중요]\n한파 특보입니다. 어르신들을 살펴 주세요.\n— 고성군청 발신 · 자동 전달');
+    expect(reply).toMatch(
+      /중요 공지 #2을 마을 4곳의 이장님 4명께 보냈습니다\..*자동 전달을 고른 마을방 1곳에는 바로 올렸습니다/,
+    );
+    expect((await last('group', 'village-3'))?.text).toBe(
+      '[고성군 공지 · 중요]\n한파 특보입니다. 어르신들을 살펴 주세요.\n— 고성군청 발신 · 자동 전달',
+    );
     const [relay] = await t.database.db.select().from(noticeRelays).where(eq(noticeRelays.noticeId, 2));
     expect(relay?.relayedBy).toBeNull();
   });
@@ -175,14 +211,22 @@ describe('correction and withdrawal', () => {
 describe('보고: a village head reports up, the district answers', () => {
   test('the report reaches the district staff room, the answer reaches the head; bodies are stored encrypted', async () => {
     expect(await say(stranger, '보고 길이 막혔어요')).toContain('이장님이 읍·면사무소에 마을 일을 알리실 때');
-    expect(await say('head-goseong-eup-1', '보고 마을회관 지붕이 새고 있습니다')).toContain('보고 #1을 고성읍사무소에 올렸습니다');
+    expect(await say('head-goseong-eup-1', '보고 마을회관 지붕이 새고 있습니다')).toContain(
+      '보고 #1을 고성읍사무소에 올렸습니다',
+    );
     const card = (await last('group', 'office-goseong'))?.text ?? '';
     expect(card).toContain('[이장 보고 #1] 고성읍 고성1리 · 이장 김*자\n마을회관 지붕이 새고 있습니다');
     expect(card).toContain('답변: "보고답변 1 내용"');
     expect(await say(samsanStaff, '보고답변 1 제가 보겠습니다')).toContain('답할 권한이 없습니다');
-    const answered = await sim.sayInGroup('staff-goseong-eup', 'office-goseong', '보고답변 1 내일 오전에 살펴보겠습니다.');
+    const answered = await sim.sayInGroup(
+      'staff-goseong-eup',
+      'office-goseong',
+      '보고답변 1 내일 오전에 살펴보겠습니다.',
+    );
     expect(answered.join()).toContain('보고 #1에 답변을 보냈습니다');
-    expect((await last('direct', 'head-goseong-eup-1'))?.text).toBe('[보고 #1 답변]\n내일 오전에 살펴보겠습니다.\n— 고성읍사무소');
+    expect((await last('direct', 'head-goseong-eup-1'))?.text).toBe(
+      '[보고 #1 답변]\n내일 오전에 살펴보겠습니다.\n— 고성읍사무소',
+    );
     const [row] = await t.database.db.select().from(reports).where(eq(reports.id, 1));
     expect(row?.bodyEnc).not.toContain('지붕');
     expect(row?.answerEnc).not.toContain('살펴');

@@ -16,7 +16,8 @@ const HEAD = 'head-goseong-eup-1';
 test("a registration sent at 22:30 reaches the village head at 07:00, not in the night, and the resident's own replies are not held", async () => {
   t.clock.set('2026-11-24T13:30:00Z'); // 22:30 KST
   const sim = simClient(t.app.url);
-  const requests = async () => (await sim.chat('direct', HEAD)).filter((m) => m.from === 'bot' && m.text.includes('등록 신청 #'));
+  const requests = async () =>
+    (await sim.chat('direct', HEAD)).filter((m) => m.from === 'bot' && m.text.includes('등록 신청 #'));
   const before = (await requests()).length;
   const { last } = await registerResident(sim, { nickname: '밤손님', name: '윤밤중', mobile: '010-2121-3434' });
   expect(last[0]).toContain('등록 신청이 접수되었습니다');
@@ -36,8 +37,14 @@ test("a registration sent at 22:30 reaches the village head at 07:00, not in the
 });
 
 test('a village head who set no quiet hours gets it at once', async () => {
-  const [head] = await t.database.db.select().from(identities).where(eq(identities.platformUserId, 'head-goseong-eup-2'));
-  await t.database.db.update(members).set({ quietStart: '00:00', quietEnd: '00:00' }).where(eq(members.id, head?.memberId ?? -1));
+  const [head] = await t.database.db
+    .select()
+    .from(identities)
+    .where(eq(identities.platformUserId, 'head-goseong-eup-2'));
+  await t.database.db
+    .update(members)
+    .set({ quietStart: '00:00', quietEnd: '00:00' })
+    .where(eq(members.id, head?.memberId ?? -1));
   t.clock.set('2026-11-25T14:00:00Z'); // 23:00 KST
   const sim = simClient(t.app.url);
   await registerResident(sim, { nickname: '올빼미', name: '한올빼', mobile: '010-5656-7878', village: '2' });

@@ -19,7 +19,13 @@ const HEAD_2 = 'head-goseong-eup-2'; // 고성읍 고성2리
 
 async function registrationOf(personaId: string) {
   const [row] = await t.database.db
-    .select({ id: registrations.id, status: registrations.status, realName: registrations.realName, mobileEnc: registrations.mobileEnc, decidedBy: registrations.decidedBy })
+    .select({
+      id: registrations.id,
+      status: registrations.status,
+      realName: registrations.realName,
+      mobileEnc: registrations.mobileEnc,
+      decidedBy: registrations.decidedBy,
+    })
     .from(registrations)
     .innerJoin(identities, eq(identities.memberId, registrations.memberId))
     .where(and(eq(identities.platform, 'websim'), eq(identities.platformUserId, personaId)));
@@ -79,7 +85,12 @@ describe('real-name registration in the simulator', () => {
 
   test('a bare 승인 lists what the head may decide, only of their own village', async () => {
     const mine = await registerResident(sim, { nickname: '순자', name: '박순자', mobile: '010-5555-0001' });
-    const other = await registerResident(sim, { nickname: '말순', name: '최말순', mobile: '010-5555-0002', village: '2' });
+    const other = await registerResident(sim, {
+      nickname: '말순',
+      name: '최말순',
+      mobile: '010-5555-0002',
+      village: '2',
+    });
     const list = await sim.sayFull(HEAD_1, '승인');
     const mineId = (await registrationOf(mine.id))?.id;
     const otherId = (await registrationOf(other.id))?.id;
@@ -123,7 +134,12 @@ describe('real-name registration in the simulator', () => {
     for (const answer of ['등록', '1', '홍취소']) await sim.say(id, answer);
     expect((await sim.say(id, '취소'))[0]).toContain('취소했습니다');
     const identity = (await t.database.db.select().from(identities).where(eq(identities.platformUserId, id)))[0];
-    expect(await t.database.db.select().from(dialogStates).where(eq(dialogStates.identityId, identity?.id ?? -1))).toEqual([]);
+    expect(
+      await t.database.db
+        .select()
+        .from(dialogStates)
+        .where(eq(dialogStates.identityId, identity?.id ?? -1)),
+    ).toEqual([]);
     expect((await sim.say(id, '010-1111-2222'))[0]).toContain('잘 이해하지 못했습니다');
     expect(await registrationOf(id)).toBeUndefined();
   });
@@ -154,7 +170,10 @@ describe('real-name registration in the simulator', () => {
     await sim.press(HEAD_1, `승인 ${before?.id}`);
     expect((await sim.say(id, '탈퇴'))[0]).toContain('탈퇴할까요');
     expect((await sim.say(id, '1'))[0]).toContain('이름과 휴대전화 번호를 지웠습니다');
-    const [row] = await t.database.db.select().from(registrations).where(eq(registrations.id, before?.id ?? -1));
+    const [row] = await t.database.db
+      .select()
+      .from(registrations)
+      .where(eq(registrations.id, before?.id ?? -1));
     expect(row).toMatchObject({ status: 'withdrawn', realName: null, mobileEnc: null, mobileHash: null });
     const events = await t.database.db.select().from(inboundEvents).where(eq(inboundEvents.platformUserId, id));
     expect(events.length).toBeGreaterThan(5);

@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { isValidSchedule } from '../../jobs/cron.slots.ts';
 
 function schedule(fallback: string) {
-  return z.string().refine(isValidSchedule, 'a five-field cron expression (minute hour day month weekday), e.g. "30 8 * * *"').default(fallback);
+  return z
+    .string()
+    .refine(isValidSchedule, 'a five-field cron expression (minute hour day month weekday), e.g. "30 8 * * *"')
+    .default(fallback);
 }
 
 /**
@@ -37,7 +40,12 @@ const schema = z.object({
   /** Feedback: working days until a first answer is due (weekends do not count), and how many items a person may send a day. */
   FEEDBACK_SLA_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(3),
   FEEDBACK_DAILY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
-  JOB_CATCHUP_GRACE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(120),
+  JOB_CATCHUP_GRACE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(120),
   /** The app's address as residents reach it, for links in messages (a workshop's .ics file); unset: where it listens. */
   PUBLIC_BASE_URL: z.string().url().optional(),
 });

@@ -10,12 +10,27 @@ export function createLogger(options: { level?: string; destination?: Destinatio
     {
       level: options.level ?? 'info',
       redact: {
-        paths: ['realName', 'name', 'mobile', 'phone', 'text', '*.realName', '*.mobile', '*.phone', '*.text', 'req.headers.authorization', 'req.headers["x-line-signature"]'],
+        paths: [
+          'realName',
+          'name',
+          'mobile',
+          'phone',
+          'text',
+          '*.realName',
+          '*.mobile',
+          '*.phone',
+          '*.text',
+          'req.headers.authorization',
+          'req.headers["x-line-signature"]',
+        ],
         censor: '[redacted]',
       },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? scrubPersonalData(a) : a)) as Parameters<typeof method>);
+          method.apply(
+            this,
+            args.map((a) => (typeof a === 'string' ? scrubPersonalData(a) : a)) as Parameters<typeof method>,
+          );
         },
       },
       formatters: {

@@ -6,7 +6,11 @@ import { generateKey, parseKey } from '../../core/privacy/cipher.ts';
  * The key that encrypts personal data. From MAEUL_SECRET_KEY when set (required with a shared PostgreSQL: every
  * instance needs the same key); the embedded default generates one on first start and keeps it in DATA_DIR.
  */
-export function loadSecretKey(input: { secret?: string | undefined; databaseUrl?: string | undefined; dataDir: string }): Buffer {
+export function loadSecretKey(input: {
+  secret?: string | undefined;
+  databaseUrl?: string | undefined;
+  dataDir: string;
+}): Buffer {
   if (input.secret) return parseKey(input.secret);
   if (input.databaseUrl)
     throw new Error(

@@ -9,7 +9,11 @@ import type { CoreDeps } from '../../core/core.deps.ts';
 import { createOpenAiTriage } from '../../core/ai/openai.triage.ts';
 import { createBackgroundLoop, type BackgroundLoop } from '../../core/background/background.loop.ts';
 import { triagePendingFeedback, type FeedbackClassifier } from '../../core/feedback/feedback.triage.ts';
-import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../../core/delivery/delivery.worker.ts';
+import {
+  createDeliveryWorker,
+  type DeliveryWorker,
+  type DeliveryWorkerOptions,
+} from '../../core/delivery/delivery.worker.ts';
 import { createInboundProcessor, type InboundProcessor } from '../../core/inbound/inbound.processor.ts';
 import { createCipher, type Cipher } from '../../core/privacy/cipher.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/db.client.ts';
@@ -52,9 +56,13 @@ export type StartOptions = {
 /** The composition root: database, core, channels, delivery, HTTP. Everything the process runs starts here. */
 export async function startApp(options: StartOptions): Promise<RunningApp> {
   const { config, logger } = options;
-  const database = options.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+  const database =
+    options.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
   const cipher =
-    options.cipher ?? createCipher(loadSecretKey({ secret: config.MAEUL_SECRET_KEY, databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+    options.cipher ??
+    createCipher(
+      loadSecretKey({ secret: config.MAEUL_SECRET_KEY, databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }),
+    );
   const clock = options.clock ?? systemClock;
   const deps: CoreDeps = {
     db: database.db,
@@ -125,7 +133,11 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
   }
   const scheduler =
     (options.scheduler ?? options.backgroundDelivery !== false)
-      ? createJobScheduler({ deps: { ...deps, summary: createSummaryWriter(config, logger) }, jobs: createJobs(config), graceMinutes: config.JOB_CATCHUP_GRACE_MINUTES })
+      ? createJobScheduler({
+          deps: { ...deps, summary: createSummaryWriter(config, logger) },
+          jobs: createJobs(config),
+          graceMinutes: config.JOB_CATCHUP_GRACE_MINUTES,
+        })
       : null;
   await scheduler?.start();
 
@@ -163,7 +175,12 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
 /** The model when one is configured (OPENAI_MODEL and an endpoint or key); else the keyword rules alone. */
 function createTriageClassifier(config: AppConfig): FeedbackClassifier | null {
   if (!config.OPENAI_MODEL || !(config.OPENAI_BASE_URL || config.OPENAI_API_KEY)) return null;
-  return createOpenAiTriage({ model: config.OPENAI_MODEL, baseURL: config.OPENAI_BASE_URL, apiKey: config.OPENAI_API_KEY, timeoutMs: config.OPENAI_TIMEOUT_MS });
+  return createOpenAiTriage({
+    model: config.OPENAI_MODEL,
+    baseURL: config.OPENAI_BASE_URL,
+    apiKey: config.OPENAI_API_KEY,
+    timeoutMs: config.OPENAI_TIMEOUT_MS,
+  });
 }
 
 function listen(app: express.Express, port: number, host: string): Promise<Server> {
@@ -175,7 +192,10 @@ function listen(app: express.Express, port: number, host: string): Promise<Serve
 /** Bad input from a network gets a 4xx and a log line, never a 5xx; only our own faults are 500s. */
 function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode ?? 500;
+    const status =
+      (error as { status?: number; statusCode?: number }).status ??
+      (error as { statusCode?: number }).statusCode ??
+      500;
     if (status >= 400 && status < 500) {
       logger.warn({ path: req.path, status, type: (error as { type?: string }).type }, 'bad request');
       res.status(status).json({ error: status === 413 ? 'payload too large' : 'bad request' });

@@ -10,12 +10,19 @@ export function workshopIcsRouter(deps: CoreDeps): express.Router {
   router.get('/workshops/:file', async (req, res, next) => {
     try {
       const id = /^(\d{1,9})\.ics$/.exec(req.params.file)?.[1];
-      const [w] = id ? await deps.db.select().from(workshops).where(eq(workshops.id, Number(id))) : [];
+      const [w] = id
+        ? await deps.db
+            .select()
+            .from(workshops)
+            .where(eq(workshops.id, Number(id)))
+        : [];
       if (!w) {
         res.status(404).json({ error: 'not found' });
         return;
       }
-      const [district] = w.districtCode ? await deps.db.select({ nameKo: districts.nameKo }).from(districts).where(eq(districts.code, w.districtCode)) : [];
+      const [district] = w.districtCode
+        ? await deps.db.select({ nameKo: districts.nameKo }).from(districts).where(eq(districts.code, w.districtCode))
+        : [];
       const host = new URL(deps.publicUrl?.() || 'http://maeul.local').hostname;
       res
         .status(200)

@@ -55,11 +55,15 @@ if (!command || command === 'help') {
 }
 
 const config = loadConfig();
-const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-});
-const cipher = createCipher(loadSecretKey({ secret: config.MAEUL_SECRET_KEY, databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }).catch(
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  },
+);
+const cipher = createCipher(
+  loadSecretKey({ secret: config.MAEUL_SECRET_KEY, databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }),
+);
 const { db } = database;
 const now = new Date();
 let exitCode = 0;
@@ -67,7 +71,9 @@ const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 function report(result: ImportResult): void {
   if (result.ok) {
-    console.log(`가져왔습니다: ${result.imported}행${result.waiting ? ` (등록 승인을 기다리는 임명 ${result.waiting}건)` : ''}`);
+    console.log(
+      `가져왔습니다: ${result.imported}행${result.waiting ? ` (등록 승인을 기다리는 임명 ${result.waiting}건)` : ''}`,
+    );
   } else {
     console.error(`가져오지 않았습니다 (아무것도 쓰지 않았습니다):\n${result.errors.map((e) => `  ${e}`).join('\n')}`);
     exitCode = 1;
@@ -96,30 +102,47 @@ try {
     case 'appoint': {
       const role = values.role;
       const mobile = checkMobile(values.mobile ?? '');
-      if (role !== 'district_staff' && role !== 'county_staff' && role !== 'admin') throw new Error('--role은 district_staff, county_staff, admin 중 하나입니다.');
+      if (role !== 'district_staff' && role !== 'county_staff' && role !== 'admin')
+        throw new Error('--role은 district_staff, county_staff, admin 중 하나입니다.');
       if (!mobile.ok) throw new Error(mobile.message);
       if (role === 'district_staff' && !values.district) throw new Error('읍면 담당자는 --district 코드가 필요합니다.');
       const outcome = await db.transaction((tx) =>
-        appoint(tx, { mobileHash: cipher.blindIndex(mobile.value), role, villageId: null, districtCode: role === 'district_staff' ? (values.district ?? null) : null, now }),
+        appoint(tx, {
+          mobileHash: cipher.blindIndex(mobile.value),
+          role,
+          villageId: null,
+          districtCode: role === 'district_staff' ? (values.district ?? null) : null,
+          now,
+        }),
       );
-      console.log(outcome === 'granted' ? `${maskMobile(mobile.value)}님께 ${role} 역할을 드렸습니다.` : `${maskMobile(mobile.value)}님이 등록을 마치고 승인되면 ${role} 역할이 주어집니다.`);
+      console.log(
+        outcome === 'granted'
+          ? `${maskMobile(mobile.value)}님께 ${role} 역할을 드렸습니다.`
+          : `${maskMobile(mobile.value)}님이 등록을 마치고 승인되면 ${role} 역할이 주어집니다.`,
+      );
       break;
     }
     case 'pending': {
       const rows = await listDecidable(db, [{ role: 'admin', villageId: null, districtCode: null }], -1);
       if (rows.length === 0) console.log('기다리는 등록 신청이 없습니다.');
       for (const r of rows)
-        console.log(`#${r.id}\t${r.realName ?? ''}\t${r.mobileEnc ? maskMobile(cipher.decrypt(r.mobileEnc)) : ''}\t${r.districtName} ${r.villageName}\t${formatKoreanDateTime(r.createdAt, config.COUNTY_TIMEZONE)}`);
+        console.log(
+          `#${r.id}\t${r.realName ?? ''}\t${r.mobileEnc ? maskMobile(cipher.decrypt(r.mobileEnc)) : ''}\t${r.districtName} ${r.villageName}\t${formatKoreanDateTime(r.createdAt, config.COUNTY_TIMEZONE)}`,
+        );
       break;
     }
     case 'demo-reset':
-      if (database.kind === 'postgres' && !values.yes) throw new Error('PostgreSQL의 모든 데이터를 지웁니다. 정말이면 --yes를 붙여 주세요.');
+      if (database.kind === 'postgres' && !values.yes)
+        throw new Error('PostgreSQL의 모든 데이터를 지웁니다. 정말이면 --yes를 붙여 주세요.');
       await truncateAll(db);
       console.log(JSON.stringify(await seedDemo(db, cipher, now)));
       break;
     case 'jobs': {
       const jobs = createJobs(config);
-      const last = await lastRuns(db, jobs.map((j) => j.name));
+      const last = await lastRuns(
+        db,
+        jobs.map((j) => j.name),
+      );
       const statusKo = { running: '실행 중', done: '완료', failed: '실패' } as const;
       for (const job of jobs) {
         const run = last.get(job.name);
@@ -137,16 +160,27 @@ try {
     }
     case 'run-job': {
       const jobs = createJobs(config);
-      if (!file || !jobs.some((j) => j.name === file)) throw new Error(`작업 이름을 알려 주세요: ${jobs.map((j) => j.name).join(', ')}`);
+      if (!file || !jobs.some((j) => j.name === file))
+        throw new Error(`작업 이름을 알려 주세요: ${jobs.map((j) => j.name).join(', ')}`);
       const logger = { debug() {}, info() {}, warn() {}, error() {} };
       const scheduler = createJobScheduler({
-        deps: { db, cipher, clock: systemClock, logger, timezone: config.COUNTY_TIMEZONE, summary: createSummaryWriter(config, logger) },
+        deps: {
+          db,
+          cipher,
+          clock: systemClock,
+          logger,
+          timezone: config.COUNTY_TIMEZONE,
+          summary: createSummaryWriter(config, logger),
+        },
         jobs,
         graceMinutes: config.JOB_CATCHUP_GRACE_MINUTES,
       });
       const outcome = await scheduler.runSlot(file, slotOf(now));
       if (outcome.kind === 'ran') console.log(`실행했습니다: ${file} ${JSON.stringify(outcome.result)}`);
-      else if (outcome.kind === 'taken') console.log(`이번 분(${formatKoreanDateTime(outcome.slot, config.COUNTY_TIMEZONE)})에는 이미 실행되었습니다. 잠시 뒤 다시 해 보세요.`);
+      else if (outcome.kind === 'taken')
+        console.log(
+          `이번 분(${formatKoreanDateTime(outcome.slot, config.COUNTY_TIMEZONE)})에는 이미 실행되었습니다. 잠시 뒤 다시 해 보세요.`,
+        );
       else {
         console.error(`실패했습니다: ${outcome.kind === 'failed' ? outcome.error : outcome.kind}`);
         exitCode = 1;
@@ -155,7 +189,14 @@ try {
     }
     case 'import-workshops': {
       const listening = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
-      const deps = { db, cipher, clock: systemClock, logger: quietLogger, timezone: config.COUNTY_TIMEZONE, publicUrl: () => config.PUBLIC_BASE_URL ?? listening };
+      const deps = {
+        db,
+        cipher,
+        clock: systemClock,
+        logger: quietLogger,
+        timezone: config.COUNTY_TIMEZONE,
+        publicUrl: () => config.PUBLIC_BASE_URL ?? listening,
+      };
       const result = await importWorkshops(deps, readInput(), { shiftTo: values['shift-to'] });
       if (!result.ok) {
         report(result);
@@ -166,7 +207,8 @@ try {
       break;
     }
     case 'workshop-signups': {
-      if (!file || !/^\d+$/.test(file) || !values.out) throw new Error('교육 번호와 저장할 파일을 알려 주세요: workshop-signups 12 --out signups.csv');
+      if (!file || !/^\d+$/.test(file) || !values.out)
+        throw new Error('교육 번호와 저장할 파일을 알려 주세요: workshop-signups 12 --out signups.csv');
       const result = await signupsCsv(db, Number(file), config.COUNTY_TIMEZONE);
       if (result.kind === 'not_found') throw new Error(`교육 #${file}을(를) 찾지 못했습니다.`);
       // The list names people: it goes only to the file the admin named, never to the terminal or a log.

@@ -24,17 +24,40 @@ export function createDiscordChannel(options: DiscordChannelOptions = {}): Chann
       const token = ctx.config.DISCORD_TOKEN ?? '';
       const { logger } = ctx.deps;
       const maxWait = options.maxRateLimitWaitMs ?? 10_000;
-      const rest = new REST({ api: ctx.config.DISCORD_API_BASE_URL, rejectOnRateLimit: (limit) => limit.retryAfter > maxWait }).setToken(token);
+      const rest = new REST({
+        api: ctx.config.DISCORD_API_BASE_URL,
+        rejectOnRateLimit: (limit) => limit.retryAfter > maxWait,
+      }).setToken(token);
       // discord.js waits on a 429 and retries by itself; we only watch. The route has ids and tokens masked.
       // https://discord.com/developers/docs/topics/rate-limits
       rest.on(RESTEvents.RateLimited, (limit) =>
-        logger.warn({ route: limit.route, method: limit.method, retryAfterMs: limit.retryAfter, global: limit.global, scope: limit.scope }, 'Discord rate limited: waiting'),
+        logger.warn(
+          {
+            route: limit.route,
+            method: limit.method,
+            retryAfterMs: limit.retryAfter,
+            global: limit.global,
+            scope: limit.scope,
+          },
+          'Discord rate limited: waiting',
+        ),
       );
       await registerCommands(ctx, rest);
       const inbox = createInbox(ctx, rest);
-      const gateway = createGatewayKeeper({ deps: ctx.deps, token, apiBase: ctx.config.DISCORD_API_BASE_URL, options, onDispatch: inbox.receive });
+      const gateway = createGatewayKeeper({
+        deps: ctx.deps,
+        token,
+        apiBase: ctx.config.DISCORD_API_BASE_URL,
+        options,
+        onDispatch: inbox.receive,
+      });
       await gateway.start();
-      logger.info({ gateway: gateway.connected() }, gateway.connected() ? 'Discord gateway held by this instance' : 'Discord: sending only (another instance holds the gateway)');
+      logger.info(
+        { gateway: gateway.connected() },
+        gateway.connected()
+          ? 'Discord gateway held by this instance'
+          : 'Discord: sending only (another instance holds the gateway)',
+      );
       return {
         sender: createDiscordSender(rest, () => ctx.deps.clock.now()),
         stop: async () => {
@@ -88,7 +111,8 @@ function createInbox(ctx: ChannelContext, rest: REST) {
 
   async function store(event: InboundEvent): Promise<void> {
     const { duplicate } = await ctx.inbound.accept(event);
-    if (!duplicate) logger.debug({ platform: DISCORD, kind: event.kind, chat: event.chat.type }, 'Discord event stored');
+    if (!duplicate)
+      logger.debug({ platform: DISCORD, kind: event.kind, chat: event.chat.type }, 'Discord event stored');
   }
 
   function receive(dispatch: GatewayDispatch): void {
@@ -104,11 +128,15 @@ function createInbox(ctx: ChannelContext, rest: REST) {
         await store((await deferred) ? event : { ...event, replyHandle: undefined });
       };
     } else {
-      const event = dispatch.botUserId ? messageToInbound(dispatch.d, { botUserId: dispatch.botUserId, receivedAt }) : null;
+      const event = dispatch.botUserId
+        ? messageToInbound(dispatch.d, { botUserId: dispatch.botUserId, receivedAt })
+        : null;
       if (!event) return ignored(dispatch.t);
       work = () => store(event);
     }
-    chain = chain.then(work).catch((error: unknown) => logger.error({ err: errorSummary(error) }, 'Discord event not stored'));
+    chain = chain
+      .then(work)
+      .catch((error: unknown) => logger.error({ err: errorSummary(error) }, 'Discord event not stored'));
   }
 
   function ignored(t: string): void {

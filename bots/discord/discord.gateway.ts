@@ -28,7 +28,8 @@ export type GatewayKeeper = {
 };
 
 /** The lease's name: one per bot token, without the token in it. */
-export const gatewayLeaseName = (token: string) => `discord-gateway:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+export const gatewayLeaseName = (token: string) =>
+  `discord-gateway:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
 
 /**
  * One gateway connection per bot token across instances (Discord would send every event to each connection): the
@@ -57,7 +58,12 @@ export function createGatewayKeeper(input: {
 
   async function connect(): Promise<Client | null> {
     const c = new Client({
-      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent],
+      intents: [
+        GatewayIntentBits.Guilds,
+        GatewayIntentBits.GuildMessages,
+        GatewayIntentBits.DirectMessages,
+        GatewayIntentBits.MessageContent,
+      ],
       // DMs arrive for channels discord.js has not cached: without Partials.Channel it drops them.
       partials: [Partials.Channel, Partials.Message],
       rest: { api: input.apiBase },
@@ -73,7 +79,9 @@ export function createGatewayKeeper(input: {
       });
     }
     c.on(Events.Error, (error) => deps.logger.error({ err: errorSummary(error) }, 'Discord client error'));
-    c.on(Events.ShardDisconnect, (event) => deps.logger.warn({ code: event.code }, 'Discord gateway disconnected for good'));
+    c.on(Events.ShardDisconnect, (event) =>
+      deps.logger.warn({ code: event.code }, 'Discord gateway disconnected for good'),
+    );
     c.on(Events.ShardResume, (_id, replayed) => deps.logger.info({ replayed }, 'Discord gateway resumed'));
     c.on(Events.ShardReconnecting, () => deps.logger.debug({}, 'Discord gateway reconnecting'));
     const ready = new Promise<boolean>((resolve) => {
@@ -102,7 +110,8 @@ export function createGatewayKeeper(input: {
   async function tick(): Promise<void> {
     const now = deps.clock.now();
     try {
-      if (await claimLease(deps.db, { name: leaseName, holder, now, ttlMs: leaseMs })) heldUntil = now.getTime() + leaseMs;
+      if (await claimLease(deps.db, { name: leaseName, holder, now, ttlMs: leaseMs }))
+        heldUntil = now.getTime() + leaseMs;
       else heldUntil = 0;
     } catch (error) {
       // The database is away: keep what we hold until our own lease would have lapsed, then let go.
@@ -112,7 +121,10 @@ export function createGatewayKeeper(input: {
     if (mine && !client && running) {
       client = await connect();
       // Connecting may take a while: renew at once so that the lease does not lapse under a fresh connection.
-      if (client) await claimLease(deps.db, { name: leaseName, holder, now: deps.clock.now(), ttlMs: leaseMs }).catch(() => false);
+      if (client)
+        await claimLease(deps.db, { name: leaseName, holder, now: deps.clock.now(), ttlMs: leaseMs }).catch(
+          () => false,
+        );
     } else if (!mine && client) {
       deps.logger.warn({ lease: leaseName }, 'Discord gateway lease lost: disconnecting');
       const c = client;

@@ -20,7 +20,9 @@ export function createDiscordSender(rest: REST, now: () => Date): ChannelSender 
     if (request.to.type === 'group') return request.to.id;
     const cached = dmChannels.get(request.to.id);
     if (cached) return cached;
-    const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: request.to.id } })) as { id: string };
+    const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: request.to.id } })) as {
+      id: string;
+    };
     dmChannels.set(request.to.id, channel.id);
     return channel.id;
   }
@@ -31,13 +33,19 @@ export function createDiscordSender(rest: REST, now: () => Date): ChannelSender 
     async send(request) {
       const payloads = toDiscordPayloads(request.messages);
       let next = 0;
-      const handle = request.replyHandle && new Date(request.replyHandle.expiresAt) > now() ? parseReplyHandle(request.replyHandle.token) : null;
+      const handle =
+        request.replyHandle && new Date(request.replyHandle.expiresAt) > now()
+          ? parseReplyHandle(request.replyHandle.token)
+          : null;
       if (handle && payloads[0]) {
         // The interaction was deferred ("생각 중…"); its answer replaces that placeholder. An edit is idempotent, so
         // unlike LINE's single-use reply token it is safe on a retry too, as long as the token is fresh.
         // https://discord.com/developers/docs/interactions/receiving-and-responding#edit-original-interaction-response
         try {
-          await rest.patch(Routes.webhookMessage(handle.applicationId, handle.interactionToken, '@original'), { body: payloads[0], auth: false });
+          await rest.patch(Routes.webhookMessage(handle.applicationId, handle.interactionToken, '@original'), {
+            body: payloads[0],
+            auth: false,
+          });
           next = 1;
         } catch (error) {
           // An expired or unknown token (10015, 10062, 50027…): the same message goes to the channel instead.
@@ -61,7 +69,9 @@ export function createDiscordSender(rest: REST, now: () => Date): ChannelSender 
           }
         }
         for (let i = next; i < payloads.length; i++) {
-          const created = (await rest.post(Routes.channelMessages(channelId), { body: withNonce(payloads[i] as DiscordPayload, request.idempotencyKey, i) })) as { id?: string };
+          const created = (await rest.post(Routes.channelMessages(channelId), {
+            body: withNonce(payloads[i] as DiscordPayload, request.idempotencyKey, i),
+          })) as { id?: string };
           firstId ??= created.id;
         }
       } catch (error) {
@@ -72,7 +82,11 @@ export function createDiscordSender(rest: REST, now: () => Date): ChannelSender 
   };
 }
 
-function withNonce(payload: DiscordPayload, idempotencyKey: string, part: number): DiscordPayload & { nonce: string; enforce_nonce: true } {
+function withNonce(
+  payload: DiscordPayload,
+  idempotencyKey: string,
+  part: number,
+): DiscordPayload & { nonce: string; enforce_nonce: true } {
   return { ...payload, nonce: nonceFor(idempotencyKey, part), enforce_nonce: true };
 }
 
@@ -90,12 +104,25 @@ export function nonceFor(idempotencyKey: string, part: number): string {
  * https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes
  */
 export function failure(error: unknown): SendResult {
-  if (error instanceof RateLimitError) return { ok: false, permanent: false, error: `429 rate limited on ${error.route}`, retryAfterMs: error.retryAfter };
+  if (error instanceof RateLimitError)
+    return { ok: false, permanent: false, error: `429 rate limited on ${error.route}`, retryAfterMs: error.retryAfter };
   if (error instanceof DiscordAPIError) {
-    const detail = `${error.status} ${String(error.code)} ${'message' in error.rawError ? error.rawError.message : ''}`.trim().slice(0, 300);
+    const detail = `${error.status} ${String(error.code)} ${'message' in error.rawError ? error.rawError.message : ''}`
+      .trim()
+      .slice(0, 300);
     const permanent = error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 429;
     return { ok: false, permanent, error: detail };
   }
-  if (error instanceof HTTPError) return { ok: false, permanent: error.status >= 400 && error.status < 500 && error.status !== 429, error: `${error.status} ${error.name}` };
-  return { ok: false, permanent: false, error: error instanceof Error ? `${error.name}: ${error.message.split('\n')[0] ?? ''}`.slice(0, 300) : String(error) };
+  if (error instanceof HTTPError)
+    return {
+      ok: false,
+      permanent: error.status >= 400 && error.status < 500 && error.status !== 429,
+      error: `${error.status} ${error.name}`,
+    };
+  return {
+    ok: false,
+    permanent: false,
+    error:
+      error instanceof Error ? `${error.name}: ${error.message.split('\n')[0] ?? ''}`.slice(0, 300) : String(error),
+  };
 }

@@ -38,12 +38,18 @@ type Author = { id: string; nickname?: string | undefined; bot: boolean };
 function authorOf(user: unknown, member?: unknown): Author | null {
   if (!isObject(user) || !str(user.id)) return null;
   const nick = isObject(member) ? str(member.nick) : undefined;
-  return { id: user.id as string, nickname: nick ?? str(user.global_name) ?? str(user.username), bot: user.bot === true || user.system === true };
+  return {
+    id: user.id as string,
+    nickname: nick ?? str(user.global_name) ?? str(user.username),
+    bot: user.bot === true || user.system === true,
+  };
 }
 
 /** A DM (no guild) is a 1:1 chat addressed by the user's id, so that messages to a member find them; a guild channel is a group. */
 function chatOf(d: Json, author: Author): ChatRef {
-  return str(d.guild_id) ? { platform: DISCORD, type: 'group', id: d.channel_id as string } : { platform: DISCORD, type: 'direct', id: author.id };
+  return str(d.guild_id)
+    ? { platform: DISCORD, type: 'group', id: d.channel_id as string }
+    : { platform: DISCORD, type: 'direct', id: author.id };
 }
 
 function occurredAt(value: unknown, receivedAt: Date): string {
@@ -64,7 +70,8 @@ export function messageToInbound(d: unknown, ctx: { botUserId: string; receivedA
   const chat = chatOf(d, author);
   const mentionPattern = new RegExp(`<@!?${ctx.botUserId}>`, 'g');
   const mentioned =
-    (Array.isArray(d.mentions) && d.mentions.some((m) => isObject(m) && m.id === ctx.botUserId)) || mentionPattern.test(content);
+    (Array.isArray(d.mentions) && d.mentions.some((m) => isObject(m) && m.id === ctx.botUserId)) ||
+    mentionPattern.test(content);
   const base = {
     platform: DISCORD,
     eventId: d.id as string,
@@ -84,7 +91,13 @@ function mediaOf(d: Json): MediaKind | null {
   if (Array.isArray(d.sticker_items) && d.sticker_items.length > 0) return 'sticker';
   if (!Array.isArray(d.attachments) || d.attachments.length === 0) return null;
   const type = isObject(d.attachments[0]) ? (str(d.attachments[0].content_type) ?? '') : '';
-  return type.startsWith('image/') ? 'image' : type.startsWith('video/') ? 'video' : type.startsWith('audio/') ? 'audio' : 'file';
+  return type.startsWith('image/')
+    ? 'image'
+    : type.startsWith('video/')
+      ? 'video'
+      : type.startsWith('audio/')
+        ? 'audio'
+        : 'file';
 }
 
 /** What an interaction needs to be acknowledged (POST /interactions/{id}/{token}/callback). */
@@ -95,13 +108,18 @@ export type InteractionAck = { id: string; token: string };
  * stands for, handled as if typed. The reply handle carries the application id and the token, so that any instance
  * can edit the deferred response (PATCH /webhooks/{application}/{token}/messages/@original).
  */
-export function interactionToInbound(d: unknown, receivedAt: Date): { event: InboundEvent; ack: InteractionAck } | null {
-  if (!isObject(d) || !str(d.id) || !str(d.token) || !str(d.application_id) || !str(d.channel_id) || !isObject(d.data)) return null;
+export function interactionToInbound(
+  d: unknown,
+  receivedAt: Date,
+): { event: InboundEvent; ack: InteractionAck } | null {
+  if (!isObject(d) || !str(d.id) || !str(d.token) || !str(d.application_id) || !str(d.channel_id) || !isObject(d.data))
+    return null;
   const author = authorOf(isObject(d.member) ? d.member.user : d.user, d.member);
   if (!author || author.bot) return null;
   let command: string | null = null;
   if (d.type === InteractionType.ApplicationCommand) command = slashCommandText(d.data);
-  else if (d.type === InteractionType.MessageComponent && d.data.component_type === ComponentType.Button) command = str(d.data.custom_id) ?? null;
+  else if (d.type === InteractionType.MessageComponent && d.data.component_type === ComponentType.Button)
+    command = str(d.data.custom_id) ?? null;
   if (!command) return null;
   const event: InboundEvent = {
     platform: DISCORD,
@@ -109,7 +127,10 @@ export function interactionToInbound(d: unknown, receivedAt: Date): { event: Inb
     occurredAt: receivedAt.toISOString(),
     chat: chatOf(d, author),
     sender: { platformUserId: author.id, nickname: author.nickname },
-    replyHandle: { token: `${d.application_id as string}:${d.token as string}`, expiresAt: new Date(receivedAt.getTime() + INTERACTION_TOKEN_TTL_MS).toISOString() },
+    replyHandle: {
+      token: `${d.application_id as string}:${d.token as string}`,
+      expiresAt: new Date(receivedAt.getTime() + INTERACTION_TOKEN_TTL_MS).toISOString(),
+    },
     kind: 'action',
     command,
   };
@@ -150,7 +171,10 @@ export function toDiscordPayloads(messages: OutboundMessage[]): DiscordPayload[]
   });
 }
 
-function buttonsOf(message: OutboundMessage): { buttons: APIButtonComponentWithCustomId[]; leftOver: { label: string; command: string }[] } {
+function buttonsOf(message: OutboundMessage): {
+  buttons: APIButtonComponentWithCustomId[];
+  leftOver: { label: string; command: string }[];
+} {
   const max = ROWS_PER_MESSAGE * BUTTONS_PER_ROW;
   const buttons: APIButtonComponentWithCustomId[] = [];
   const leftOver: { label: string; command: string }[] = [];
@@ -168,7 +192,8 @@ function buttonsOf(message: OutboundMessage): { buttons: APIButtonComponentWithC
 
 function inRows(buttons: APIButtonComponentWithCustomId[]): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   const rows: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
-  for (let i = 0; i < buttons.length; i += BUTTONS_PER_ROW) rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + BUTTONS_PER_ROW) });
+  for (let i = 0; i < buttons.length; i += BUTTONS_PER_ROW)
+    rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + BUTTONS_PER_ROW) });
   return rows;
 }
 

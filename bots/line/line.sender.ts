@@ -43,7 +43,12 @@ export function createLineSender(api: LineApi, now: () => Date, options: { timeo
         let result: SendResult = { ok: true };
         for (const [c, chunk] of chunks.entries()) {
           try {
-            await bounded(api.multicast({ to: recipients, messages: chunk }, retryKey(request.idempotencyKey, b * chunks.length + c)));
+            await bounded(
+              api.multicast(
+                { to: recipients, messages: chunk },
+                retryKey(request.idempotencyKey, b * chunks.length + c),
+              ),
+            );
           } catch (error) {
             if (error instanceof HTTPFetchError && error.status === 409) continue;
             result = failure(error);
@@ -57,7 +62,9 @@ export function createLineSender(api: LineApi, now: () => Date, options: { timeo
     async send(request) {
       const chunks = inChunks(toLineMessages(request.messages), LINE_MESSAGES_PER_REQUEST);
       let replyToken =
-        request.replyHandle && new Date(request.replyHandle.expiresAt) > now() && request.attempt === 1 ? request.replyHandle.token : undefined;
+        request.replyHandle && new Date(request.replyHandle.expiresAt) > now() && request.attempt === 1
+          ? request.replyHandle.token
+          : undefined;
       for (const [index, chunk] of chunks.entries()) {
         if (replyToken) {
           const token = replyToken;
@@ -71,7 +78,9 @@ export function createLineSender(api: LineApi, now: () => Date, options: { timeo
           }
         }
         try {
-          await bounded(api.pushMessage({ to: request.to.id, messages: chunk }, retryKey(request.idempotencyKey, index)));
+          await bounded(
+            api.pushMessage({ to: request.to.id, messages: chunk }, retryKey(request.idempotencyKey, index)),
+          );
         } catch (error) {
           // 409: this very push was accepted before (a retry after a crash or a lost response): it is delivered.
           if (error instanceof HTTPFetchError && error.status === 409) continue;
@@ -104,9 +113,11 @@ export function retryKey(idempotencyKey: string, chunk: number): string {
 
 /** 429 and 5xx are worth retrying (honouring Retry-After); any other 4xx will not get better: a permanent failure. */
 export function failure(error: unknown): SendResult {
-  if (!(error instanceof HTTPFetchError)) return { ok: false, permanent: false, error: error instanceof Error ? error.message : String(error) };
+  if (!(error instanceof HTTPFetchError))
+    return { ok: false, permanent: false, error: error instanceof Error ? error.message : String(error) };
   const detail = `${error.status} ${safeMessage(error.body)}`;
-  if (error.status === 429 || error.status >= 500) return { ok: false, permanent: false, error: detail, retryAfterMs: retryAfterMs(error.headers) };
+  if (error.status === 429 || error.status >= 500)
+    return { ok: false, permanent: false, error: detail, retryAfterMs: retryAfterMs(error.headers) };
   return { ok: false, permanent: true, error: detail };
 }
 

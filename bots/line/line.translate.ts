@@ -35,7 +35,9 @@ export function lineEventToInbound(event: webhook.Event, receivedAt: Date): Inbo
     occurredAt: new Date(event.timestamp).toISOString(),
     chat,
     sender: userId ? { platformUserId: userId } : undefined,
-    replyHandle: replyToken ? { token: replyToken, expiresAt: new Date(receivedAt.getTime() + REPLY_TOKEN_TTL_MS).toISOString() } : undefined,
+    replyHandle: replyToken
+      ? { token: replyToken, expiresAt: new Date(receivedAt.getTime() + REPLY_TOKEN_TTL_MS).toISOString() }
+      : undefined,
   };
   switch (event.type) {
     case 'message': {
@@ -43,19 +45,39 @@ export function lineEventToInbound(event: webhook.Event, receivedAt: Date): Inbo
       if (message.type === 'text') {
         if (typeof message.text !== 'string') return null;
         const mentioned = message.mention?.mentionees.some((m) => m.type === 'user' && m.isSelf === true) ?? false;
-        return { ...base, kind: 'text', text: mentioned ? stripMentions(message.text, message.mention?.mentionees ?? []) : message.text, addressed: mentioned };
+        return {
+          ...base,
+          kind: 'text',
+          text: mentioned ? stripMentions(message.text, message.mention?.mentionees ?? []) : message.text,
+          addressed: mentioned,
+        };
       }
-      const media: MediaKind | undefined = (['image', 'video', 'audio', 'file', 'location', 'sticker'] as const).find((k) => k === message.type);
+      const media: MediaKind | undefined = (['image', 'video', 'audio', 'file', 'location', 'sticker'] as const).find(
+        (k) => k === message.type,
+      );
       if (!media) return null;
       // https://developers.line.biz/en/reference/messaging-api/#wh-location — a location carries its coordinates.
       const location =
         message.type === 'location' && typeof message.latitude === 'number' && typeof message.longitude === 'number'
-          ? { latitude: message.latitude, longitude: message.longitude, address: typeof message.address === 'string' ? message.address : undefined }
+          ? {
+              latitude: message.latitude,
+              longitude: message.longitude,
+              address: typeof message.address === 'string' ? message.address : undefined,
+            }
           : undefined;
-      return { ...base, kind: 'media', media, addressed: false, ref: typeof message.id === 'string' ? message.id : undefined, location };
+      return {
+        ...base,
+        kind: 'media',
+        media,
+        addressed: false,
+        ref: typeof message.id === 'string' ? message.id : undefined,
+        location,
+      };
     }
     case 'postback':
-      return typeof event.postback.data === 'string' && event.postback.data ? { ...base, kind: 'action', command: event.postback.data } : null;
+      return typeof event.postback.data === 'string' && event.postback.data
+        ? { ...base, kind: 'action', command: event.postback.data }
+        : null;
     case 'follow':
       return { ...base, kind: 'follow' };
     case 'unfollow':

@@ -27,7 +27,10 @@ export function lineWebhookRouter(input: {
     const signature = req.get('x-line-signature');
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!signature || !validateSignature(body, input.channelSecret, signature)) {
-      input.logger.warn({ path: LINE_WEBHOOK_PATH, reason: signature ? 'bad signature' : 'missing signature', bytes: body.length }, 'LINE webhook refused');
+      input.logger.warn(
+        { path: LINE_WEBHOOK_PATH, reason: signature ? 'bad signature' : 'missing signature', bytes: body.length },
+        'LINE webhook refused',
+      );
       res.status(401).json({ error: 'invalid signature' });
       return;
     }
@@ -55,7 +58,10 @@ export function lineWebhookRouter(input: {
   return router;
 }
 
-async function withNickname(event: InboundEvent, nicknameOf?: (userId: string) => Promise<string | undefined>): Promise<InboundEvent> {
+async function withNickname(
+  event: InboundEvent,
+  nicknameOf?: (userId: string) => Promise<string | undefined>,
+): Promise<InboundEvent> {
   if (event.kind !== 'follow' || !event.sender || !nicknameOf) return event;
   const nickname = await Promise.race([nicknameOf(event.sender.platformUserId).catch(() => undefined), sleep(1_000)]);
   return nickname ? { ...event, sender: { ...event.sender, nickname } } : event;
@@ -76,7 +82,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** Enough of the shape to translate safely; anything else is logged and ignored. */
 function isEvent(v: unknown): v is webhook.Event {
-  return isObject(v) && typeof v.type === 'string' && typeof v.webhookEventId === 'string' && typeof v.timestamp === 'number';
+  return (
+    isObject(v) && typeof v.type === 'string' && typeof v.webhookEventId === 'string' && typeof v.timestamp === 'number'
+  );
 }
 
 const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref());

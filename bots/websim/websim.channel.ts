@@ -38,7 +38,9 @@ export const websimChannel: ChannelModule = {
       const { handled } = await ctx.inbound.accept(simFollow(id, body.data.nickname, ctx.deps.clock.now()));
       await handled;
       await ctx.flushDeliveries();
-      res.status(201).json({ persona: { id, nickname: body.data.nickname }, messages: transcript.after(directChatKey(id), since) });
+      res
+        .status(201)
+        .json({ persona: { id, nickname: body.data.nickname }, messages: transcript.after(directChatKey(id), since) });
     });
 
     router.get('/api/sim/groups', async (_req, res) => {
@@ -54,12 +56,17 @@ export const websimChannel: ChannelModule = {
 
     router.post('/api/sim/messages', async (req, res) => {
       const parsed = simMessageSchema.safeParse(req.body);
-      if (!parsed.success) return badRequest(res, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      if (!parsed.success)
+        return badRequest(res, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
       const message = parsed.data;
       const chatKey = message.chat === 'direct' ? directChatKey(message.from) : groupChatKey(message.chat);
       const since = transcript.lastSeq();
       const now = ctx.deps.clock.now();
-      transcript.append(chatKey, { from: message.from, nickname: message.nickname, text: message.text ?? `[${message.command}]` }, now);
+      transcript.append(
+        chatKey,
+        { from: message.from, nickname: message.nickname, text: message.text ?? `[${message.command}]` },
+        now,
+      );
       const { handled } = await ctx.inbound.accept(simToInbound(message, now));
       await handled;
       await ctx.flushDeliveries();

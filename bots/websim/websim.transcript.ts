@@ -29,7 +29,11 @@ export function createTranscript(limitPerChat = 500) {
       return full;
     },
     appendBot(chat: string, message: OutboundMessage, at: Date): TranscriptEntry {
-      return this.append(chat, { from: 'bot', text: message.text, choices: message.choices, buttons: message.buttons }, at);
+      return this.append(
+        chat,
+        { from: 'bot', text: message.text, choices: message.choices, buttons: message.buttons },
+        at,
+      );
     },
     after(chat: string, afterSeq = 0): TranscriptEntry[] {
       return (chats.get(chat) ?? []).filter((e) => e.seq > afterSeq);

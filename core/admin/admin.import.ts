@@ -13,7 +13,13 @@ export type ImportResult = { ok: true; imported: number; waiting?: number } | { 
 export function readCsv(text: string, required: string[]): { rows: Row[]; errors: string[] } {
   let records: { info: { lines: number }; record: Record<string, string> }[];
   try {
-    records = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, info: true }) as typeof records;
+    records = parse(text, {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      info: true,
+    }) as typeof records;
   } catch (error) {
     return { rows: [], errors: [`CSV를 읽을 수 없습니다: ${(error as Error).message}`] };
   }
@@ -50,7 +56,9 @@ type Known = { county: string | undefined; districts: Map<string, string>; villa
 async function loadKnown(db: Db): Promise<Known> {
   const [county] = await db.select({ code: counties.code }).from(counties).limit(1);
   const ds = await db.select({ code: districts.code, nameKo: districts.nameKo }).from(districts);
-  const vs = await db.select({ id: villages.id, districtCode: villages.districtCode, nameKo: villages.nameKo }).from(villages);
+  const vs = await db
+    .select({ id: villages.id, districtCode: villages.districtCode, nameKo: villages.nameKo })
+    .from(villages);
   return {
     county: county?.code,
     districts: new Map(ds.map((d) => [d.code, d.nameKo])),
@@ -66,10 +74,19 @@ export function importDistricts(db: Db, text: string, county: { code: string; na
     text,
     ['code', 'name_ko'],
     ({ values }) => {
-      if (!/^[a-z0-9-]{2,40}$/.test(values.code ?? '')) return { error: `code "${values.code}"는 영문 소문자·숫자·-로 써 주세요.` };
-      const kind = values.kind || ({ 읍: 'eup', 면: 'myeon', 동: 'dong' } as Record<string, string>)[(values.name_ko ?? '').slice(-1)];
-      if (kind !== 'eup' && kind !== 'myeon' && kind !== 'dong') return { error: `"${values.name_ko}"가 읍·면·동인지 알 수 없습니다 (kind 열: eup/myeon/dong).` };
-      const value: DistrictRow = { code: values.code ?? '', nameKo: values.name_ko ?? '', nameEn: values.name_en || (values.code ?? ''), kind };
+      if (!/^[a-z0-9-]{2,40}$/.test(values.code ?? ''))
+        return { error: `code "${values.code}"는 영문 소문자·숫자·-로 써 주세요.` };
+      const kind =
+        values.kind ||
+        ({ 읍: 'eup', 면: 'myeon', 동: 'dong' } as Record<string, string>)[(values.name_ko ?? '').slice(-1)];
+      if (kind !== 'eup' && kind !== 'myeon' && kind !== 'dong')
+        return { error: `"${values.name_ko}"가 읍·면·동인지 알 수 없습니다 (kind 열: eup/myeon/dong).` };
+      const value: DistrictRow = {
+        code: values.code ?? '',
+        nameKo: values.name_ko ?? '',
+        nameEn: values.name_en || (values.code ?? ''),
+        kind,
+      };
       return { value };
     },
     async (tx, d) => {
@@ -88,7 +105,8 @@ export function importVillages(db: Db, text: string): Promise<ImportResult> {
     text,
     ['district_code', 'name_ko'],
     ({ values }, known) => {
-      if (!known.districts.has(values.district_code ?? '')) return { error: `읍면 코드 "${values.district_code}"를 찾을 수 없습니다.` };
+      if (!known.districts.has(values.district_code ?? ''))
+        return { error: `읍면 코드 "${values.district_code}"를 찾을 수 없습니다.` };
       if (!values.name_ko || values.name_ko.length > 30) return { error: '마을 이름(name_ko)을 1~30자로 써 주세요.' };
       return { value: { districtCode: values.district_code ?? '', nameKo: values.name_ko } };
     },
@@ -106,16 +124,21 @@ export function importHeads(db: Db, cipher: Cipher, text: string, now: Date): Pr
     ['district_code', 'village', 'mobile'],
     ({ values }, known) => {
       const villageId = known.villages.get(`${values.district_code}/${values.village}`);
-      if (villageId === undefined) return { error: `마을 "${values.district_code} ${values.village}"을 찾을 수 없습니다.` };
+      if (villageId === undefined)
+        return { error: `마을 "${values.district_code} ${values.village}"을 찾을 수 없습니다.` };
       const mobile = checkMobile(values.mobile ?? '');
       if (!mobile.ok) return { error: mobile.message };
       return { value: { villageId, mobileHash: cipher.blindIndex(mobile.value) } };
     },
-    (tx, h) => appoint(tx, { mobileHash: h.mobileHash, role: 'village_head', villageId: h.villageId, districtCode: null, now }),
+    (tx, h) =>
+      appoint(tx, { mobileHash: h.mobileHash, role: 'village_head', villageId: h.villageId, districtCode: null, now }),
   );
 }
 
 export async function findVillage(db: Db, districtCode: string, nameKo: string): Promise<number | undefined> {
-  const [v] = await db.select({ id: villages.id }).from(villages).where(and(eq(villages.districtCode, districtCode), eq(villages.nameKo, nameKo)));
+  const [v] = await db
+    .select({ id: villages.id })
+    .from(villages)
+    .where(and(eq(villages.districtCode, districtCode), eq(villages.nameKo, nameKo)));
   return v?.id;
 }

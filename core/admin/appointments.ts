@@ -12,7 +12,13 @@ export type Appointment = { mobileHash: string; role: RoleName; villageId: numbe
 export async function appoint(tx: DbOrTx, input: Appointment & { now: Date }): Promise<'granted' | 'waiting'> {
   await tx
     .insert(appointments)
-    .values({ mobileHash: input.mobileHash, role: input.role, villageId: input.villageId, districtCode: input.districtCode, createdAt: input.now })
+    .values({
+      mobileHash: input.mobileHash,
+      role: input.role,
+      villageId: input.villageId,
+      districtCode: input.districtCode,
+      createdAt: input.now,
+    })
     .onConflictDoNothing();
   const [resident] = await tx
     .select({ memberId: registrations.memberId })
@@ -24,7 +30,10 @@ export async function appoint(tx: DbOrTx, input: Appointment & { now: Date }): P
 }
 
 /** Grants the roles waiting for this number to the member whose registration was just approved. */
-export async function claimAppointments(tx: DbOrTx, input: { mobileHash: string; memberId: number; now: Date }): Promise<number> {
+export async function claimAppointments(
+  tx: DbOrTx,
+  input: { mobileHash: string; memberId: number; now: Date },
+): Promise<number> {
   const open = await tx
     .update(appointments)
     .set({ claimedBy: input.memberId, claimedAt: input.now })
@@ -33,7 +42,14 @@ export async function claimAppointments(tx: DbOrTx, input: { mobileHash: string;
   if (open.length > 0)
     await tx
       .insert(roles)
-      .values(open.map((a) => ({ memberId: input.memberId, role: a.role, villageId: a.villageId, districtCode: a.districtCode })))
+      .values(
+        open.map((a) => ({
+          memberId: input.memberId,
+          role: a.role,
+          villageId: a.villageId,
+          districtCode: a.districtCode,
+        })),
+      )
       .onConflictDoNothing();
   return open.length;
 }
@@ -43,6 +59,12 @@ export async function hasOpenAppointment(tx: DbOrTx, mobileHash: string): Promis
   const [row] = await tx
     .select({ id: appointments.id })
     .from(appointments)
-    .where(and(eq(appointments.mobileHash, mobileHash), isNull(appointments.claimedBy), inArray(appointments.role, ['village_head', 'district_staff', 'county_staff', 'admin'])));
+    .where(
+      and(
+        eq(appointments.mobileHash, mobileHash),
+        isNull(appointments.claimedBy),
+        inArray(appointments.role, ['village_head', 'district_staff', 'county_staff', 'admin']),
+      ),
+    );
   return row !== undefined;
 }

@@ -45,7 +45,10 @@ export function createOpenAiSummaryWriter(options: {
         return completion.choices[0]?.message.parsed?.summary?.trim() || null;
       } catch (error) {
         const status = error instanceof OpenAI.APIError ? error.status : undefined;
-        options.logger.warn({ status, kind: error instanceof Error ? error.name : 'unknown' }, 'model summary unavailable; using the template');
+        options.logger.warn(
+          { status, kind: error instanceof Error ? error.name : 'unknown' },
+          'model summary unavailable; using the template',
+        );
         return null;
       }
     },

@@ -20,9 +20,19 @@ const instructions = [
  * 429, 500, an answer that does not fit the schema — and the triage falls back to the keyword rules. It is given
  * text already scrubbed of names, numbers and addresses (feedback.triage).
  */
-export function createOpenAiTriage(options: { model: string; baseURL?: string | undefined; apiKey?: string | undefined; timeoutMs: number }): FeedbackClassifier {
+export function createOpenAiTriage(options: {
+  model: string;
+  baseURL?: string | undefined;
+  apiKey?: string | undefined;
+  timeoutMs: number;
+}): FeedbackClassifier {
   // A local OpenAI-compatible server may need no key; the client insists on one. No retries: the rules are there.
-  const client = new OpenAI({ baseURL: options.baseURL, apiKey: options.apiKey ?? 'not-needed', timeout: options.timeoutMs, maxRetries: 0 });
+  const client = new OpenAI({
+    baseURL: options.baseURL,
+    apiKey: options.apiKey ?? 'not-needed',
+    timeout: options.timeoutMs,
+    maxRetries: 0,
+  });
   return {
     async classify(scrubbedText) {
       const completion = await client.chat.completions.parse({

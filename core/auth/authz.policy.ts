@@ -20,12 +20,32 @@ export type Action =
 export type ScopeRule = 'own_village' | 'own_district' | 'county';
 
 export const authorizationTable: Record<Action, Partial<Record<RoleName, ScopeRule>>> = {
-  'registration.decide': { village_head: 'own_village', district_staff: 'own_district', county_staff: 'county', admin: 'county' },
-  'person.seeRealName': { village_head: 'own_village', district_staff: 'own_district', county_staff: 'county', admin: 'county' },
-  'group.link': { village_head: 'own_village', district_staff: 'own_district', county_staff: 'county', admin: 'county' },
+  'registration.decide': {
+    village_head: 'own_village',
+    district_staff: 'own_district',
+    county_staff: 'county',
+    admin: 'county',
+  },
+  'person.seeRealName': {
+    village_head: 'own_village',
+    district_staff: 'own_district',
+    county_staff: 'county',
+    admin: 'county',
+  },
+  'group.link': {
+    village_head: 'own_village',
+    district_staff: 'own_district',
+    county_staff: 'county',
+    admin: 'county',
+  },
   // A staff room receives feedback, escalations and digests of its scope: staff only, never a village head.
   'staffroom.link': { district_staff: 'own_district', county_staff: 'county', admin: 'county' },
-  'broadcast.send': { village_head: 'own_village', district_staff: 'own_district', county_staff: 'county', admin: 'county' },
+  'broadcast.send': {
+    village_head: 'own_village',
+    district_staff: 'own_district',
+    county_staff: 'county',
+    admin: 'county',
+  },
   'notice.send': { district_staff: 'own_district', county_staff: 'county', admin: 'county' },
   // A head relays a notice only into the chats of a village they head.
   'notice.relay': { village_head: 'own_village' },

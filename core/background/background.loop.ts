@@ -14,7 +14,13 @@ export type BackgroundLoop = {
  * must not wait in a request (deliveries; feedback triage, which may wait for a model). In the background a failing
  * pass is logged and the loop goes on.
  */
-export function createBackgroundLoop(input: { name: string; pass: () => Promise<number>; logger: Logger; idleMs?: number; afterWork?: () => void }): BackgroundLoop {
+export function createBackgroundLoop(input: {
+  name: string;
+  pass: () => Promise<number>;
+  logger: Logger;
+  idleMs?: number;
+  afterWork?: () => void;
+}): BackgroundLoop {
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;

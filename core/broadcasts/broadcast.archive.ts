@@ -15,11 +15,19 @@ export async function listVillageBroadcasts(
   );
   const query = input.query?.trim();
   const matches = query ? ilike(broadcasts.body, `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : sql`true`;
-  return tx
-    .select({ id: broadcasts.id, category: broadcasts.category, body: broadcasts.body, senderLabel: broadcasts.senderLabel, sendAt: broadcasts.sendAt })
-    .from(broadcasts)
-    // A scheduled broadcast joins the archive once it has gone out.
-    .where(and(reaches, matches, isNotNull(broadcasts.fannedOutAt)))
-    .orderBy(desc(broadcasts.sendAt), desc(broadcasts.id))
-    .limit(input.limit ?? 5);
+  return (
+    tx
+      .select({
+        id: broadcasts.id,
+        category: broadcasts.category,
+        body: broadcasts.body,
+        senderLabel: broadcasts.senderLabel,
+        sendAt: broadcasts.sendAt,
+      })
+      .from(broadcasts)
+      // A scheduled broadcast joins the archive once it has gone out.
+      .where(and(reaches, matches, isNotNull(broadcasts.fannedOutAt)))
+      .orderBy(desc(broadcasts.sendAt), desc(broadcasts.id))
+      .limit(input.limit ?? 5)
+  );
 }

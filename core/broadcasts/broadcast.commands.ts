@@ -3,11 +3,24 @@ import { counties, districts, villages } from '../../db/schema/index.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { listVillageBroadcasts } from './broadcast.archive.ts';
-import { type BroadcastScope, defaultScope, matchPlaces, parseBroadcastText, parseSendTime, type PlaceCatalog } from './broadcast.scope.ts';
+import {
+  type BroadcastScope,
+  defaultScope,
+  matchPlaces,
+  parseBroadcastText,
+  parseSendTime,
+  type PlaceCatalog,
+} from './broadcast.scope.ts';
 import { broadcastReach } from './broadcast.status.ts';
-import { BROADCAST_MAX_LENGTH, cancelScheduledBroadcast, SCHEDULE_HORIZON_DAYS, sendBroadcast } from './broadcast.usecases.ts';
+import {
+  BROADCAST_MAX_LENGTH,
+  cancelScheduledBroadcast,
+  SCHEDULE_HORIZON_DAYS,
+  sendBroadcast,
+} from './broadcast.usecases.ts';
 
-const USAGE = '예: "방송 보내기 내일 오전 9시 마을회관 대청소가 있습니다"\n보낼 곳과 시각은 대괄호로: "방송 보내기 [고성1리, 고성2리] [내일 09:00] …"\n급한 일은 "방송 보내기 긴급 …"';
+const USAGE =
+  '예: "방송 보내기 내일 오전 9시 마을회관 대청소가 있습니다"\n보낼 곳과 시각은 대괄호로: "방송 보내기 [고성1리, 고성2리] [내일 09:00] …"\n급한 일은 "방송 보내기 긴급 …"';
 
 /**
  * 방송 보내기 [긴급|행사] [곳, 곳] [시각] <내용>: to the places named (within the sender's scope) or the sender's whole
@@ -15,13 +28,22 @@ const USAGE = '예: "방송 보내기 내일 오전 9시 마을회관 대청소�
  */
 export async function sendBroadcastCommand(turn: Turn, args: string): Promise<void> {
   const widest = defaultScope(turn.actor.grants);
-  if (!widest) return turn.reply('마을방송은 이장님과 담당 공무원만 보낼 수 있습니다. 의견이 있으시면 "도움말"을 보내 보세요.');
+  if (!widest)
+    return turn.reply('마을방송은 이장님과 담당 공무원만 보낼 수 있습니다. 의견이 있으시면 "도움말"을 보내 보세요.');
   const parsed = parseBroadcastText(args);
   if (!parsed.body) return turn.reply(`보낼 내용을 함께 적어 주세요.\n${USAGE}`);
-  const scope = await scopeOrReply(turn, { widest, places: parsed.places, bracketHint: '보낼 곳이나 보낼 시각', usage: USAGE });
+  const scope = await scopeOrReply(turn, {
+    widest,
+    places: parsed.places,
+    bracketHint: '보낼 곳이나 보낼 시각',
+    usage: USAGE,
+  });
   if (!scope) return;
   const sendAt = parsed.when ? parseSendTime(parsed.when, turn.now, turn.deps.timezone) : undefined;
-  if (sendAt === null) return turn.reply(`보낼 시각 "${parsed.when ?? ''}"을(를) 알아보지 못했습니다. 예: [09:00], [내일 오후 2시], [11.25 09:00]`);
+  if (sendAt === null)
+    return turn.reply(
+      `보낼 시각 "${parsed.when ?? ''}"을(를) 알아보지 못했습니다. 예: [09:00], [내일 오후 2시], [11.25 09:00]`,
+    );
   const result = await sendBroadcast({
     tx: turn.tx,
     deps: turn.deps,
@@ -34,17 +56,27 @@ export async function sendBroadcastCommand(turn: Turn, args: string): Promise<vo
   const when = (at: Date) => formatKoreanDateTime(at, turn.deps.timezone);
   switch (result.kind) {
     case 'forbidden':
-      return turn.reply(parsed.places.length ? `${parsed.places.join(', ')}에는 방송을 보낼 권한이 없습니다. 맡으신 곳으로만 보낼 수 있습니다.` : '이 범위로 방송을 보낼 권한이 없습니다.');
+      return turn.reply(
+        parsed.places.length
+          ? `${parsed.places.join(', ')}에는 방송을 보낼 권한이 없습니다. 맡으신 곳으로만 보낼 수 있습니다.`
+          : '이 범위로 방송을 보낼 권한이 없습니다.',
+      );
     case 'empty':
       return turn.reply('보낼 내용이 비어 있습니다.');
     case 'too_long':
-      return turn.reply(`방송 내용은 ${BROADCAST_MAX_LENGTH}자 이내로 적어 주세요. (지금 ${result.length}자) 보내신 글은 그대로 다시 보내시면 됩니다.`);
+      return turn.reply(
+        `방송 내용은 ${BROADCAST_MAX_LENGTH}자 이내로 적어 주세요. (지금 ${result.length}자) 보내신 글은 그대로 다시 보내시면 됩니다.`,
+      );
     case 'past':
       return turn.reply(`${when(result.sendAt)}은(는) 이미 지난 시각입니다. 지금 보내시려면 시각 없이 보내 주세요.`);
     case 'too_far':
-      return turn.reply(`${when(result.sendAt)}은(는) 너무 먼 날입니다. 예약은 ${SCHEDULE_HORIZON_DAYS}일 안쪽으로 해 주세요.`);
+      return turn.reply(
+        `${when(result.sendAt)}은(는) 너무 먼 날입니다. 예약은 ${SCHEDULE_HORIZON_DAYS}일 안쪽으로 해 주세요.`,
+      );
     case 'scheduled':
-      return turn.reply(`마을방송 #${result.broadcastId}을 ${when(result.sendAt)}에 보내도록 예약했습니다. 취소하려면 "방송 취소 ${result.broadcastId}"를 보내 주세요.`);
+      return turn.reply(
+        `마을방송 #${result.broadcastId}을 ${when(result.sendAt)}에 보내도록 예약했습니다. 취소하려면 "방송 취소 ${result.broadcastId}"를 보내 주세요.`,
+      );
     case 'sent':
       return turn.reply(
         `${parsed.category === 'urgent' ? '긴급 ' : ''}마을방송 #${result.broadcastId}을 보냈습니다. 주민 ${result.residents}명, 마을방 ${result.groupChats}곳에 전합니다.` +
@@ -58,8 +90,13 @@ export async function sendBroadcastCommand(turn: Turn, args: string): Promise<vo
 export async function cancelBroadcastCommand(turn: Turn, args: string): Promise<void> {
   if (!defaultScope(turn.actor.grants)) return turn.reply('마을방송 취소는 이장님과 담당 공무원만 할 수 있습니다.');
   const id = /^#?(\d+)$/.exec(args.trim())?.[1];
-  if (!id) return turn.reply('취소할 예약 방송의 번호를 적어 주세요. 예: "방송 취소 12" (번호는 "현황"에서 볼 수 있습니다)');
-  const result = await cancelScheduledBroadcast({ tx: turn.tx, sender: { grants: turn.actor.grants }, broadcastId: Number(id) });
+  if (!id)
+    return turn.reply('취소할 예약 방송의 번호를 적어 주세요. 예: "방송 취소 12" (번호는 "현황"에서 볼 수 있습니다)');
+  const result = await cancelScheduledBroadcast({
+    tx: turn.tx,
+    sender: { grants: turn.actor.grants },
+    broadcastId: Number(id),
+  });
   switch (result.kind) {
     case 'not_found':
       return turn.reply(`#${id}번 마을방송을 찾을 수 없습니다. 번호를 확인해 주세요.`);
@@ -68,7 +105,9 @@ export async function cancelBroadcastCommand(turn: Turn, args: string): Promise<
     case 'forbidden':
       return turn.reply(`#${id}번 마을방송을 취소할 권한이 없습니다.`);
     case 'cancelled':
-      return turn.reply(`${formatKoreanDateTime(result.sendAt, turn.deps.timezone)}에 보낼 예정이던 마을방송 #${id}을 취소했습니다.`);
+      return turn.reply(
+        `${formatKoreanDateTime(result.sendAt, turn.deps.timezone)}에 보낼 예정이던 마을방송 #${id}을 취소했습니다.`,
+      );
   }
 }
 
@@ -94,7 +133,9 @@ export async function scopeOrReply(
 async function placeCatalog(turn: Turn): Promise<PlaceCatalog> {
   const [districtRows, villageRows] = [
     await turn.tx.select({ code: districts.code, nameKo: districts.nameKo }).from(districts),
-    await turn.tx.select({ id: villages.id, nameKo: villages.nameKo, districtCode: villages.districtCode }).from(villages),
+    await turn.tx
+      .select({ id: villages.id, nameKo: villages.nameKo, districtCode: villages.districtCode })
+      .from(villages),
   ];
   return { districts: districtRows, villages: villageRows };
 }
@@ -107,24 +148,44 @@ export async function senderLabel(turn: Turn): Promise<string> {
   }
   const staff = grants.find((g) => g.role === 'district_staff');
   if (staff?.districtCode) {
-    const [d] = await turn.tx.select({ nameKo: districts.nameKo }).from(districts).where(eq(districts.code, staff.districtCode));
+    const [d] = await turn.tx
+      .select({ nameKo: districts.nameKo })
+      .from(districts)
+      .where(eq(districts.code, staff.districtCode));
     return `${d?.nameKo ?? ''}사무소`;
   }
   const head = grants.find((g) => g.role === 'village_head');
-  const [v] = await turn.tx.select({ nameKo: villages.nameKo }).from(villages).where(eq(villages.id, head?.villageId ?? -1));
+  const [v] = await turn.tx
+    .select({ nameKo: villages.nameKo })
+    .from(villages)
+    .where(eq(villages.id, head?.villageId ?? -1));
   return `${v?.nameKo ?? ''} 이장`;
 }
 
 /** 방송 [검색어]: the broadcasts of the resident's village, to read again; with a word, a search of the archive. */
 export async function listBroadcastsCommand(turn: Turn, args: string): Promise<void> {
   const registration = turn.actor.registration;
-  if (registration?.status !== 'approved') return turn.reply('지난 마을방송은 등록을 마친 주민께 보여 드립니다. 먼저 "등록"을 보내 주세요.');
+  if (registration?.status !== 'approved')
+    return turn.reply('지난 마을방송은 등록을 마친 주민께 보여 드립니다. 먼저 "등록"을 보내 주세요.');
   const query = args.trim();
-  const found = await listVillageBroadcasts(turn.tx, { villageId: registration.villageId, districtCode: registration.districtCode, query });
+  const found = await listVillageBroadcasts(turn.tx, {
+    villageId: registration.villageId,
+    districtCode: registration.districtCode,
+    query,
+  });
   if (found.length === 0)
-    return turn.reply(query ? `"${query}"가 들어간 마을방송이 없습니다. 다른 낱말로 찾아보세요.` : `${registration.villageName}에 아직 마을방송이 없습니다.`);
-  const lines = found.map((b) => `• ${formatKoreanDateTime(b.sendAt, turn.deps.timezone)} ${b.category === 'urgent' ? '[긴급] ' : ''}${b.body}\n  — ${b.senderLabel}`);
-  turn.reply(`${query ? `"${query}" 찾은 마을방송` : `${registration.villageName} 최근 마을방송`} ${found.length}건:\n\n${lines.join('\n\n')}`);
+    return turn.reply(
+      query
+        ? `"${query}"가 들어간 마을방송이 없습니다. 다른 낱말로 찾아보세요.`
+        : `${registration.villageName}에 아직 마을방송이 없습니다.`,
+    );
+  const lines = found.map(
+    (b) =>
+      `• ${formatKoreanDateTime(b.sendAt, turn.deps.timezone)} ${b.category === 'urgent' ? '[긴급] ' : ''}${b.body}\n  — ${b.senderLabel}`,
+  );
+  turn.reply(
+    `${query ? `"${query}" 찾은 마을방송` : `${registration.villageName} 최근 마을방송`} ${found.length}건:\n\n${lines.join('\n\n')}`,
+  );
 }
 
 const platformKo: Record<string, string> = { websim: '시뮬레이터', line: 'LINE', discord: 'Discord' };
@@ -139,11 +200,16 @@ export async function statusCommand(turn: Turn): Promise<void> {
     // A resident whose delivery fell back has two rows: count people, not rows.
     const total = b.byPlatform.reduce((sum, p) => sum + p.queued + p.sent + p.failed - p.fallback, 0);
     const lines = b.byPlatform.map(
-      (p) => `  ${platformKo[p.platform] ?? p.platform}: 보냄 ${p.sent}${p.fallback ? `(대체 ${p.fallback})` : ''} · 대기 ${p.queued} · 실패 ${p.failed}`,
+      (p) =>
+        `  ${platformKo[p.platform] ?? p.platform}: 보냄 ${p.sent}${p.fallback ? `(대체 ${p.fallback})` : ''} · 대기 ${p.queued} · 실패 ${p.failed}`,
     );
     const preview = `"${[...b.body].slice(0, 30).join('')}${[...b.body].length > 30 ? '…' : ''}"`;
-    if (!b.fannedOutAt) return `#${b.id} ${formatKoreanDateTime(b.sendAt, turn.deps.timezone)} ${preview} — 예약 (취소: "방송 취소 ${b.id}")`;
-    return [`#${b.id} ${formatKoreanDateTime(b.sendAt, turn.deps.timezone)} ${preview} — 주민 ${total}명`, ...lines].join('\n');
+    if (!b.fannedOutAt)
+      return `#${b.id} ${formatKoreanDateTime(b.sendAt, turn.deps.timezone)} ${preview} — 예약 (취소: "방송 취소 ${b.id}")`;
+    return [
+      `#${b.id} ${formatKoreanDateTime(b.sendAt, turn.deps.timezone)} ${preview} — 주민 ${total}명`,
+      ...lines,
+    ].join('\n');
   });
   turn.reply(`마을방송 현황 (최근 ${reach.length}건)\n\n${blocks.join('\n\n')}`);
 }

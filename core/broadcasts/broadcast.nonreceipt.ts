@@ -40,7 +40,12 @@ export async function reportFinishedBroadcasts(deps: CoreDeps): Promise<number> 
       // Residents of the broadcast's moment: not those approved since, and not those who chose the evening digest
       // (a non-urgent broadcast reaches them there).
       const residents = await tx
-        .select({ memberId: registrations.memberId, realName: registrations.realName, villageId: villages.id, villageName: villages.nameKo })
+        .select({
+          memberId: registrations.memberId,
+          realName: registrations.realName,
+          villageId: villages.id,
+          villageName: villages.nameKo,
+        })
         .from(registrations)
         .innerJoin(villages, eq(villages.id, registrations.villageId))
         .innerJoin(members, eq(members.id, registrations.memberId))
@@ -48,14 +53,20 @@ export async function reportFinishedBroadcasts(deps: CoreDeps): Promise<number> 
           and(
             eq(registrations.status, 'approved'),
             villageFilter,
-            or(isNull(registrations.decidedAt), lte(registrations.decidedAt, broadcast.fannedOutAt ?? broadcast.sendAt)),
+            or(
+              isNull(registrations.decidedAt),
+              lte(registrations.decidedAt, broadcast.fannedOutAt ?? broadcast.sendAt),
+            ),
             broadcast.category === 'urgent' ? undefined : eq(members.broadcastMode, 'instant'),
           ),
         );
       const missed = residents.filter((r) => !reachedIds.has(r.memberId) && r.memberId !== broadcast.createdBy);
       const byVillage = Map.groupBy(missed, (r) => r.villageId);
       for (const [villageId, people] of byVillage) {
-        const heads = await tx.select({ memberId: roles.memberId }).from(roles).where(and(eq(roles.role, 'village_head'), eq(roles.villageId, villageId)));
+        const heads = await tx
+          .select({ memberId: roles.memberId })
+          .from(roles)
+          .where(and(eq(roles.role, 'village_head'), eq(roles.villageId, villageId)));
         const names = people.map((p) => maskName(p.realName ?? '주민')).join(', ');
         const text = `[마을방송 #${broadcast.id} 못 받은 주민 ${people.length}명 — ${people[0]?.villageName ?? ''}]\n${names}\n휴대전화가 꺼져 있거나 알림을 막아 두신 분들입니다. 직접 전해 주시면 고맙겠습니다.`;
         for (const head of heads)

@@ -1,7 +1,8 @@
 import { type Action, can, type RoleGrant, type Target } from '../auth/authz.policy.ts';
 import { countyParts, countyTime } from '../time/county.time.ts';
 
-export type BroadcastScope = { kind: 'county' } | { kind: 'districts'; codes: string[] } | { kind: 'villages'; ids: number[] };
+export type BroadcastScope =
+  { kind: 'county' } | { kind: 'districts'; codes: string[] } | { kind: 'villages'; ids: number[] };
 
 /** The widest scope a sender may address: county staff the county, district staff their district(s), a head their village(s). */
 export function defaultScope(grants: readonly RoleGrant[]): BroadcastScope | null {
@@ -17,7 +18,12 @@ export function defaultScope(grants: readonly RoleGrant[]): BroadcastScope | nul
  * Whether the sender may do `action` everywhere the scope reaches (`inScope`: its villages with their districts):
  * broadcasting, sending a notice, cancelling or revising one.
  */
-export function mayAddressScope(grants: readonly RoleGrant[], action: Action, scope: BroadcastScope, inScope: readonly { id: number; districtCode: string }[]): boolean {
+export function mayAddressScope(
+  grants: readonly RoleGrant[],
+  action: Action,
+  scope: BroadcastScope,
+  inScope: readonly { id: number; districtCode: string }[],
+): boolean {
   const targets = scopeTargets(scope, new Map(inScope.map((v) => [v.id, v.districtCode])));
   return targets.every((target) => can(grants, action, target));
 }
@@ -48,7 +54,13 @@ export function parseBroadcastText(args: string): ParsedBroadcast {
     const option = (m[1] ?? m[2] ?? '').trim();
     if (CATEGORY.test(option)) parsed.category = categoryOf(option);
     else if (looksLikeTime(option)) parsed.when = option;
-    else parsed.places.push(...option.split(/[,，、·/]/).map((p) => p.trim()).filter(Boolean));
+    else
+      parsed.places.push(
+        ...option
+          .split(/[,，、·/]/)
+          .map((p) => p.trim())
+          .filter(Boolean),
+      );
     rest = rest.slice(m[0].length);
   }
   parsed.body = rest.trim();
@@ -57,10 +69,15 @@ export function parseBroadcastText(args: string): ParsedBroadcast {
 
 function categoryOf(word: string): BroadcastCategoryWord {
   const w = word.toLowerCase();
-  return w === '긴급' || w === '재난' || w === 'urgent' ? 'urgent' : w === '행사' || w === 'event' ? 'event' : 'general';
+  return w === '긴급' || w === '재난' || w === 'urgent'
+    ? 'urgent'
+    : w === '행사' || w === 'event'
+      ? 'event'
+      : 'general';
 }
 
-const TIME = /^(?:(오늘|내일|모레)|(\d{4})[-.](\d{1,2})[-.](\d{1,2})\.?|(\d{1,2})[./](\d{1,2})\.?|(\d{1,2})월\s*(\d{1,2})일)?\s*(오전|오후)?\s*(\d{1,2})(?::(\d{2})|시(?:\s*(\d{1,2})분|\s*반)?)$/;
+const TIME =
+  /^(?:(오늘|내일|모레)|(\d{4})[-.](\d{1,2})[-.](\d{1,2})\.?|(\d{1,2})[./](\d{1,2})\.?|(\d{1,2})월\s*(\d{1,2})일)?\s*(오전|오후)?\s*(\d{1,2})(?::(\d{2})|시(?:\s*(\d{1,2})분|\s*반)?)$/;
 
 function looksLikeTime(text: string): boolean {
   return TIME.test(text.trim());
@@ -101,7 +118,10 @@ export function parseSendTime(text: string, now: Date, timeZone: string): Date |
   return at(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth() + 1, tomorrow.getUTCDate());
 }
 
-export type PlaceCatalog = { districts: { code: string; nameKo: string }[]; villages: { id: number; nameKo: string; districtCode: string }[] };
+export type PlaceCatalog = {
+  districts: { code: string; nameKo: string }[];
+  villages: { id: number; nameKo: string; districtCode: string }[];
+};
 export type PlaceMatch =
   | { kind: 'scope'; scope: BroadcastScope }
   | { kind: 'unknown'; name: string }
@@ -123,12 +143,20 @@ export function matchPlaces(names: readonly string[], catalog: PlaceCatalog): Pl
       districtCodes.push(district.code);
       continue;
     }
-    const villages = catalog.villages.filter((v) => squash(v.nameKo) === key || squash(`${districtName(catalog, v.districtCode)}${v.nameKo}`) === key);
+    const villages = catalog.villages.filter(
+      (v) => squash(v.nameKo) === key || squash(`${districtName(catalog, v.districtCode)}${v.nameKo}`) === key,
+    );
     if (villages.length === 0) return { kind: 'unknown', name };
-    if (villages.length > 1) return { kind: 'ambiguous', name, options: villages.map((v) => `${districtName(catalog, v.districtCode)} ${v.nameKo}`) };
+    if (villages.length > 1)
+      return {
+        kind: 'ambiguous',
+        name,
+        options: villages.map((v) => `${districtName(catalog, v.districtCode)} ${v.nameKo}`),
+      };
     villageIds.push(villages[0]?.id ?? -1);
   }
-  if (villageIds.length === 0) return { kind: 'scope', scope: { kind: 'districts', codes: [...new Set(districtCodes)] } };
+  if (villageIds.length === 0)
+    return { kind: 'scope', scope: { kind: 'districts', codes: [...new Set(districtCodes)] } };
   const expanded = catalog.villages.filter((v) => districtCodes.includes(v.districtCode)).map((v) => v.id);
   return { kind: 'scope', scope: { kind: 'villages', ids: [...new Set([...villageIds, ...expanded])] } };
 }

@@ -18,25 +18,50 @@ export async function broadcastReach(tx: DbOrTx, scope: BroadcastScope, limit = 
   // District staff see their district's broadcasts, the county's, and those of any village of their district.
   const districtVillages =
     scope.kind === 'districts'
-      ? (await tx.select({ id: villages.id }).from(villages).where(inArray(villages.districtCode, scope.codes))).map((v) => v.id)
+      ? (await tx.select({ id: villages.id }).from(villages).where(inArray(villages.districtCode, scope.codes))).map(
+          (v) => v.id,
+        )
       : [];
   const visible =
     scope.kind === 'county'
       ? undefined
       : scope.kind === 'districts'
-        ? or(eq(broadcasts.scopeKind, 'county'), arrayOverlaps(broadcasts.scopeDistricts, scope.codes), arrayOverlaps(broadcasts.scopeVillages, districtVillages))
+        ? or(
+            eq(broadcasts.scopeKind, 'county'),
+            arrayOverlaps(broadcasts.scopeDistricts, scope.codes),
+            arrayOverlaps(broadcasts.scopeVillages, districtVillages),
+          )
         : arrayOverlaps(broadcasts.scopeVillages, scope.ids);
   const recent = await tx
-    .select({ id: broadcasts.id, body: broadcasts.body, sendAt: broadcasts.sendAt, fannedOutAt: broadcasts.fannedOutAt })
+    .select({
+      id: broadcasts.id,
+      body: broadcasts.body,
+      sendAt: broadcasts.sendAt,
+      fannedOutAt: broadcasts.fannedOutAt,
+    })
     .from(broadcasts)
     .where(visible)
     .orderBy(desc(broadcasts.sendAt), desc(broadcasts.id))
     .limit(limit);
   if (recent.length === 0) return [];
   const counts = await tx
-    .select({ broadcastId: outbox.broadcastId, platform: outbox.platform, status: outbox.status, fallback: sql<boolean>`${outbox.fallbackOf} is not null`, n: count() })
+    .select({
+      broadcastId: outbox.broadcastId,
+      platform: outbox.platform,
+      status: outbox.status,
+      fallback: sql<boolean>`${outbox.fallbackOf} is not null`,
+      n: count(),
+    })
     .from(outbox)
-    .where(and(inArray(outbox.broadcastId, recent.map((b) => b.id)), eq(outbox.chatType, 'direct')))
+    .where(
+      and(
+        inArray(
+          outbox.broadcastId,
+          recent.map((b) => b.id),
+        ),
+        eq(outbox.chatType, 'direct'),
+      ),
+    )
     .groupBy(outbox.broadcastId, outbox.platform, outbox.status, sql`${outbox.fallbackOf} is not null`);
   return recent.map((b) => {
     const mine = counts.filter((c) => c.broadcastId === b.id);
@@ -44,8 +69,13 @@ export async function broadcastReach(tx: DbOrTx, scope: BroadcastScope, limit = 
     return {
       ...b,
       byPlatform: platforms.map((platform) => {
-        const of = (...statuses: string[]) => mine.filter((c) => c.platform === platform && statuses.includes(c.status)).reduce((sum, c) => sum + Number(c.n), 0);
-        const fallback = mine.filter((c) => c.platform === platform && c.status === 'sent' && c.fallback).reduce((sum, c) => sum + Number(c.n), 0);
+        const of = (...statuses: string[]) =>
+          mine
+            .filter((c) => c.platform === platform && statuses.includes(c.status))
+            .reduce((sum, c) => sum + Number(c.n), 0);
+        const fallback = mine
+          .filter((c) => c.platform === platform && c.status === 'sent' && c.fallback)
+          .reduce((sum, c) => sum + Number(c.n), 0);
         return { platform, queued: of('queued', 'retrying'), sent: of('sent'), failed: of('failed'), fallback };
       }),
     };

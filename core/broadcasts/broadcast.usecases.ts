@@ -10,7 +10,11 @@ import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { type BroadcastScope, mayAddressScope } from './broadcast.scope.ts';
 
 export const BROADCAST_MAX_LENGTH = 1000;
-const categoryKo: Record<BroadcastCategory, string> = { general: '마을방송', event: '마을방송·행사', urgent: '긴급 마을방송' };
+const categoryKo: Record<BroadcastCategory, string> = {
+  general: '마을방송',
+  event: '마을방송·행사',
+  urgent: '긴급 마을방송',
+};
 
 export type CreateResult =
   | { kind: 'sent'; broadcastId: number; residents: number; digest: number; groupChats: number }
@@ -48,7 +52,8 @@ export async function sendBroadcast(input: {
   const sendAt = input.sendAt && input.sendAt > now ? input.sendAt : now;
   if (input.sendAt && input.sendAt.getTime() < now.getTime() - 60_000) return { kind: 'past', sendAt: input.sendAt };
   if (sendAt.getTime() - now.getTime() > SCHEDULE_HORIZON_DAYS * 86_400_000) return { kind: 'too_far', sendAt };
-  if (!mayAddressScope(input.sender.grants, 'broadcast.send', input.scope, await villagesInScope(tx, input.scope))) return { kind: 'forbidden' };
+  if (!mayAddressScope(input.sender.grants, 'broadcast.send', input.scope, await villagesInScope(tx, input.scope)))
+    return { kind: 'forbidden' };
   const [created] = await tx
     .insert(broadcasts)
     .values({
@@ -101,14 +106,20 @@ export async function cancelScheduledBroadcast(input: {
   tx: DbOrTx;
   sender: { grants: readonly RoleGrant[] };
   broadcastId: number;
-}): Promise<{ kind: 'cancelled'; sendAt: Date } | { kind: 'not_found' } | { kind: 'already_sent' } | { kind: 'forbidden' }> {
+}): Promise<
+  { kind: 'cancelled'; sendAt: Date } | { kind: 'not_found' } | { kind: 'already_sent' } | { kind: 'forbidden' }
+> {
   const [row] = await input.tx.select().from(broadcasts).where(eq(broadcasts.id, input.broadcastId));
   if (!row) return { kind: 'not_found' };
   if (row.fannedOutAt) return { kind: 'already_sent' };
   const scope = scopeOf(row);
-  if (!mayAddressScope(input.sender.grants, 'broadcast.send', scope, await villagesInScope(input.tx, scope))) return { kind: 'forbidden' };
+  if (!mayAddressScope(input.sender.grants, 'broadcast.send', scope, await villagesInScope(input.tx, scope)))
+    return { kind: 'forbidden' };
   // Nothing refers to a broadcast before it fans out: it goes whole, with the claim so a due fan-out cannot race it.
-  const deleted = await input.tx.delete(broadcasts).where(and(eq(broadcasts.id, row.id), isNull(broadcasts.fannedOutAt))).returning({ id: broadcasts.id });
+  const deleted = await input.tx
+    .delete(broadcasts)
+    .where(and(eq(broadcasts.id, row.id), isNull(broadcasts.fannedOutAt)))
+    .returning({ id: broadcasts.id });
   return deleted.length ? { kind: 'cancelled', sendAt: row.sendAt } : { kind: 'already_sent' };
 }
 
@@ -118,7 +129,11 @@ export function scopeOf(row: Pick<BroadcastRow, 'scopeKind' | 'scopeDistricts' |
   return { kind: 'villages', ids: row.scopeVillages };
 }
 
-async function fanOutBroadcast(tx: DbOrTx, deps: CoreDeps, broadcast: BroadcastRow): Promise<{ residents: number; digest: number; groupChats: number }> {
+async function fanOutBroadcast(
+  tx: DbOrTx,
+  deps: CoreDeps,
+  broadcast: BroadcastRow,
+): Promise<{ residents: number; digest: number; groupChats: number }> {
   const now = deps.clock.now();
   const message: OutboundMessage = {
     text: `[${categoryKo[broadcast.category]}]\n${broadcast.body}\n— ${broadcast.senderLabel} · ${formatKoreanDateTime(now, deps.timezone)}`,
@@ -132,7 +147,10 @@ async function fanOutBroadcast(tx: DbOrTx, deps: CoreDeps, broadcast: BroadcastR
     sealed: deps.cipher.encrypt(JSON.stringify([message])),
   });
   const chats = villageIds.length
-    ? await tx.select().from(groupChats).where(and(inArray(groupChats.villageId, villageIds), isNotNull(groupChats.villageId)))
+    ? await tx
+        .select()
+        .from(groupChats)
+        .where(and(inArray(groupChats.villageId, villageIds), isNotNull(groupChats.villageId)))
     : [];
   for (const chat of chats)
     await enqueue(tx, deps, {
@@ -142,7 +160,10 @@ async function fanOutBroadcast(tx: DbOrTx, deps: CoreDeps, broadcast: BroadcastR
       broadcastId: broadcast.id,
       messages: [message],
     });
-  await tx.update(broadcasts).set({ fannedOutAt: now, recipients: reach.residents }).where(eq(broadcasts.id, broadcast.id));
+  await tx
+    .update(broadcasts)
+    .set({ fannedOutAt: now, recipients: reach.residents })
+    .where(eq(broadcasts.id, broadcast.id));
   return { ...reach, groupChats: chats.length };
 }
 
@@ -168,7 +189,8 @@ async function fanOutToResidents(
   if (input.villageIds.length === 0) return { residents: 0, digest: 0 };
   const now = deps.clock.now().toISOString();
   const id = input.broadcastId;
-  const minutes = (column: string) => sql.raw(`split_part(${column}, ':', 1)::int * 60 + split_part(${column}, ':', 2)::int`);
+  const minutes = (column: string) =>
+    sql.raw(`split_part(${column}, ':', 1)::int * 60 + split_part(${column}, ':', 2)::int`);
   const result = await tx.execute(sql`
     with chosen as (
       -- Each resident's reachable identity seen most recently (never seen: last), ties to the lowest identity id.
@@ -214,9 +236,15 @@ function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
 }
 
-export async function villagesInScope(tx: DbOrTx, scope: BroadcastScope): Promise<{ id: number; districtCode: string }[]> {
+export async function villagesInScope(
+  tx: DbOrTx,
+  scope: BroadcastScope,
+): Promise<{ id: number; districtCode: string }[]> {
   const columns = { id: villages.id, districtCode: villages.districtCode };
   if (scope.kind === 'county') return tx.select(columns).from(villages);
-  if (scope.kind === 'districts') return scope.codes.length ? tx.select(columns).from(villages).where(inArray(villages.districtCode, scope.codes)) : [];
+  if (scope.kind === 'districts')
+    return scope.codes.length
+      ? tx.select(columns).from(villages).where(inArray(villages.districtCode, scope.codes))
+      : [];
   return scope.ids.length ? tx.select(columns).from(villages).where(inArray(villages.id, scope.ids)) : [];
 }

@@ -2,10 +2,47 @@
  * Command routing, a pure function: Korean commands with English aliases, tolerant of how people type
  * ("등록", "등록할게요", "/register", "REGISTER", "등록 해주세요"). Multi-word commands match with or without spaces.
  */
-export const commandIds = ['register', 'help', 'cancel', 'approve', 'reject', 'withdraw', 'link_group', 'unlink_group', 'link_staff_room', 'send_broadcast', 'cancel_broadcast', 'broadcasts', 'status', 'settings',
-  'feedback', 'my_feedback', 'answer', 'feedback_take', 'feedback_close', 'feedback_reply', 'feedback_rate', 'feedback_score',
-  'notice_send', 'notice_ack', 'notice_relay', 'notice_correct', 'notice_withdraw', 'report', 'report_answer',
-  'workshops', 'workshop_signup', 'workshop_withdraw', 'workshop_create', 'workshop_reschedule', 'workshop_cancel', 'workshop_status', 'check_in', 'mark_attendance', 'certificates'] as const;
+export const commandIds = [
+  'register',
+  'help',
+  'cancel',
+  'approve',
+  'reject',
+  'withdraw',
+  'link_group',
+  'unlink_group',
+  'link_staff_room',
+  'send_broadcast',
+  'cancel_broadcast',
+  'broadcasts',
+  'status',
+  'settings',
+  'feedback',
+  'my_feedback',
+  'answer',
+  'feedback_take',
+  'feedback_close',
+  'feedback_reply',
+  'feedback_rate',
+  'feedback_score',
+  'notice_send',
+  'notice_ack',
+  'notice_relay',
+  'notice_correct',
+  'notice_withdraw',
+  'report',
+  'report_answer',
+  'workshops',
+  'workshop_signup',
+  'workshop_withdraw',
+  'workshop_create',
+  'workshop_reschedule',
+  'workshop_cancel',
+  'workshop_status',
+  'check_in',
+  'mark_attendance',
+  'certificates',
+] as const;
 export type CommandId = (typeof commandIds)[number];
 
 type CommandSpec = { id: CommandId; ko: string[]; en: string[] };
@@ -63,10 +100,16 @@ export type CommandMatch = { command: CommandId; args: string };
 export function matchCommand(input: string): CommandMatch | null {
   // Punctuation is ignored around the command word ("등록!", "help.") but kept in what follows it: an answer or a
   // broadcast ends with its own full stop.
-  const text = input.trim().replace(/^[/!]\s*/, '').trim();
+  const text = input
+    .trim()
+    .replace(/^[/!]\s*/, '')
+    .trim();
   if (text.length === 0) return null;
   const candidates = commandSpecs
-    .flatMap((spec) => [...spec.ko.map((word) => ({ spec, word, ko: true })), ...spec.en.map((word) => ({ spec, word, ko: false }))])
+    .flatMap((spec) => [
+      ...spec.ko.map((word) => ({ spec, word, ko: true })),
+      ...spec.en.map((word) => ({ spec, word, ko: false })),
+    ])
     .sort((a, b) => b.word.length - a.word.length);
   for (const { spec, word, ko } of candidates) {
     const rest = ko ? stripKorean(text, word) : stripEnglish(text, word);
@@ -76,14 +119,23 @@ export function matchCommand(input: string): CommandMatch | null {
 }
 
 function stripKorean(text: string, word: string): string | null {
-  const pattern = new RegExp(`^${word.split(/\s+/).map(escape).join('\\s*')}(\\p{Script=Hangul}*)${PUNCTUATION}(?:\\s+([\\s\\S]*))?$`, 'u');
+  const pattern = new RegExp(
+    `^${word.split(/\s+/).map(escape).join('\\s*')}(\\p{Script=Hangul}*)${PUNCTUATION}(?:\\s+([\\s\\S]*))?$`,
+    'u',
+  );
   const m = pattern.exec(text);
   if (!m) return null;
   const tail = m[1] ?? '';
   if (!KOREAN_TAIL.test(tail)) return null;
   const args = (m[2] ?? '').trim();
   // "등록 해 주세요" — the rest is politeness, not an argument.
-  if (args.replace(/[.!?~。]+$/u, '').split(/\s+/).every((w) => POLITE_TAIL.test(w))) return '';
+  if (
+    args
+      .replace(/[.!?~。]+$/u, '')
+      .split(/\s+/)
+      .every((w) => POLITE_TAIL.test(w))
+  )
+    return '';
   return args;
 }
 

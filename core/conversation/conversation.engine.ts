@@ -4,22 +4,53 @@ import { groupChats, identities } from '../../db/schema/index.ts';
 import type { InboundEvent } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
-import { cancelBroadcastCommand, listBroadcastsCommand, sendBroadcastCommand, statusCommand } from '../broadcasts/broadcast.commands.ts';
 import {
-  answerCommand, attachToFeedback, closeCommand, continueFeedback, continueFeedbackText, feedbackCommand, myFeedbackCommand, rateCommand, replyCommand, takeCommand,
+  cancelBroadcastCommand,
+  listBroadcastsCommand,
+  sendBroadcastCommand,
+  statusCommand,
+} from '../broadcasts/broadcast.commands.ts';
+import {
+  answerCommand,
+  attachToFeedback,
+  closeCommand,
+  continueFeedback,
+  continueFeedbackText,
+  feedbackCommand,
+  myFeedbackCommand,
+  rateCommand,
+  replyCommand,
+  takeCommand,
 } from '../feedback/feedback.commands.ts';
 import { linkGroupCommand, unlinkGroupCommand } from '../groups/group.commands.ts';
 import { linkStaffRoomCommand } from '../groups/staffroom.commands.ts';
 import { loadActor } from '../members/member.resolve.ts';
-import { acknowledgeNoticeCommand, noticeStatusCommand, recentNoticesBlock, relayNoticeCommand, reviseNoticeCommand, sendNoticeCommand } from '../notices/notice.commands.ts';
+import {
+  acknowledgeNoticeCommand,
+  noticeStatusCommand,
+  recentNoticesBlock,
+  relayNoticeCommand,
+  reviseNoticeCommand,
+  sendNoticeCommand,
+} from '../notices/notice.commands.ts';
 import { reportAnswerCommand, reportCommand } from '../reports/report.commands.ts';
 import { continueSettings, startSettings } from '../settings/settings.dialog.ts';
 import { continueWithdrawal, decideCommand, startWithdrawal } from '../registration/registration.commands.ts';
 import { continueRegistration, startRegistration } from '../registration/registration.dialog.ts';
-import { certificatesCommand, checkInCommand, signUpCommand, withdrawCommand, workshopsCommand } from '../workshops/workshop.commands.ts';
+import {
+  certificatesCommand,
+  checkInCommand,
+  signUpCommand,
+  withdrawCommand,
+  workshopsCommand,
+} from '../workshops/workshop.commands.ts';
 import { continueWorkshops } from '../workshops/workshop.dialog.ts';
 import {
-  cancelWorkshopCommand, createWorkshopCommand, markAttendanceCommand, rescheduleCommand, workshopStatusCommand,
+  cancelWorkshopCommand,
+  createWorkshopCommand,
+  markAttendanceCommand,
+  rescheduleCommand,
+  workshopStatusCommand,
 } from '../workshops/workshop.staff.commands.ts';
 import { type CommandId, matchChoice, matchCommand } from './command.match.ts';
 import { createTurn, type Turn } from './conversation.turn.ts';
@@ -29,7 +60,15 @@ import { helpMenu, welcomeMessage } from './help.menu.ts';
 type CommandHandler = (turn: Turn, args: string) => Promise<void>;
 
 /** Commands that start a multi-step dialog: only in a 1:1 chat. */
-const dialogCommands = new Set<CommandId>(['register', 'withdraw', 'settings', 'my_feedback', 'feedback_reply', 'feedback_rate', 'feedback_score']);
+const dialogCommands = new Set<CommandId>([
+  'register',
+  'withdraw',
+  'settings',
+  'my_feedback',
+  'feedback_reply',
+  'feedback_rate',
+  'feedback_score',
+]);
 
 const commands: Record<CommandId, CommandHandler> = {
   register: (turn) => startRegistration(turn),
@@ -99,16 +138,22 @@ export async function handleInboundEvent(deps: CoreDeps, tx: DbOrTx, event: Inbo
       await tx
         .update(identities)
         .set({ reachable: false })
-        .where(and(eq(identities.platform, event.platform), eq(identities.platformUserId, event.sender.platformUserId)));
+        .where(
+          and(eq(identities.platform, event.platform), eq(identities.platformUserId, event.sender.platformUserId)),
+        );
     return;
   }
   if (event.kind === 'bot_left') {
-    await tx.delete(groupChats).where(and(eq(groupChats.platform, event.platform), eq(groupChats.chatId, event.chat.id)));
+    await tx
+      .delete(groupChats)
+      .where(and(eq(groupChats.platform, event.platform), eq(groupChats.chatId, event.chat.id)));
     return;
   }
   if (event.kind === 'bot_joined') {
     return writeReplies(deps, tx, event, null, [
-      { text: '안녕하세요, 마을 소식 도우미입니다. 이장님께서 "마을방 연결"을 보내 주시면 이 방으로 공지와 마을방송을 전해 드립니다.' },
+      {
+        text: '안녕하세요, 마을 소식 도우미입니다. 이장님께서 "마을방 연결"을 보내 주시면 이 방으로 공지와 마을방송을 전해 드립니다.',
+      },
     ]);
   }
   if (!event.sender) return;
@@ -143,7 +188,9 @@ async function handleMedia(turn: Turn, event: Extract<InboundEvent, { kind: 'med
     const attachment = { kind: event.media, ref: event.ref, ...event.location };
     if (event.media !== 'sticker' && (await attachToFeedback(turn, attachment, state))) return;
   }
-  turn.reply('사진이나 위치는 의견과 함께 받습니다. 먼저 "의견"을 보내신 뒤 보내 주세요. 다른 일은 글로 보내 주시면 도와드리겠습니다.');
+  turn.reply(
+    '사진이나 위치는 의견과 함께 받습니다. 먼저 "의견"을 보내신 뒤 보내 주세요. 다른 일은 글로 보내 주시면 도와드리겠습니다.',
+  );
 }
 
 async function isStaffRoom(tx: DbOrTx, chat: InboundEvent['chat']): Promise<boolean> {
@@ -173,7 +220,8 @@ async function handleDirectText(turn: Turn, text: string, command: ReturnType<ty
 
 async function handleGroupText(turn: Turn, command: ReturnType<typeof matchCommand>): Promise<void> {
   if (!command) return helpMenu(turn);
-  if (dialogCommands.has(command.command)) return turn.reply('이 일은 저와 1:1 대화방에서 해 주세요. 개인정보를 단체방에 쓰지 않도록 도와드립니다.');
+  if (dialogCommands.has(command.command))
+    return turn.reply('이 일은 저와 1:1 대화방에서 해 주세요. 개인정보를 단체방에 쓰지 않도록 도와드립니다.');
   return commands[command.command](turn, command.args);
 }
 

@@ -19,7 +19,11 @@ export type Turn = {
   replies: OutboundMessage[];
   reply(message: OutboundMessage | string): void;
   /** A message to a member on their platform; `key` makes it unique within this event (e.g. "approver:12"). */
-  notify(memberId: number, messages: OutboundMessage[], opts: { purpose: string; key: string; aboutMemberId?: number }): Promise<boolean>;
+  notify(
+    memberId: number,
+    messages: OutboundMessage[],
+    opts: { purpose: string; key: string; aboutMemberId?: number },
+  ): Promise<boolean>;
   setDialog(state: DialogState | null): Promise<void>;
 };
 

@@ -9,11 +9,26 @@ export type DialogState = { dialog: string; step: string; data: Record<string, u
 export async function loadDialog(tx: DbOrTx, cipher: Cipher, identityId: number): Promise<DialogState | null> {
   const [row] = await tx.select().from(dialogStates).where(eq(dialogStates.identityId, identityId));
   if (!row) return null;
-  return { dialog: row.dialog, step: row.step, data: JSON.parse(cipher.decrypt(row.dataEnc)) as Record<string, unknown> };
+  return {
+    dialog: row.dialog,
+    step: row.step,
+    data: JSON.parse(cipher.decrypt(row.dataEnc)) as Record<string, unknown>,
+  };
 }
 
-export async function saveDialog(tx: DbOrTx, cipher: Cipher, identityId: number, state: DialogState, now: Date): Promise<void> {
-  const values = { dialog: state.dialog, step: state.step, dataEnc: cipher.encrypt(JSON.stringify(state.data)), updatedAt: now };
+export async function saveDialog(
+  tx: DbOrTx,
+  cipher: Cipher,
+  identityId: number,
+  state: DialogState,
+  now: Date,
+): Promise<void> {
+  const values = {
+    dialog: state.dialog,
+    step: state.step,
+    dataEnc: cipher.encrypt(JSON.stringify(state.data)),
+    updatedAt: now,
+  };
   await tx
     .insert(dialogStates)
     .values({ identityId, ...values })

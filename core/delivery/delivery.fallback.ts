@@ -10,13 +10,21 @@ type Row = typeof outbox.$inferSelect;
  * wrote. The new row says which delivery it stands in for, so reach can be counted per platform.
  */
 export async function enqueueFallback(deps: CoreDeps, failed: Row): Promise<boolean> {
-  if (failed.memberId === null || failed.chatType !== 'direct' || failed.purpose.startsWith('reply') || !failed.messagesEnc) return false;
+  if (
+    failed.memberId === null ||
+    failed.chatType !== 'direct' ||
+    failed.purpose.startsWith('reply') ||
+    !failed.messagesEnc
+  )
+    return false;
   const family = failed.dedupeKey.replace(/:via:[^:]+$/, '');
   return deps.db.transaction(async (tx) => {
     const tried = await tx
       .select({ platform: outbox.platform })
       .from(outbox)
-      .where(or(eq(outbox.dedupeKey, family), like(outbox.dedupeKey, `${family.replace(/[\\%_]/g, (c) => `\\${c}`)}:via:%`)));
+      .where(
+        or(eq(outbox.dedupeKey, family), like(outbox.dedupeKey, `${family.replace(/[\\%_]/g, (c) => `\\${c}`)}:via:%`)),
+      );
     const triedPlatforms = new Set(tried.map((t) => t.platform));
     const candidates = await tx
       .select({ platform: identities.platform, platformUserId: identities.platformUserId })

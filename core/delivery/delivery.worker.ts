@@ -79,7 +79,10 @@ export function createDeliveryWorker(
                   lt(earlier.id, outbox.id),
                   // A failed send that waits to be retried holds the chat's later messages back (order); a message
                   // held for quiet hours does not: a conversation at 23:00 still gets its answers.
-                  or(eq(earlier.status, 'retrying'), and(eq(earlier.status, 'queued'), lte(earlier.nextAttemptAt, now))),
+                  or(
+                    eq(earlier.status, 'retrying'),
+                    and(eq(earlier.status, 'queued'), lte(earlier.nextAttemptAt, now)),
+                  ),
                 ),
               ),
           ),
@@ -123,25 +126,45 @@ export function createDeliveryWorker(
     if (result.ok) {
       // The platform's id of the message (Discord), so that a correction can edit it later.
       const messageId = result.platformMessageId ? { platformMessageId: result.platformMessageId } : {};
-      await deps.db.update(outbox).set({ status: 'sent', sentAt: now, leaseUntil: null, lastError: null, ...messageId }).where(eq(outbox.id, row.id));
+      await deps.db
+        .update(outbox)
+        .set({ status: 'sent', sentAt: now, leaseUntil: null, lastError: null, ...messageId })
+        .where(eq(outbox.id, row.id));
       return;
     }
     const final = result.permanent || row.attempts >= maxAttempts;
     const next = new Date(now.getTime() + nextAttemptDelayMs(row.attempts, result.retryAfterMs));
     await deps.db
       .update(outbox)
-      .set({ status: final ? 'failed' : 'retrying', lastError: result.error.slice(0, 1000), leaseUntil: null, nextAttemptAt: final ? row.nextAttemptAt : next })
+      .set({
+        status: final ? 'failed' : 'retrying',
+        lastError: result.error.slice(0, 1000),
+        leaseUntil: null,
+        nextAttemptAt: final ? row.nextAttemptAt : next,
+      })
       .where(eq(outbox.id, row.id));
     deps.logger.warn(
-      { outboxId: row.id, platform: row.platform, attempts: row.attempts, permanent: result.permanent, error: result.error, final },
+      {
+        outboxId: row.id,
+        platform: row.platform,
+        attempts: row.attempts,
+        permanent: result.permanent,
+        error: result.error,
+        final,
+      },
       final ? 'delivery failed' : 'delivery will be retried',
     );
-    if (final && (await enqueueFallback(deps, row))) deps.logger.info({ outboxId: row.id }, 'delivery falls back to the next platform');
+    if (final && (await enqueueFallback(deps, row)))
+      deps.logger.info({ outboxId: row.id }, 'delivery falls back to the next platform');
   }
 
   async function runOnce(): Promise<number> {
     if (options.beforePass)
-      await options.beforePass().catch((error: unknown) => deps.logger.error({ err: errorSummary(error) }, 'work before the delivery pass failed'));
+      await options
+        .beforePass()
+        .catch((error: unknown) =>
+          deps.logger.error({ err: errorSummary(error) }, 'work before the delivery pass failed'),
+        );
     // While a claim comes back full, the pass claims again (up to PASS_CLAIMS times), each claim made while the
     // previous rows are being sent, as a second worker would: their leases keep them from it, and rows not yet sent
     // still hold their chats' later rows back.
@@ -157,7 +180,11 @@ export function createDeliveryWorker(
       } catch (error) {
         // Rows claimed for the rest of the pass are let go at once rather than when their lease lapses.
         const unsent = ((await next?.catch(() => [])) ?? []).map((r) => r.id);
-        if (unsent.length) await deps.db.update(outbox).set({ leaseUntil: null, attempts: sql`${outbox.attempts} - 1` }).where(inArray(outbox.id, unsent));
+        if (unsent.length)
+          await deps.db
+            .update(outbox)
+            .set({ leaseUntil: null, attempts: sql`${outbox.attempts} - 1` })
+            .where(inArray(outbox.id, unsent));
         throw error;
       }
     }
@@ -169,8 +196,11 @@ export function createDeliveryWorker(
     const byChat = new Map<string, Row[]>();
     const byBatch = new Map<string, Row[]>();
     for (const row of rows) {
-      const batchable = row.batchKey !== null && row.chatType === 'direct' && senders.get(row.platform)?.multicast !== undefined;
-      const [map, key] = batchable ? [byBatch, `${row.platform}|${row.batchKey}`] : [byChat, `${row.platform}:${row.chatId}`];
+      const batchable =
+        row.batchKey !== null && row.chatType === 'direct' && senders.get(row.platform)?.multicast !== undefined;
+      const [map, key] = batchable
+        ? [byBatch, `${row.platform}|${row.batchKey}`]
+        : [byChat, `${row.platform}:${row.chatId}`];
       const group = map.get(key);
       if (group) group.push(row);
       else map.set(key, [row]);
@@ -182,7 +212,10 @@ export function createDeliveryWorker(
           if (!(await deliver(row))) {
             const rest = chatRows.slice(chatRows.indexOf(row) + 1).map((r) => r.id);
             if (rest.length)
-              await deps.db.update(outbox).set({ leaseUntil: null, attempts: sql`${outbox.attempts} - 1` }).where(inArray(outbox.id, rest));
+              await deps.db
+                .update(outbox)
+                .set({ leaseUntil: null, attempts: sql`${outbox.attempts} - 1` })
+                .where(inArray(outbox.id, rest));
             break;
           }
         }
@@ -220,7 +253,8 @@ export function createDeliveryWorker(
     const sender = senders.get(batch[0]?.platform ?? '');
     const sealed = batch.find((r) => r.messagesEnc)?.messagesEnc;
     const sendable = batch.filter((r) => r.messagesEnc);
-    for (const erased of batch.filter((r) => !r.messagesEnc)) await record(erased, { ok: false, permanent: true, error: 'message erased before delivery' });
+    for (const erased of batch.filter((r) => !r.messagesEnc))
+      await record(erased, { ok: false, permanent: true, error: 'message erased before delivery' });
     if (!sender?.multicast || !sealed || sendable.length === 0) return [];
     const ids = sendable.map((r) => r.id).sort((a, b) => a - b);
     let outcomes: { recipients: string[]; result: SendResult }[];
@@ -231,7 +265,12 @@ export function createDeliveryWorker(
         idempotencyKey: uuidFrom(`${sendable[0]?.batchKey}:${ids.join(',')}`),
       });
     } catch (error) {
-      outcomes = [{ recipients: sendable.map((r) => r.chatId), result: { ok: false, permanent: false, error: errorSummary(error) } }];
+      outcomes = [
+        {
+          recipients: sendable.map((r) => r.chatId),
+          result: { ok: false, permanent: false, error: errorSummary(error) },
+        },
+      ];
     }
     return outcomes.map((outcome) => {
       const members = new Set(outcome.recipients);
@@ -249,7 +288,12 @@ export function createDeliveryWorker(
     await deps.db
       .update(outbox)
       .set({ status: 'sent', sentAt: now, leaseUntil: null, lastError: null })
-      .where(inArray(outbox.id, rows.map((r) => r.id)));
+      .where(
+        inArray(
+          outbox.id,
+          rows.map((r) => r.id),
+        ),
+      );
   }
 
   const loop = createBackgroundLoop({ name: 'delivery', pass: runOnce, logger: deps.logger, idleMs: idleIntervalMs });

@@ -56,8 +56,14 @@ export async function enqueueToMember(
   deps: { cipher: Cipher; clock: Clock; timezone: string },
   item: Omit<OutboxItem, 'to' | 'memberId' | 'notBefore'> & { memberId: number; urgent?: boolean },
 ): Promise<boolean> {
-  const [member] = await tx.select({ quietStart: members.quietStart, quietEnd: members.quietEnd }).from(members).where(eq(members.id, item.memberId));
-  const held = member && !item.urgent ? quietUntil(deps.clock.now(), { start: member.quietStart, end: member.quietEnd }, deps.timezone) : null;
+  const [member] = await tx
+    .select({ quietStart: members.quietStart, quietEnd: members.quietEnd })
+    .from(members)
+    .where(eq(members.id, item.memberId));
+  const held =
+    member && !item.urgent
+      ? quietUntil(deps.clock.now(), { start: member.quietStart, end: member.quietEnd }, deps.timezone)
+      : null;
   const [identity] = await tx
     .select({ platform: identities.platform, platformUserId: identities.platformUserId })
     .from(identities)
@@ -65,6 +71,10 @@ export async function enqueueToMember(
     .orderBy(sql`${identities.lastSeenAt} desc nulls last`, desc(identities.id))
     .limit(1);
   if (!identity) return false;
-  await enqueue(tx, deps, { ...item, notBefore: held ?? undefined, to: { platform: identity.platform, type: 'direct', id: identity.platformUserId } });
+  await enqueue(tx, deps, {
+    ...item,
+    notBefore: held ?? undefined,
+    to: { platform: identity.platform, type: 'direct', id: identity.platformUserId },
+  });
   return true;
 }

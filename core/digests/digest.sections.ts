@@ -21,7 +21,10 @@ export type DigestSection = { key: string; title: string; headline: string; line
  */
 export type SectionProvider = (ctx: SectionContext) => Promise<DigestSection>;
 
-export async function buildSections(ctx: SectionContext, providers: readonly SectionProvider[]): Promise<DigestSection[]> {
+export async function buildSections(
+  ctx: SectionContext,
+  providers: readonly SectionProvider[],
+): Promise<DigestSection[]> {
   const sections: DigestSection[] = [];
   // One after the other: a transaction (and PGlite) is one connection.
   for (const provide of providers) sections.push(await provide(ctx));
@@ -33,8 +36,16 @@ export function hasNews(sections: readonly DigestSection[]): boolean {
 }
 
 /** What the model is given: titles and counts, nothing else. */
-export function summaryFacts(input: { audience: string; period: string; sections: readonly DigestSection[] }): SummaryFacts {
-  return { audience: input.audience, period: input.period, sections: input.sections.map((s) => ({ title: s.title, figures: s.figures.map((f) => ({ ...f })) })) };
+export function summaryFacts(input: {
+  audience: string;
+  period: string;
+  sections: readonly DigestSection[];
+}): SummaryFacts {
+  return {
+    audience: input.audience,
+    period: input.period,
+    sections: input.sections.map((s) => ({ title: s.title, figures: s.figures.map((f) => ({ ...f })) })),
+  };
 }
 
 /** The plain paragraph, used when no model is configured or its answer is not usable. */
@@ -63,7 +74,5 @@ export function acceptSummary(text: string | null, facts: SummaryFacts, maxLengt
 }
 
 export function renderSections(sections: readonly DigestSection[]): string {
-  return sections
-    .map((s) => [`■ ${s.title} ${s.headline}`, ...s.lines].join('\n'))
-    .join('\n\n');
+  return sections.map((s) => [`■ ${s.title} ${s.headline}`, ...s.lines].join('\n')).join('\n\n');
 }

@@ -24,10 +24,19 @@ export const headWeeklySections: readonly SectionProvider[] = [
  * The weekly digest of each village head, per village they head: residents waiting for their approval and the
  * week's broadcasts to their village. Nothing when the week had nothing. Once per head, village and county day.
  */
-export async function sendHeadWeeklyDigests(input: { deps: CoreDeps; now: Date; providers?: readonly SectionProvider[] }): Promise<HeadDigestResult> {
+export async function sendHeadWeeklyDigests(input: {
+  deps: CoreDeps;
+  now: Date;
+  providers?: readonly SectionProvider[];
+}): Promise<HeadDigestResult> {
   const { deps, now } = input;
   const heads = await deps.db
-    .select({ memberId: roles.memberId, villageId: villages.id, villageName: villages.nameKo, districtCode: villages.districtCode })
+    .select({
+      memberId: roles.memberId,
+      villageId: villages.id,
+      villageName: villages.nameKo,
+      districtCode: villages.districtCode,
+    })
     .from(roles)
     .innerJoin(villages, eq(villages.id, roles.villageId))
     .where(and(eq(roles.role, 'village_head'), isNotNull(roles.villageId)))
@@ -36,14 +45,24 @@ export async function sendHeadWeeklyDigests(input: { deps: CoreDeps; now: Date; 
   const result: HeadDigestResult = { heads: heads.length, queued: 0, quiet: 0 };
   for (const head of heads) {
     const sections = await buildSections(
-      { tx: deps.db, scope: { kind: 'village', villageId: head.villageId, districtCode: head.districtCode }, since: new Date(now.getTime() - WEEK), until: now, timezone: deps.timezone },
+      {
+        tx: deps.db,
+        scope: { kind: 'village', villageId: head.villageId, districtCode: head.districtCode },
+        since: new Date(now.getTime() - WEEK),
+        until: now,
+        timezone: deps.timezone,
+      },
       input.providers ?? headWeeklySections,
     );
     if (!hasNews(sections)) {
       result.quiet += 1;
       continue;
     }
-    const text = [`[이번 주 ${head.villageName} 소식] ${formatKoreanDate(now, deps.timezone)}`, templateSummary(sections, '이번 주'), renderSections(sections)].join('\n\n');
+    const text = [
+      `[이번 주 ${head.villageName} 소식] ${formatKoreanDate(now, deps.timezone)}`,
+      templateSummary(sections, '이번 주'),
+      renderSections(sections),
+    ].join('\n\n');
     const queued = await enqueueToMember(deps.db, deps, {
       memberId: head.memberId,
       dedupeKey: `digest:head:${head.memberId}:${head.villageId}:${date}`,

@@ -27,10 +27,20 @@ export function isDigestDue(digestTime: string, windowStart: Date, slot: Date, t
  * reach them one by one (urgent broadcasts always do; so do those sent before they chose the digest). Nothing when
  * there were none. Once per resident and county day (dedupe key); quiet hours apply as to any message.
  */
-export async function sendResidentDigests(input: { deps: CoreDeps; slot: Date; windowStart: Date }): Promise<ResidentDigestResult> {
+export async function sendResidentDigests(input: {
+  deps: CoreDeps;
+  slot: Date;
+  windowStart: Date;
+}): Promise<ResidentDigestResult> {
   const { deps, slot } = input;
   const candidates = await deps.db
-    .select({ memberId: members.id, digestTime: members.digestTime, villageId: registrations.villageId, villageName: villages.nameKo, districtCode: villages.districtCode })
+    .select({
+      memberId: members.id,
+      digestTime: members.digestTime,
+      villageId: registrations.villageId,
+      villageName: villages.nameKo,
+      districtCode: villages.districtCode,
+    })
     .from(members)
     .innerJoin(registrations, and(eq(registrations.memberId, members.id), eq(registrations.status, 'approved')))
     .innerJoin(villages, eq(villages.id, registrations.villageId))
@@ -42,14 +52,28 @@ export async function sendResidentDigests(input: { deps: CoreDeps; slot: Date; w
   const previous = await deps.db
     .select({ memberId: outbox.memberId, at: max(outbox.createdAt) })
     .from(outbox)
-    .where(and(eq(outbox.purpose, 'digest.resident'), inArray(outbox.memberId, due.map((d) => d.memberId))))
+    .where(
+      and(
+        eq(outbox.purpose, 'digest.resident'),
+        inArray(
+          outbox.memberId,
+          due.map((d) => d.memberId),
+        ),
+      ),
+    )
     .groupBy(outbox.memberId);
   const date = countyDateKey(slot, deps.timezone);
   for (const resident of due) {
     const last = previous.find((p) => p.memberId === resident.memberId)?.at;
     const since = new Date(Math.max(slot.getTime() - DAY, last ? new Date(last).getTime() : 0));
     const items = await deps.db
-      .select({ id: broadcasts.id, category: broadcasts.category, body: broadcasts.body, senderLabel: broadcasts.senderLabel, sendAt: broadcasts.sendAt })
+      .select({
+        id: broadcasts.id,
+        category: broadcasts.category,
+        body: broadcasts.body,
+        senderLabel: broadcasts.senderLabel,
+        sendAt: broadcasts.sendAt,
+      })
       .from(broadcasts)
       .where(
         and(
@@ -60,7 +84,10 @@ export async function sendResidentDigests(input: { deps: CoreDeps; slot: Date; w
           ne(broadcasts.createdBy, resident.memberId),
           or(
             eq(broadcasts.scopeKind, 'county'),
-            and(eq(broadcasts.scopeKind, 'districts'), arrayOverlaps(broadcasts.scopeDistricts, [resident.districtCode])),
+            and(
+              eq(broadcasts.scopeKind, 'districts'),
+              arrayOverlaps(broadcasts.scopeDistricts, [resident.districtCode]),
+            ),
             and(eq(broadcasts.scopeKind, 'villages'), arrayOverlaps(broadcasts.scopeVillages, [resident.villageId])),
           ),
           notExists(
@@ -80,7 +107,14 @@ export async function sendResidentDigests(input: { deps: CoreDeps; slot: Date; w
       memberId: resident.memberId,
       dedupeKey: `digest:resident:${resident.memberId}:${date}`,
       purpose: 'digest.resident',
-      messages: [residentDigestMessage({ villageName: resident.villageName, day: formatKoreanDate(slot, deps.timezone), items, timezone: deps.timezone })],
+      messages: [
+        residentDigestMessage({
+          villageName: resident.villageName,
+          day: formatKoreanDate(slot, deps.timezone),
+          items,
+          timezone: deps.timezone,
+        }),
+      ],
     });
     if (queued) result.queued += 1;
     else result.unreachable += 1;
@@ -99,7 +133,10 @@ export function residentDigestMessage(input: {
   const text = [
     `[마을방송 모아 보기] ${input.day}`,
     `${input.villageName}에 온 마을방송 ${input.items.length}건입니다.`,
-    ...shown.map((b, i) => `${i + 1}) ${b.category === 'event' ? '[행사] ' : ''}${formatKoreanDateTime(b.sendAt, input.timezone)} — ${b.senderLabel}\n${b.body}`),
+    ...shown.map(
+      (b, i) =>
+        `${i + 1}) ${b.category === 'event' ? '[행사] ' : ''}${formatKoreanDateTime(b.sendAt, input.timezone)} — ${b.senderLabel}\n${b.body}`,
+    ),
     ...(rest > 0 ? [`그 밖의 ${rest}건은 "방송"을 보내 보실 수 있습니다.`] : []),
     '받는 방법을 바꾸시려면 "설정"을 보내 주세요.',
   ].join('\n\n');

@@ -3,7 +3,15 @@ import { districts, groupChats, outbox } from '../../db/schema/index.ts';
 import type { SummaryWriter } from '../ai/summary.port.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
-import { acceptSummary, buildSections, type DigestScope, renderSections, type SectionProvider, summaryFacts, templateSummary } from './digest.sections.ts';
+import {
+  acceptSummary,
+  buildSections,
+  type DigestScope,
+  renderSections,
+  type SectionProvider,
+  summaryFacts,
+  templateSummary,
+} from './digest.sections.ts';
 import { countyDateKey, formatKoreanDate } from '../time/county.time.ts';
 import { staffDigestSections } from './staff.sections.ts';
 
@@ -14,10 +22,21 @@ export type StaffDigestResult = { rooms: number; queued: number; scopes: number;
  * district, on whatever platform each room is. Sections are built once per scope; the model writes one paragraph
  * per scope from counts alone. One outbox row per room and county day (dedupe key), so a re-run adds nothing.
  */
-export async function sendStaffDigests(input: { deps: CoreDeps; summary: SummaryWriter; now: Date; providers?: readonly SectionProvider[] }): Promise<StaffDigestResult> {
+export async function sendStaffDigests(input: {
+  deps: CoreDeps;
+  summary: SummaryWriter;
+  now: Date;
+  providers?: readonly SectionProvider[];
+}): Promise<StaffDigestResult> {
   const { deps, now } = input;
   const rooms = await deps.db
-    .select({ platform: groupChats.platform, chatId: groupChats.chatId, hq: groupChats.isHqStaffRoom, districtCode: groupChats.staffDistrictCode, districtName: districts.nameKo })
+    .select({
+      platform: groupChats.platform,
+      chatId: groupChats.chatId,
+      hq: groupChats.isHqStaffRoom,
+      districtCode: groupChats.staffDistrictCode,
+      districtName: districts.nameKo,
+    })
     .from(groupChats)
     .leftJoin(districts, eq(districts.code, groupChats.staffDistrictCode))
     .where(or(eq(groupChats.isHqStaffRoom, true), isNotNull(groupChats.staffDistrictCode)));
@@ -26,7 +45,10 @@ export async function sendStaffDigests(input: { deps: CoreDeps; summary: Summary
     // A room marked both HQ and district gets the county's digest: HQ sees everything.
     const key = room.hq ? 'county' : `district:${room.districtCode}`;
     const entry = scopes.get(key) ?? {
-      scope: room.hq || !room.districtCode ? { kind: 'county' as const } : { kind: 'district' as const, districtCode: room.districtCode },
+      scope:
+        room.hq || !room.districtCode
+          ? { kind: 'county' as const }
+          : { kind: 'district' as const, districtCode: room.districtCode },
       audience: room.hq ? '군청 본청 담당자' : `${room.districtName ?? ''} 담당자`,
       rooms: [],
     };
@@ -40,14 +62,22 @@ export async function sendStaffDigests(input: { deps: CoreDeps; summary: Summary
   const keyOf = (room: { platform: string; chatId: string }) => `digest:staff:${room.platform}:${room.chatId}:${date}`;
   const done = new Set(
     rooms.length
-      ? (await deps.db.select({ key: outbox.dedupeKey }).from(outbox).where(inArray(outbox.dedupeKey, rooms.map(keyOf)))).map((r) => r.key)
+      ? (
+          await deps.db
+            .select({ key: outbox.dedupeKey })
+            .from(outbox)
+            .where(inArray(outbox.dedupeKey, rooms.map(keyOf)))
+        ).map((r) => r.key)
       : [],
   );
   for (const { scope, audience, rooms: allRooms } of scopes.values()) {
     // A re-run the same day (catch-up, run-job) neither asks the model again nor adds a message.
     const scopeRooms = allRooms.filter((room) => !done.has(keyOf(room)));
     if (scopeRooms.length === 0) continue;
-    const sections = await buildSections({ tx: deps.db, scope, since: new Date(now.getTime() - 24 * 3_600_000), until: now, timezone: deps.timezone }, input.providers ?? staffDigestSections);
+    const sections = await buildSections(
+      { tx: deps.db, scope, since: new Date(now.getTime() - 24 * 3_600_000), until: now, timezone: deps.timezone },
+      input.providers ?? staffDigestSections,
+    );
     const facts = summaryFacts({ audience, period: `${day} 아침, 지난 하루`, sections });
     const written = acceptSummary(await input.summary.summarize(facts), facts);
     if (written) modelSummaries += 1;

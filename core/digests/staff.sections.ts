@@ -16,18 +16,40 @@ export function broadcastsSection(title: string): SectionProvider {
     const sent = await tx
       .select({ id: broadcasts.id, category: broadcasts.category, body: broadcasts.body, sendAt: broadcasts.sendAt })
       .from(broadcasts)
-      .where(and(gte(broadcasts.sendAt, since), lt(broadcasts.sendAt, until), isNotNull(broadcasts.fannedOutAt), await reachesScope(tx, scope)))
+      .where(
+        and(
+          gte(broadcasts.sendAt, since),
+          lt(broadcasts.sendAt, until),
+          isNotNull(broadcasts.fannedOutAt),
+          await reachesScope(tx, scope),
+        ),
+      )
       .orderBy(asc(broadcasts.sendAt), asc(broadcasts.id));
-    const counts = sent.length ? await deliveryCounts(tx, scope, sent.map((b) => b.id)) : [];
+    const counts = sent.length
+      ? await deliveryCounts(
+          tx,
+          scope,
+          sent.map((b) => b.id),
+        )
+      : [];
     const of = (id: number | null, status: string) =>
-      counts.filter((c) => (id === null || c.broadcastId === id) && (status === 'queued' ? c.status === 'queued' || c.status === 'retrying' : c.status === status)).reduce((n, c) => n + c.n, 0);
+      counts
+        .filter(
+          (c) =>
+            (id === null || c.broadcastId === id) &&
+            (status === 'queued' ? c.status === 'queued' || c.status === 'retrying' : c.status === status),
+        )
+        .reduce((n, c) => n + c.n, 0);
     const totals = { sent: of(null, 'sent'), queued: of(null, 'queued'), failed: of(null, 'failed') };
     return {
       key: 'broadcasts',
       title,
-      headline: sent.length ? `${sent.length}건 (보냄 ${totals.sent} · 대기 ${totals.queued} · 실패 ${totals.failed})` : '없음',
+      headline: sent.length
+        ? `${sent.length}건 (보냄 ${totals.sent} · 대기 ${totals.queued} · 실패 ${totals.failed})`
+        : '없음',
       lines: sent.map(
-        (b) => `· ${formatKoreanDateTime(b.sendAt, timezone)} ${categoryTag[b.category] ?? ''}"${excerpt(b.body)}" — 보냄 ${of(b.id, 'sent')} · 대기 ${of(b.id, 'queued')} · 실패 ${of(b.id, 'failed')}`,
+        (b) =>
+          `· ${formatKoreanDateTime(b.sendAt, timezone)} ${categoryTag[b.category] ?? ''}"${excerpt(b.body)}" — 보냄 ${of(b.id, 'sent')} · 대기 ${of(b.id, 'queued')} · 실패 ${of(b.id, 'failed')}`,
       ),
       figures: [
         { label: '마을방송', value: sent.length, unit: '건' },
@@ -43,13 +65,20 @@ export function broadcastsSection(title: string): SectionProvider {
 export function pendingRegistrationsSection(title: string, olderThanHours: number): SectionProvider {
   return async ({ tx, scope, until, timezone }) => {
     const cutoff = new Date(until.getTime() - olderThanHours * 3_600_000);
-    const rows = await byVillage(tx, scope, and(eq(registrations.status, 'pending'), lt(registrations.createdAt, cutoff)), registrations.createdAt);
+    const rows = await byVillage(
+      tx,
+      scope,
+      and(eq(registrations.status, 'pending'), lt(registrations.createdAt, cutoff)),
+      registrations.createdAt,
+    );
     const total = rows.reduce((n, r) => n + r.n, 0);
     return {
       key: 'registrations.pending',
       title,
       headline: total ? `${total}건` : '없음',
-      lines: rows.map((r) => `· ${r.place} ${r.n}건 (가장 오래된 신청 ${r.oldest ? formatKoreanDate(r.oldest, timezone) : '-'})`),
+      lines: rows.map(
+        (r) => `· ${r.place} ${r.n}건 (가장 오래된 신청 ${r.oldest ? formatKoreanDate(r.oldest, timezone) : '-'})`,
+      ),
       figures: [{ label: '등록 대기', value: total, unit: '건' }],
     };
   };
@@ -58,7 +87,16 @@ export function pendingRegistrationsSection(title: string, olderThanHours: numbe
 /** Residents whose registration was approved in the period. */
 export function newResidentsSection(title: string): SectionProvider {
   return async ({ tx, scope, since, until }) => {
-    const rows = await byVillage(tx, scope, and(eq(registrations.status, 'approved'), gte(registrations.decidedAt, since), lt(registrations.decidedAt, until)), registrations.decidedAt);
+    const rows = await byVillage(
+      tx,
+      scope,
+      and(
+        eq(registrations.status, 'approved'),
+        gte(registrations.decidedAt, since),
+        lt(registrations.decidedAt, until),
+      ),
+      registrations.decidedAt,
+    );
     const total = rows.reduce((n, r) => n + r.n, 0);
     return {
       key: 'residents.new',
@@ -95,12 +133,24 @@ function villageFilter(scope: DigestScope): SQL | undefined {
 async function reachesScope(tx: DbOrTx, scope: DigestScope): Promise<SQL | undefined> {
   if (scope.kind === 'county') return undefined;
   const villageIds =
-    scope.kind === 'village' ? [scope.villageId] : (await tx.select({ id: villages.id }).from(villages).where(eq(villages.districtCode, scope.districtCode))).map((v) => v.id);
-  return or(eq(broadcasts.scopeKind, 'county'), arrayOverlaps(broadcasts.scopeDistricts, [scope.districtCode]), arrayOverlaps(broadcasts.scopeVillages, villageIds));
+    scope.kind === 'village'
+      ? [scope.villageId]
+      : (await tx.select({ id: villages.id }).from(villages).where(eq(villages.districtCode, scope.districtCode))).map(
+          (v) => v.id,
+        );
+  return or(
+    eq(broadcasts.scopeKind, 'county'),
+    arrayOverlaps(broadcasts.scopeDistricts, [scope.districtCode]),
+    arrayOverlaps(broadcasts.scopeVillages, villageIds),
+  );
 }
 
 /** Deliveries to residents (not group chats), counted for recipients living in the scope. */
-async function deliveryCounts(tx: DbOrTx, scope: DigestScope, ids: number[]): Promise<{ broadcastId: number | null; status: string; n: number }[]> {
+async function deliveryCounts(
+  tx: DbOrTx,
+  scope: DigestScope,
+  ids: number[],
+): Promise<{ broadcastId: number | null; status: string; n: number }[]> {
   const columns = { broadcastId: outbox.broadcastId, status: outbox.status, n: count() };
   const where = and(inArray(outbox.broadcastId, ids), eq(outbox.chatType, 'direct'));
   const rows =
@@ -109,7 +159,10 @@ async function deliveryCounts(tx: DbOrTx, scope: DigestScope, ids: number[]): Pr
       : await tx
           .select(columns)
           .from(outbox)
-          .innerJoin(registrations, and(eq(registrations.memberId, outbox.memberId), eq(registrations.status, 'approved')))
+          .innerJoin(
+            registrations,
+            and(eq(registrations.memberId, outbox.memberId), eq(registrations.status, 'approved')),
+          )
           .innerJoin(villages, eq(villages.id, registrations.villageId))
           .where(and(where, villageFilter(scope)))
           .groupBy(outbox.broadcastId, outbox.status);
@@ -117,9 +170,20 @@ async function deliveryCounts(tx: DbOrTx, scope: DigestScope, ids: number[]): Pr
 }
 
 /** Registrations matching `where` in the scope, counted by village ("고성읍 고성1리"), oldest first. */
-async function byVillage(tx: DbOrTx, scope: DigestScope, where: SQL | undefined, at: typeof registrations.createdAt | typeof registrations.decidedAt) {
+async function byVillage(
+  tx: DbOrTx,
+  scope: DigestScope,
+  where: SQL | undefined,
+  at: typeof registrations.createdAt | typeof registrations.decidedAt,
+) {
   const rows = await tx
-    .select({ district: districts.nameKo, village: villages.nameKo, position: districts.position, villageId: villages.id, registrationAt: at })
+    .select({
+      district: districts.nameKo,
+      village: villages.nameKo,
+      position: districts.position,
+      villageId: villages.id,
+      registrationAt: at,
+    })
     .from(registrations)
     .innerJoin(villages, eq(villages.id, registrations.villageId))
     .innerJoin(districts, eq(districts.code, villages.districtCode))

@@ -18,7 +18,12 @@ export function feedbackSection(title: string): SectionProvider {
       .from(feedbackItems)
       .where(and(inScope(scope), gte(feedbackItems.createdAt, since), lt(feedbackItems.createdAt, until)))
       .groupBy(feedbackItems.category);
-    const unanswered = and(inScope(scope), isNull(feedbackItems.firstAnsweredAt), ne(feedbackItems.status, 'closed'), lt(feedbackItems.createdAt, until));
+    const unanswered = and(
+      inScope(scope),
+      isNull(feedbackItems.firstAnsweredAt),
+      ne(feedbackItems.status, 'closed'),
+      lt(feedbackItems.createdAt, until),
+    );
     const open = await tx.$count(feedbackItems, unanswered);
     const overdue = await tx
       .select({ receiptNo: feedbackItems.receiptNo, category: feedbackItems.category, dueAt: feedbackItems.dueAt })
@@ -33,7 +38,9 @@ export function feedbackSection(title: string): SectionProvider {
       headline: fresh || open ? `새 의견 ${fresh}건 · 답변 전 ${open}건 · 기한 지남 ${overdue.length}건` : '없음',
       lines: [
         ...byCategory.map((c) => `· ${categoryKo[c.category]} ${Number(c.n)}건`),
-        ...overdue.map((o) => `· 기한 지남: ${o.receiptNo} (${categoryKo[o.category]}, ${formatKoreanDateTime(o.dueAt, timezone)})`),
+        ...overdue.map(
+          (o) => `· 기한 지남: ${o.receiptNo} (${categoryKo[o.category]}, ${formatKoreanDateTime(o.dueAt, timezone)})`,
+        ),
       ],
       figures: [
         { label: '새 의견', value: fresh, unit: '건' },

@@ -7,7 +7,10 @@ export type { StaffRoomRef };
  * Where an item is shown: its district's staff rooms; urgent and safety items at HQ too; HQ alone when the district
  * has no staff room. Empty when there is no staff room at all (the caller then tells the staff members directly).
  */
-export function staffRoomsFor(item: { districtCode: string; urgent: boolean; category: FeedbackCategory }, rooms: readonly StaffRoomRef[]): StaffRoomRef[] {
+export function staffRoomsFor(
+  item: { districtCode: string; urgent: boolean; category: FeedbackCategory },
+  rooms: readonly StaffRoomRef[],
+): StaffRoomRef[] {
   return staffRoomTargets({ districtCode: item.districtCode, alsoHq: feedbackGoesToHq(item) }, rooms);
 }
 

@@ -14,5 +14,14 @@ export function dueAfterWorkingDays(createdAt: Date, days: number, timeZone: str
     const weekday = day.getUTCDay();
     if (weekday !== 0 && weekday !== 6) left--;
   }
-  return countyTime({ year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), hour: start.hour, minute: start.minute }, timeZone);
+  return countyTime(
+    {
+      year: day.getUTCFullYear(),
+      month: day.getUTCMonth() + 1,
+      day: day.getUTCDate(),
+      hour: start.hour,
+      minute: start.minute,
+    },
+    timeZone,
+  );
 }

@@ -22,11 +22,26 @@ const TRIAGE_LEASE_MS = 2 * 60_000;
  */
 export async function triagePendingFeedback(deps: CoreDeps, classifier: FeedbackClassifier | null): Promise<number> {
   const now = deps.clock.now();
-  const open = and(isNull(feedbackItems.triagedBy), or(isNull(feedbackItems.triageStartedAt), lt(feedbackItems.triageStartedAt, new Date(now.getTime() - TRIAGE_LEASE_MS))));
-  const pending = await deps.db.select({ id: feedbackItems.id }).from(feedbackItems).where(open).orderBy(feedbackItems.id).limit(20);
+  const open = and(
+    isNull(feedbackItems.triagedBy),
+    or(
+      isNull(feedbackItems.triageStartedAt),
+      lt(feedbackItems.triageStartedAt, new Date(now.getTime() - TRIAGE_LEASE_MS)),
+    ),
+  );
+  const pending = await deps.db
+    .select({ id: feedbackItems.id })
+    .from(feedbackItems)
+    .where(open)
+    .orderBy(feedbackItems.id)
+    .limit(20);
   let done = 0;
   for (const { id } of pending) {
-    const [item] = await deps.db.update(feedbackItems).set({ triageStartedAt: now }).where(and(eq(feedbackItems.id, id), open)).returning();
+    const [item] = await deps.db
+      .update(feedbackItems)
+      .set({ triageStartedAt: now })
+      .where(and(eq(feedbackItems.id, id), open))
+      .returning();
     if (!item) continue;
     if (!item.bodyEnc) {
       // Erased (탈퇴) before triage: nothing to classify or to show.
@@ -61,8 +76,14 @@ export async function triagePendingFeedback(deps: CoreDeps, classifier: Feedback
 
 /** The person's own real name and nicknames: text written about oneself often carries them. */
 async function knownNames(deps: CoreDeps, memberId: number): Promise<string[]> {
-  const names = await deps.db.select({ name: registrations.realName }).from(registrations).where(and(eq(registrations.memberId, memberId), isNotNull(registrations.realName)));
-  const nicknames = await deps.db.select({ name: identities.nickname }).from(identities).where(and(eq(identities.memberId, memberId), isNotNull(identities.nickname)));
+  const names = await deps.db
+    .select({ name: registrations.realName })
+    .from(registrations)
+    .where(and(eq(registrations.memberId, memberId), isNotNull(registrations.realName)));
+  const nicknames = await deps.db
+    .select({ name: identities.nickname })
+    .from(identities)
+    .where(and(eq(identities.memberId, memberId), isNotNull(identities.nickname)));
   return [...names, ...nicknames].flatMap((n) => (n.name ? [n.name] : []));
 }
 
@@ -75,7 +96,15 @@ export async function escalateOverdueFeedback(deps: CoreDeps): Promise<number> {
   const overdue = await deps.db
     .select()
     .from(feedbackItems)
-    .where(and(isNull(feedbackItems.firstAnsweredAt), isNull(feedbackItems.escalatedAt), ne(feedbackItems.status, 'closed'), lte(feedbackItems.dueAt, now), isNotNull(feedbackItems.triagedBy)));
+    .where(
+      and(
+        isNull(feedbackItems.firstAnsweredAt),
+        isNull(feedbackItems.escalatedAt),
+        ne(feedbackItems.status, 'closed'),
+        lte(feedbackItems.dueAt, now),
+        isNotNull(feedbackItems.triagedBy),
+      ),
+    );
   let escalated = 0;
   for (const item of overdue)
     await deps.db.transaction(async (tx) => {
@@ -87,7 +116,9 @@ export async function escalateOverdueFeedback(deps: CoreDeps): Promise<number> {
       if (!claimed) return;
       const text = `[답변 기한 지남] 주민 의견 ${item.receiptNo} (${categoryKo[item.category]}) — 기한 ${formatKoreanDateTime(item.dueAt, deps.timezone)}\n아직 첫 답변이 없습니다. 담당 읍·면에 확인해 주세요.`;
       // Escalation goes to HQ: an item marked urgent reaches HQ rooms whatever its district has.
-      await tellStaff(tx, deps, { ...claimed, urgent: true }, 'escalated', [{ text, buttons: [{ label: '맡기', command: `의견 맡기 ${item.receiptNo}` }] }]);
+      await tellStaff(tx, deps, { ...claimed, urgent: true }, 'escalated', [
+        { text, buttons: [{ label: '맡기', command: `의견 맡기 ${item.receiptNo}` }] },
+      ]);
       escalated++;
     });
   return escalated;

@@ -9,8 +9,19 @@ import { dueAfterWorkingDays } from './feedback.sla.ts';
 
 export type FeedbackItem = typeof feedbackItems.$inferSelect;
 export type FeedbackSettings = { maxLength: number; dailyLimit: number; slaWorkingDays: number; reopenDays: number };
-export const defaultFeedbackSettings: FeedbackSettings = { maxLength: 1000, dailyLimit: 5, slaWorkingDays: 3, reopenDays: 14 };
-export type Attachment = { kind: string; ref?: string | undefined; latitude?: number | undefined; longitude?: number | undefined; address?: string | undefined };
+export const defaultFeedbackSettings: FeedbackSettings = {
+  maxLength: 1000,
+  dailyLimit: 5,
+  slaWorkingDays: 3,
+  reopenDays: 14,
+};
+export type Attachment = {
+  kind: string;
+  ref?: string | undefined;
+  latitude?: number | undefined;
+  longitude?: number | undefined;
+  address?: string | undefined;
+};
 
 export type CreateFeedbackResult =
   | { kind: 'created'; item: FeedbackItem }
@@ -36,11 +47,15 @@ export async function createFeedback(input: {
   const text = input.text.trim();
   if (!author.registration) return { kind: 'not_registered' };
   if (!text) return { kind: 'empty' };
-  if ([...text].length > settings.maxLength) return { kind: 'too_long', length: [...text].length, max: settings.maxLength };
+  if ([...text].length > settings.maxLength)
+    return { kind: 'too_long', length: [...text].length, max: settings.maxLength };
   const now = deps.clock.now();
   const today = countyParts(now, deps.timezone);
   const dayStart = countyTime({ ...today, hour: 0, minute: 0 }, deps.timezone);
-  const written = await tx.$count(feedbackItems, and(eq(feedbackItems.memberId, author.memberId), gte(feedbackItems.createdAt, dayStart)));
+  const written = await tx.$count(
+    feedbackItems,
+    and(eq(feedbackItems.memberId, author.memberId), gte(feedbackItems.createdAt, dayStart)),
+  );
   if (written >= settings.dailyLimit) return { kind: 'daily_limit', limit: settings.dailyLimit };
   // One counter row per year, incremented atomically: two instances never hand out the same number.
   const [counter] = await tx
@@ -66,12 +81,23 @@ export async function createFeedback(input: {
     })
     .returning();
   if (!item) throw new Error('feedback insert returned nothing');
-  await tx.insert(feedbackMessages).values({ itemId: item.id, authorMemberId: author.memberId, role: 'resident', bodyEnc: item.bodyEnc, createdAt: now });
+  await tx.insert(feedbackMessages).values({
+    itemId: item.id,
+    authorMemberId: author.memberId,
+    role: 'resident',
+    bodyEnc: item.bodyEnc,
+    createdAt: now,
+  });
   return { kind: 'created', item };
 }
 
 /** A receipt as people type it; a bare sequence number means this year's (county time). */
-export async function findByReceipt(tx: DbOrTx, receipt: string, now: Date, timeZone: string): Promise<FeedbackItem | undefined> {
+export async function findByReceipt(
+  tx: DbOrTx,
+  receipt: string,
+  now: Date,
+  timeZone: string,
+): Promise<FeedbackItem | undefined> {
   const normalized = normalizeReceipt(receipt, countyParts(now, timeZone).year);
   if (!normalized) return undefined;
   const [item] = await tx.select().from(feedbackItems).where(eq(feedbackItems.receiptNo, normalized));
@@ -94,15 +120,22 @@ export type StaffActionResult<T extends object = object> =
 type Staff = { memberId: number; grants: readonly RoleGrant[] };
 type Ctx = { tx: DbOrTx; deps: CoreDeps };
 
-async function staffItem({ tx, deps }: Ctx, staff: Staff, receipt: string): Promise<FeedbackItem | { kind: 'not_found' } | { kind: 'forbidden' }> {
+async function staffItem(
+  { tx, deps }: Ctx,
+  staff: Staff,
+  receipt: string,
+): Promise<FeedbackItem | { kind: 'not_found' } | { kind: 'forbidden' }> {
   const item = await findByReceipt(tx, receipt, deps.clock.now(), deps.timezone);
   if (!item) return { kind: 'not_found' };
-  if (!can(staff.grants, 'feedback.answer', { districtCode: item.districtCode, villageId: item.villageId })) return { kind: 'forbidden' };
+  if (!can(staff.grants, 'feedback.answer', { districtCode: item.districtCode, villageId: item.villageId }))
+    return { kind: 'forbidden' };
   return item;
 }
 
 /** 의견 맡기: the staff member takes the item; received → assigned. */
-export async function takeFeedback(input: Ctx & { staff: Staff; receipt: string }): Promise<StaffActionResult<{ changed: boolean }>> {
+export async function takeFeedback(
+  input: Ctx & { staff: Staff; receipt: string },
+): Promise<StaffActionResult<{ changed: boolean }>> {
   const found = await staffItem(input, input.staff, input.receipt);
   const now = input.deps.clock.now();
   if ('kind' in found) return found;
@@ -117,17 +150,30 @@ export async function takeFeedback(input: Ctx & { staff: Staff; receipt: string 
 }
 
 /** 답변: the answer joins the thread; the first one stops the service-level clock. */
-export async function answerFeedback(input: Ctx & { staff: Staff; receipt: string; text: string }): Promise<StaffActionResult> {
+export async function answerFeedback(
+  input: Ctx & { staff: Staff; receipt: string; text: string },
+): Promise<StaffActionResult> {
   const found = await staffItem(input, input.staff, input.receipt);
   if ('kind' in found) return found;
   if (found.status === 'closed') return { kind: 'closed' };
   const text = input.text.trim();
   if (!text) return { kind: 'empty' };
   const now = input.deps.clock.now();
-  await input.tx.insert(feedbackMessages).values({ itemId: found.id, authorMemberId: input.staff.memberId, role: 'staff', bodyEnc: input.deps.cipher.encrypt(text), createdAt: now });
+  await input.tx.insert(feedbackMessages).values({
+    itemId: found.id,
+    authorMemberId: input.staff.memberId,
+    role: 'staff',
+    bodyEnc: input.deps.cipher.encrypt(text),
+    createdAt: now,
+  });
   const [item] = await input.tx
     .update(feedbackItems)
-    .set({ status: 'answered', assignedTo: found.assignedTo ?? input.staff.memberId, firstAnsweredAt: found.firstAnsweredAt ?? now, updatedAt: now })
+    .set({
+      status: 'answered',
+      assignedTo: found.assignedTo ?? input.staff.memberId,
+      firstAnsweredAt: found.firstAnsweredAt ?? now,
+      updatedAt: now,
+    })
     .where(eq(feedbackItems.id, found.id))
     .returning();
   return { kind: 'done', item: item ?? found };
@@ -139,7 +185,11 @@ export async function closeFeedback(input: Ctx & { staff: Staff; receipt: string
   if ('kind' in found) return found;
   if (found.status === 'closed') return { kind: 'closed' };
   const now = input.deps.clock.now();
-  const [item] = await input.tx.update(feedbackItems).set({ status: 'closed', closedAt: now, updatedAt: now }).where(eq(feedbackItems.id, found.id)).returning();
+  const [item] = await input.tx
+    .update(feedbackItems)
+    .set({ status: 'closed', closedAt: now, updatedAt: now })
+    .where(eq(feedbackItems.id, found.id))
+    .returning();
   return { kind: 'done', item: item ?? found };
 }
 
@@ -151,7 +201,9 @@ export type ResidentReplyResult =
   | { kind: 'too_long'; max: number };
 
 /** The resident writes back: it joins the thread; on a closed item within the reopening window, it reopens it. */
-export async function replyToFeedback(input: Ctx & { memberId: number; receipt: string; text: string; settings?: FeedbackSettings }): Promise<ResidentReplyResult> {
+export async function replyToFeedback(
+  input: Ctx & { memberId: number; receipt: string; text: string; settings?: FeedbackSettings },
+): Promise<ResidentReplyResult> {
   const settings = input.settings ?? defaultFeedbackSettings;
   const found = await findByReceipt(input.tx, input.receipt, input.deps.clock.now(), input.deps.timezone);
   if (!found || found.memberId !== input.memberId) return { kind: 'not_found' };
@@ -160,34 +212,63 @@ export async function replyToFeedback(input: Ctx & { memberId: number; receipt: 
   if ([...text].length > settings.maxLength) return { kind: 'too_long', max: settings.maxLength };
   const now = input.deps.clock.now();
   const reopened = found.status === 'closed';
-  if (reopened && now.getTime() - (found.closedAt?.getTime() ?? 0) > settings.reopenDays * 86_400_000) return { kind: 'too_late', days: settings.reopenDays };
-  await input.tx.insert(feedbackMessages).values({ itemId: found.id, authorMemberId: input.memberId, role: 'resident', bodyEnc: input.deps.cipher.encrypt(text), createdAt: now });
+  if (reopened && now.getTime() - (found.closedAt?.getTime() ?? 0) > settings.reopenDays * 86_400_000)
+    return { kind: 'too_late', days: settings.reopenDays };
+  await input.tx.insert(feedbackMessages).values({
+    itemId: found.id,
+    authorMemberId: input.memberId,
+    role: 'resident',
+    bodyEnc: input.deps.cipher.encrypt(text),
+    createdAt: now,
+  });
   const [item] = await input.tx
     .update(feedbackItems)
-    .set({ status: found.assignedTo ? 'assigned' : 'received', closedAt: null, resolved: null, satisfaction: null, updatedAt: now })
+    .set({
+      status: found.assignedTo ? 'assigned' : 'received',
+      closedAt: null,
+      resolved: null,
+      satisfaction: null,
+      updatedAt: now,
+    })
     .where(eq(feedbackItems.id, found.id))
     .returning();
   return { kind: 'added', item: item ?? found, reopened };
 }
 
 /** After closing: resolved or not, then satisfaction 1–5. Only the writer, only once closed. */
-export async function rateFeedback(input: Ctx & {
-  memberId: number;
-  receipt: string;
-  rating: { resolved: boolean } | { satisfaction: number };
-}): Promise<{ kind: 'rated'; item: FeedbackItem } | { kind: 'not_found' } | { kind: 'not_closed' } | { kind: 'invalid' }> {
+export async function rateFeedback(
+  input: Ctx & {
+    memberId: number;
+    receipt: string;
+    rating: { resolved: boolean } | { satisfaction: number };
+  },
+): Promise<
+  { kind: 'rated'; item: FeedbackItem } | { kind: 'not_found' } | { kind: 'not_closed' } | { kind: 'invalid' }
+> {
   const found = await findByReceipt(input.tx, input.receipt, input.deps.clock.now(), input.deps.timezone);
   if (!found || found.memberId !== input.memberId) return { kind: 'not_found' };
   if (found.status !== 'closed') return { kind: 'not_closed' };
-  if ('satisfaction' in input.rating && !(Number.isInteger(input.rating.satisfaction) && input.rating.satisfaction >= 1 && input.rating.satisfaction <= 5))
+  if (
+    'satisfaction' in input.rating &&
+    !(Number.isInteger(input.rating.satisfaction) && input.rating.satisfaction >= 1 && input.rating.satisfaction <= 5)
+  )
     return { kind: 'invalid' };
-  const [item] = await input.tx.update(feedbackItems).set({ ...input.rating, updatedAt: input.deps.clock.now() }).where(eq(feedbackItems.id, found.id)).returning();
+  const [item] = await input.tx
+    .update(feedbackItems)
+    .set({ ...input.rating, updatedAt: input.deps.clock.now() })
+    .where(eq(feedbackItems.id, found.id))
+    .returning();
   return { kind: 'rated', item: item ?? found };
 }
 
 /** 내 의견: the writer's recent items with their last staff answer. */
 export async function listOwnFeedback(tx: DbOrTx, deps: Pick<CoreDeps, 'cipher'>, memberId: number, limit = 5) {
-  const items = await tx.select().from(feedbackItems).where(eq(feedbackItems.memberId, memberId)).orderBy(desc(feedbackItems.createdAt), desc(feedbackItems.id)).limit(limit);
+  const items = await tx
+    .select()
+    .from(feedbackItems)
+    .where(eq(feedbackItems.memberId, memberId))
+    .orderBy(desc(feedbackItems.createdAt), desc(feedbackItems.id))
+    .limit(limit);
   return Promise.all(
     items.map(async (item) => {
       const [answer] = await tx
@@ -196,7 +277,11 @@ export async function listOwnFeedback(tx: DbOrTx, deps: Pick<CoreDeps, 'cipher'>
         .where(and(eq(feedbackMessages.itemId, item.id), eq(feedbackMessages.role, 'staff')))
         .orderBy(desc(feedbackMessages.id))
         .limit(1);
-      return { item, body: item.bodyEnc ? deps.cipher.decrypt(item.bodyEnc) : '', lastAnswer: answer?.bodyEnc ? deps.cipher.decrypt(answer.bodyEnc) : null };
+      return {
+        item,
+        body: item.bodyEnc ? deps.cipher.decrypt(item.bodyEnc) : '',
+        lastAnswer: answer?.bodyEnc ? deps.cipher.decrypt(answer.bodyEnc) : null,
+      };
     }),
   );
 }

@@ -23,8 +23,13 @@ export async function linkGroupCommand(turn: Turn, args: string): Promise<void> 
   await turn.tx
     .insert(groupChats)
     .values({ platform: turn.chat.platform, chatId: turn.chat.id, villageId: village.id })
-    .onConflictDoUpdate({ target: [groupChats.platform, groupChats.chatId], set: { villageId: village.id, staffDistrictCode: null, isHqStaffRoom: false, linkedAt: turn.now } });
-  turn.reply(`이 방을 ${village.districtName} ${village.nameKo} 마을방으로 연결했습니다. 공지와 마을방송이 이 방에도 전해집니다.`);
+    .onConflictDoUpdate({
+      target: [groupChats.platform, groupChats.chatId],
+      set: { villageId: village.id, staffDistrictCode: null, isHqStaffRoom: false, linkedAt: turn.now },
+    });
+  turn.reply(
+    `이 방을 ${village.districtName} ${village.nameKo} 마을방으로 연결했습니다. 공지와 마을방송이 이 방에도 전해집니다.`,
+  );
 }
 
 /** 마을방 해제 / 직원방 해제: the room stops receiving relays and broadcasts (or staff matters). */
@@ -32,7 +37,12 @@ export async function unlinkGroupCommand(turn: Turn): Promise<void> {
   if (turn.chat.type !== 'group') return turn.reply('해제는 해당 단체방에서 보내 주세요.');
   const where = and(eq(groupChats.platform, turn.chat.platform), eq(groupChats.chatId, turn.chat.id));
   const [linked] = await turn.tx
-    .select({ villageId: groupChats.villageId, districtCode: villages.districtCode, staffDistrictCode: groupChats.staffDistrictCode, hq: groupChats.isHqStaffRoom })
+    .select({
+      villageId: groupChats.villageId,
+      districtCode: villages.districtCode,
+      staffDistrictCode: groupChats.staffDistrictCode,
+      hq: groupChats.isHqStaffRoom,
+    })
     .from(groupChats)
     .leftJoin(villages, eq(villages.id, groupChats.villageId))
     .where(where);
@@ -51,7 +61,12 @@ export async function unlinkGroupCommand(turn: Turn): Promise<void> {
 
 async function linkableVillages(turn: Turn, name: string) {
   const rows = await turn.tx
-    .select({ id: villages.id, nameKo: villages.nameKo, districtCode: villages.districtCode, districtName: districts.nameKo })
+    .select({
+      id: villages.id,
+      nameKo: villages.nameKo,
+      districtCode: villages.districtCode,
+      districtName: districts.nameKo,
+    })
     .from(villages)
     .innerJoin(districts, eq(districts.code, villages.districtCode));
   const squash = (s: string) => s.replace(/\s+/g, '');

@@ -38,7 +38,10 @@ export async function processStoredEvent(deps: CoreDeps, id: number): Promise<'h
       if (!row || row.status !== 'received' || !row.payloadEnc) return 'skipped';
       const event = JSON.parse(deps.cipher.decrypt(row.payloadEnc)) as InboundEvent;
       await handleInboundEvent(deps, tx, event);
-      await tx.update(inboundEvents).set({ status: 'handled', handledAt: deps.clock.now() }).where(eq(inboundEvents.id, id));
+      await tx
+        .update(inboundEvents)
+        .set({ status: 'handled', handledAt: deps.clock.now() })
+        .where(eq(inboundEvents.id, id));
       return 'handled';
     });
   } catch (error) {
@@ -57,7 +60,11 @@ export async function processStoredEvent(deps: CoreDeps, id: number): Promise<'h
         dedupeKey: `event:${event.platform}:${event.eventId}:failure`,
         to: event.chat,
         purpose: 'reply.failure',
-        messages: [{ text: '죄송합니다. 잠시 문제가 생겨 처리하지 못했습니다. 보내신 내용은 저장해 두었습니다. 잠시 뒤 다시 보내 주세요.' }],
+        messages: [
+          {
+            text: '죄송합니다. 잠시 문제가 생겨 처리하지 못했습니다. 보내신 내용은 저장해 두었습니다. 잠시 뒤 다시 보내 주세요.',
+          },
+        ],
         replyHandle: event.replyHandle ?? null,
       });
     });

@@ -35,6 +35,9 @@ export async function releaseLease(db: DbOrTx, input: { name: string; holder: st
 
 /** Who holds the lease now, if anyone (status and tests). */
 export async function leaseHolder(db: DbOrTx, name: string, now: Date): Promise<string | null> {
-  const [row] = await db.select({ holder: leases.holder, leaseUntil: leases.leaseUntil }).from(leases).where(eq(leases.name, name));
+  const [row] = await db
+    .select({ holder: leases.holder, leaseUntil: leases.leaseUntil })
+    .from(leases)
+    .where(eq(leases.name, name));
   return row && row.leaseUntil >= now ? row.holder : null;
 }

@@ -30,21 +30,36 @@ export async function listPlatformMembers(
     const labels = roleRows
       .filter((r) => r.memberId === p.memberId)
       .map((r) =>
-        r.role === 'village_head' ? `${r.village ?? ''} 이장` : r.role === 'district_staff' ? `${r.district ?? ''} 담당자` : r.role === 'county_staff' ? '군청 담당자' : '관리자',
+        r.role === 'village_head'
+          ? `${r.village ?? ''} 이장`
+          : r.role === 'district_staff'
+            ? `${r.district ?? ''} 담당자`
+            : r.role === 'county_staff'
+              ? '군청 담당자'
+              : '관리자',
       );
     const resident = residentRows.find((r) => r.memberId === p.memberId);
-    if (labels.length === 0 && resident) labels.push(`${resident.village} 주민${resident.status === 'pending' ? ' (승인 대기)' : ''}`);
+    if (labels.length === 0 && resident)
+      labels.push(`${resident.village} 주민${resident.status === 'pending' ? ' (승인 대기)' : ''}`);
     return { platformUserId: p.platformUserId, nickname: p.nickname, label: labels.join(', ') || '미등록' };
   });
 }
 
 export async function listLinkedGroups(tx: DbOrTx, platform: PlatformId): Promise<{ chatId: string; title: string }[]> {
   const rows = await tx
-    .select({ chatId: groupChats.chatId, title: groupChats.title, village: villages.nameKo, district: districts.nameKo })
+    .select({
+      chatId: groupChats.chatId,
+      title: groupChats.title,
+      village: villages.nameKo,
+      district: districts.nameKo,
+    })
     .from(groupChats)
     .leftJoin(villages, eq(villages.id, groupChats.villageId))
     .leftJoin(districts, eq(districts.code, villages.districtCode))
     .where(and(eq(groupChats.platform, platform), isNotNull(groupChats.chatId)))
     .orderBy(asc(groupChats.id));
-  return rows.map((r) => ({ chatId: r.chatId, title: r.title ?? (r.village ? `${r.district ?? ''} ${r.village} 마을방` : r.chatId) }));
+  return rows.map((r) => ({
+    chatId: r.chatId,
+    title: r.title ?? (r.village ? `${r.district ?? ''} ${r.village} 마을방` : r.chatId),
+  }));
 }

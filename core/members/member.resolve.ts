@@ -30,12 +30,19 @@ export async function resolveIdentity(
   tx: DbOrTx,
   input: { platform: PlatformId; sender: InboundSender; now: Date },
 ): Promise<{ memberId: number; identityId: number }> {
-  const where = and(eq(identities.platform, input.platform), eq(identities.platformUserId, input.sender.platformUserId));
+  const where = and(
+    eq(identities.platform, input.platform),
+    eq(identities.platformUserId, input.sender.platformUserId),
+  );
   const [found] = await tx.select({ id: identities.id, memberId: identities.memberId }).from(identities).where(where);
   if (found) {
     await tx
       .update(identities)
-      .set({ lastSeenAt: input.now, reachable: true, ...(input.sender.nickname ? { nickname: input.sender.nickname } : {}) })
+      .set({
+        lastSeenAt: input.now,
+        reachable: true,
+        ...(input.sender.nickname ? { nickname: input.sender.nickname } : {}),
+      })
       .where(eq(identities.id, found.id));
     return { memberId: found.memberId, identityId: found.id };
   }
@@ -68,7 +75,10 @@ export async function loadGrants(tx: DbOrTx, memberId: number): Promise<RoleGran
   // A village head acts within their village's district too (e.g. to be found as that district's head).
   const villageIds = rows.flatMap((r) => (r.villageId === null ? [] : [r.villageId]));
   const villageDistricts = villageIds.length
-    ? await tx.select({ id: villages.id, districtCode: villages.districtCode }).from(villages).where(inArray(villages.id, villageIds))
+    ? await tx
+        .select({ id: villages.id, districtCode: villages.districtCode })
+        .from(villages)
+        .where(inArray(villages.id, villageIds))
     : [];
   return rows.map((r) => ({
     role: r.role,
@@ -104,5 +114,12 @@ export async function loadActor(
   // One after the other: a transaction is one connection.
   const grants = await loadGrants(tx, memberId);
   const registration = await loadActiveRegistration(tx, memberId);
-  return { memberId, identityId, platform: input.platform, platformUserId: input.sender.platformUserId, grants, registration };
+  return {
+    memberId,
+    identityId,
+    platform: input.platform,
+    platformUserId: input.sender.platformUserId,
+    grants,
+    registration,
+  };
 }

@@ -10,19 +10,31 @@ import { countHops, missingHops, recentNotices, trackNotice } from './notice.sta
 import { NOTICE_MAX_LENGTH, parseDeadline, parseNoticeNumber, parseNoticeText } from './notice.text.ts';
 import { acknowledgeNotice, relayNotice, sendNotice } from './notice.usecases.ts';
 
-const USAGE = '예: "공지 [기한 11.25 18:00] 주민 설명회 참석 인원을 알려 주세요"\n보낼 곳은 대괄호로: "공지 [고성읍, 삼산1리] …", 중요한 공지는 "공지 중요 …"';
+const USAGE =
+  '예: "공지 [기한 11.25 18:00] 주민 설명회 참석 인원을 알려 주세요"\n보낼 곳은 대괄호로: "공지 [고성읍, 삼산1리] …", 중요한 공지는 "공지 중요 …"';
 const isStaff = (turn: Turn) => turn.actor.grants.some((g) => g.role !== 'village_head');
 
 /** 공지 [중요] [곳, 곳] [기한 …] 내용 (staff): to the village heads of the places named, or of the sender's whole scope. */
 export async function sendNoticeCommand(turn: Turn, args: string): Promise<void> {
   const widest = isStaff(turn) ? defaultScope(turn.actor.grants) : null;
-  if (!widest) return turn.reply('공지는 군청과 읍·면사무소 담당 공무원만 보낼 수 있습니다. 이장님께서 마을 일을 알리시려면 "보고 내용"을 보내 주세요.');
+  if (!widest)
+    return turn.reply(
+      '공지는 군청과 읍·면사무소 담당 공무원만 보낼 수 있습니다. 이장님께서 마을 일을 알리시려면 "보고 내용"을 보내 주세요.',
+    );
   const parsed = parseNoticeText(args);
   if (!parsed.body) return turn.reply(`이장님들께 보낼 공지 내용을 함께 적어 주세요.\n${USAGE}`);
-  const scope = await scopeOrReply(turn, { widest, places: parsed.places, bracketHint: '보낼 곳, 중요, 기한', usage: USAGE });
+  const scope = await scopeOrReply(turn, {
+    widest,
+    places: parsed.places,
+    bracketHint: '보낼 곳, 중요, 기한',
+    usage: USAGE,
+  });
   if (!scope) return;
   const deadline = parsed.deadline ? parseDeadline(parsed.deadline, turn.now, turn.deps.timezone) : undefined;
-  if (deadline === null) return turn.reply(`확인 기한 "${parsed.deadline ?? ''}"을(를) 알아보지 못했습니다. 예: [기한 11.25 18:00], [기한 내일 오후 6시]`);
+  if (deadline === null)
+    return turn.reply(
+      `확인 기한 "${parsed.deadline ?? ''}"을(를) 알아보지 못했습니다. 예: [기한 11.25 18:00], [기한 내일 오후 6시]`,
+    );
   const result = await sendNotice({
     tx: turn.tx,
     deps: turn.deps,
@@ -35,7 +47,9 @@ export async function sendNoticeCommand(turn: Turn, args: string): Promise<void>
   const when = (at: Date) => formatKoreanDateTime(at, turn.deps.timezone);
   switch (result.kind) {
     case 'forbidden':
-      return turn.reply(`${parsed.places.join(', ') || '이 범위'}에는 공지를 보낼 권한이 없습니다. 맡으신 읍·면 안으로만 보낼 수 있습니다.`);
+      return turn.reply(
+        `${parsed.places.join(', ') || '이 범위'}에는 공지를 보낼 권한이 없습니다. 맡으신 읍·면 안으로만 보낼 수 있습니다.`,
+      );
     case 'empty':
       return turn.reply('보낼 내용이 비어 있습니다.');
     case 'too_long':
@@ -48,7 +62,9 @@ export async function sendNoticeCommand(turn: Turn, args: string): Promise<void>
       return turn.reply(
         `${parsed.priority === 'high' ? '중요 ' : ''}공지 #${result.noticeId}을 마을 ${result.villages}곳의 이장님 ${result.heads}명께 보냈습니다.` +
           (deadline ? ` 확인 기한은 ${when(deadline)}입니다.` : '') +
-          (result.villagesWithoutHead ? ` 이장이 없는 마을 ${result.villagesWithoutHead}곳에는 전해지지 않습니다.` : '') +
+          (result.villagesWithoutHead
+            ? ` 이장이 없는 마을 ${result.villagesWithoutHead}곳에는 전해지지 않습니다.`
+            : '') +
           (result.autoRelayed ? ` 자동 전달을 고른 마을방 ${result.autoRelayed}곳에는 바로 올렸습니다.` : '') +
           `\n진행 상황: "현황 ${result.noticeId}"`,
       );
@@ -59,7 +75,12 @@ export async function sendNoticeCommand(turn: Turn, args: string): Promise<void>
 export async function acknowledgeNoticeCommand(turn: Turn, args: string): Promise<void> {
   const number = parseNoticeNumber(args);
   if (!number) return turn.reply('확인하실 공지 번호를 적어 주세요. 예: "공지 확인 12"');
-  const result = await acknowledgeNotice({ tx: turn.tx, deps: turn.deps, memberId: turn.actor.memberId, noticeId: number.id });
+  const result = await acknowledgeNotice({
+    tx: turn.tx,
+    deps: turn.deps,
+    memberId: turn.actor.memberId,
+    noticeId: number.id,
+  });
   switch (result.kind) {
     case 'not_found':
       return turn.reply(`#${number.id}번 공지를 찾을 수 없습니다. 번호를 확인해 주세요.`);
@@ -68,7 +89,11 @@ export async function acknowledgeNoticeCommand(turn: Turn, args: string): Promis
     case 'not_recipient':
       return turn.reply(`#${number.id}번 공지는 이장님께 온 공지가 아닙니다.`);
     case 'acknowledged':
-      return turn.reply(result.already ? `#${number.id}번 공지는 이미 확인하셨습니다.` : `#${number.id}번 공지를 확인하셨다고 전했습니다. 고맙습니다.`);
+      return turn.reply(
+        result.already
+          ? `#${number.id}번 공지는 이미 확인하셨습니다.`
+          : `#${number.id}번 공지를 확인하셨다고 전했습니다. 고맙습니다.`,
+      );
   }
 }
 
@@ -78,18 +103,31 @@ export async function relayNoticeCommand(turn: Turn, args: string): Promise<void
   if (!number) return turn.reply('마을방에 전하실 공지 번호를 적어 주세요. 예: "공지 전달 12"');
   const [room] =
     turn.chat.type === 'group'
-      ? await turn.tx.select({ villageId: groupChats.villageId }).from(groupChats).where(and(eq(groupChats.platform, turn.chat.platform), eq(groupChats.chatId, turn.chat.id)))
+      ? await turn.tx
+          .select({ villageId: groupChats.villageId })
+          .from(groupChats)
+          .where(and(eq(groupChats.platform, turn.chat.platform), eq(groupChats.chatId, turn.chat.id)))
       : [];
-  const result = await relayNotice({ tx: turn.tx, deps: turn.deps, head: { memberId: turn.actor.memberId, grants: turn.actor.grants }, noticeId: number.id, roomVillageId: room?.villageId });
+  const result = await relayNotice({
+    tx: turn.tx,
+    deps: turn.deps,
+    head: { memberId: turn.actor.memberId, grants: turn.actor.grants },
+    noticeId: number.id,
+    roomVillageId: room?.villageId,
+  });
   switch (result.kind) {
     case 'not_found':
       return turn.reply(`#${number.id}번 공지를 찾을 수 없습니다. 번호를 확인해 주세요.`);
     case 'withdrawn':
       return turn.reply(`#${number.id}번 공지는 철회되어 전할 수 없습니다.`);
     case 'not_recipient':
-      return turn.reply(`#${number.id}번 공지는 이장님 마을에 온 공지가 아니어서 전할 수 없습니다. 공지는 맡으신 마을의 단체방에만 전할 수 있습니다.`);
+      return turn.reply(
+        `#${number.id}번 공지는 이장님 마을에 온 공지가 아니어서 전할 수 없습니다. 공지는 맡으신 마을의 단체방에만 전할 수 있습니다.`,
+      );
     case 'wrong_room':
-      return turn.reply(`이 방은 ${result.roomVillage} 마을방이라 전할 수 없습니다. 공지는 맡으신 마을의 단체방에만 전해집니다. 1:1 대화방에서 "공지 전달 ${number.id}"를 보내 주세요.`);
+      return turn.reply(
+        `이 방은 ${result.roomVillage} 마을방이라 전할 수 없습니다. 공지는 맡으신 마을의 단체방에만 전해집니다. 1:1 대화방에서 "공지 전달 ${number.id}"를 보내 주세요.`,
+      );
     case 'relayed': {
       const lines = result.villages.map((v) =>
         v.chats === 0
@@ -107,8 +145,14 @@ export async function relayNoticeCommand(turn: Turn, args: string): Promise<void
 export async function reviseNoticeCommand(turn: Turn, args: string, kind: 'correct' | 'withdraw'): Promise<void> {
   if (!isStaff(turn)) return turn.reply('공지 정정과 철회는 공지를 보낸 담당 공무원만 할 수 있습니다.');
   const number = parseNoticeNumber(args);
-  if (!number) return turn.reply(kind === 'correct' ? '예: "공지 정정 12 설명회는 11.26.(목) 14:00로 바뀌었습니다"' : '철회할 공지 번호를 적어 주세요. 예: "공지 철회 12"');
-  if (kind === 'correct' && !number.rest) return turn.reply(`바로잡은 내용을 번호 뒤에 적어 주세요. 예: "공지 정정 ${number.id} 새 내용"`);
+  if (!number)
+    return turn.reply(
+      kind === 'correct'
+        ? '예: "공지 정정 12 설명회는 11.26.(목) 14:00로 바뀌었습니다"'
+        : '철회할 공지 번호를 적어 주세요. 예: "공지 철회 12"',
+    );
+  if (kind === 'correct' && !number.rest)
+    return turn.reply(`바로잡은 내용을 번호 뒤에 적어 주세요. 예: "공지 정정 ${number.id} 새 내용"`);
   const editor = { memberId: turn.actor.memberId, grants: turn.actor.grants };
   const result: ReviseResult =
     kind === 'correct'
@@ -131,7 +175,9 @@ export async function reviseNoticeCommand(turn: Turn, args: string, kind: 'corre
       const copies = result.edited + result.followed;
       return turn.reply(
         `#${number.id}번 공지를 ${verb}했습니다. 이장님 ${result.heads}명께 알립니다.` +
-          (copies ? ` 마을방에 전해진 ${copies}곳 중 ${result.edited}곳은 글을 고쳤고, ${result.followed}곳에는 ${verb} 안내를 올립니다.` : ''),
+          (copies
+            ? ` 마을방에 전해진 ${copies}곳 중 ${result.edited}곳은 글을 고쳤고, ${result.followed}곳에는 ${verb} 안내를 올립니다.`
+            : ''),
       );
     }
   }
@@ -153,10 +199,17 @@ export async function noticeStatusCommand(turn: Turn, args: string): Promise<voi
   const name = (n: string | null) => (n ? (turn.chat.type === 'direct' ? n : maskName(n)) : '이장');
   const missing = missingHops(recipients);
   const lines = missing.slice(0, MAX_LISTED).map((r) => {
-    const gaps = [...(r.delivered ? [] : ['받기 전']), ...(r.acknowledgedAt ? [] : ['확인 안 함']), ...(r.villageRelayed ? [] : ['마을방 전달 안 됨'])];
+    const gaps = [
+      ...(r.delivered ? [] : ['받기 전']),
+      ...(r.acknowledgedAt ? [] : ['확인 안 함']),
+      ...(r.villageRelayed ? [] : ['마을방 전달 안 됨']),
+    ];
     return `· ${r.districtName} ${r.villageName} (이장 ${name(r.headName)}): ${gaps.join(' · ')}`;
   });
-  const platforms = Object.entries(tracking.relaysByPlatform).sort(([a], [b]) => a.localeCompare(b)).map(([p, n]) => `${platformKo[p] ?? p} ${n}`).join(', ');
+  const platforms = Object.entries(tracking.relaysByPlatform)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([p, n]) => `${platformKo[p] ?? p} ${n}`)
+    .join(', ');
   const head = [
     `공지 #${notice.id} 현황${notice.withdrawnAt ? ' (철회됨)' : ''}${notice.version > 1 ? ` (정정 ${notice.version - 1}회)` : ''}`,
     `"${excerpt(notice.body)}" — ${notice.senderLabel} · ${when(notice.createdAt)}`,
@@ -164,7 +217,14 @@ export async function noticeStatusCommand(turn: Turn, args: string): Promise<voi
     `이장 ${c.heads}명: 받음 ${c.delivered} · 확인 ${c.acknowledged}`,
     `마을 ${c.villages}곳: 마을방 전달 ${c.relayedVillages}곳${platforms ? ` (${platforms})` : ''}`,
   ];
-  const tail = missing.length === 0 ? ['모든 이장님이 확인하셨고 모든 마을방에 전해졌습니다.'] : [`아직 빠진 곳 ${missing.length}건:`, ...lines, ...(missing.length > MAX_LISTED ? [`… 외 ${missing.length - MAX_LISTED}건`] : [])];
+  const tail =
+    missing.length === 0
+      ? ['모든 이장님이 확인하셨고 모든 마을방에 전해졌습니다.']
+      : [
+          `아직 빠진 곳 ${missing.length}건:`,
+          ...lines,
+          ...(missing.length > MAX_LISTED ? [`… 외 ${missing.length - MAX_LISTED}건`] : []),
+        ];
   turn.reply([head.join('\n'), tail.join('\n')].join('\n\n'));
 }
 
@@ -177,7 +237,9 @@ export async function recentNoticesBlock(turn: Turn): Promise<void> {
     const tracking = await trackNotice(turn.tx, turn.actor.grants, notice.id);
     if (!tracking) continue;
     const c = countHops(tracking.recipients);
-    lines.push(`#${notice.id} "${excerpt(notice.body)}"${notice.withdrawnAt ? ' (철회됨)' : ''} — 이장 ${c.heads}명 중 확인 ${c.acknowledged} · 마을방 전달 ${c.relayedVillages}/${c.villages}곳`);
+    lines.push(
+      `#${notice.id} "${excerpt(notice.body)}"${notice.withdrawnAt ? ' (철회됨)' : ''} — 이장 ${c.heads}명 중 확인 ${c.acknowledged} · 마을방 전달 ${c.relayedVillages}/${c.villages}곳`,
+    );
   }
   if (lines.length) turn.reply(`공지 현황 (최근 ${lines.length}건, 자세히: "현황 번호")\n${lines.join('\n')}`);
 }

@@ -22,7 +22,12 @@ export async function followUpNotices(deps: CoreDeps, now: Date): Promise<{ remi
     .select()
     .from(notices)
     .where(
-      and(isNotNull(notices.ackDeadline), isNull(notices.withdrawnAt), or(isNull(notices.remindedAt), isNull(notices.escalatedAt)), gt(notices.ackDeadline, new Date(now.getTime() - LOOKBACK_MS))),
+      and(
+        isNotNull(notices.ackDeadline),
+        isNull(notices.withdrawnAt),
+        or(isNull(notices.remindedAt), isNull(notices.escalatedAt)),
+        gt(notices.ackDeadline, new Date(now.getTime() - LOOKBACK_MS)),
+      ),
     );
   let reminded = 0;
   let escalated = 0;
@@ -36,12 +41,22 @@ export async function followUpNotices(deps: CoreDeps, now: Date): Promise<{ remi
 
 async function remind(deps: CoreDeps, noticeId: number, now: Date): Promise<number> {
   return deps.db.transaction(async (tx) => {
-    const [notice] = await tx.update(notices).set({ remindedAt: now }).where(and(eq(notices.id, noticeId), isNull(notices.remindedAt))).returning();
+    const [notice] = await tx
+      .update(notices)
+      .set({ remindedAt: now })
+      .where(and(eq(notices.id, noticeId), isNull(notices.remindedAt)))
+      .returning();
     if (!notice?.ackDeadline) return 0;
     const waiting = await tx
       .update(noticeRecipients)
       .set({ remindedAt: now })
-      .where(and(eq(noticeRecipients.noticeId, noticeId), isNull(noticeRecipients.acknowledgedAt), isNull(noticeRecipients.remindedAt)))
+      .where(
+        and(
+          eq(noticeRecipients.noticeId, noticeId),
+          isNull(noticeRecipients.acknowledgedAt),
+          isNull(noticeRecipients.remindedAt),
+        ),
+      )
       .returning({ memberId: noticeRecipients.headMemberId });
     const view = await noticeView(tx, notice);
     const message = {
@@ -50,7 +65,14 @@ async function remind(deps: CoreDeps, noticeId: number, now: Date): Promise<numb
     };
     const heads = [...new Set(waiting.map((w) => w.memberId))];
     for (const memberId of heads)
-      await enqueueToMember(tx, deps, { memberId, messages: [message], purpose: 'notice.reminder', noticeId: notice.id, urgent: notice.priority === 'high', dedupeKey: `notice:${notice.id}:remind:${memberId}` });
+      await enqueueToMember(tx, deps, {
+        memberId,
+        messages: [message],
+        purpose: 'notice.reminder',
+        noticeId: notice.id,
+        urgent: notice.priority === 'high',
+        dedupeKey: `notice:${notice.id}:remind:${memberId}`,
+      });
     deps.logger.info({ noticeId, heads: heads.length }, 'notice reminders queued');
     return heads.length;
   });
@@ -58,23 +80,39 @@ async function remind(deps: CoreDeps, noticeId: number, now: Date): Promise<numb
 
 async function escalate(deps: CoreDeps, noticeId: number, now: Date): Promise<number> {
   return deps.db.transaction(async (tx) => {
-    const [notice] = await tx.update(notices).set({ escalatedAt: now }).where(and(eq(notices.id, noticeId), isNull(notices.escalatedAt))).returning();
+    const [notice] = await tx
+      .update(notices)
+      .set({ escalatedAt: now })
+      .where(and(eq(notices.id, noticeId), isNull(notices.escalatedAt)))
+      .returning();
     if (!notice?.ackDeadline) return 0;
     const missing = missingHops(await recipientHops(tx, [notice.id]));
     const byDistrict = new Map<string, typeof missing>();
     for (const r of missing) byDistrict.set(r.districtCode, [...(byDistrict.get(r.districtCode) ?? []), r]);
     const view = await noticeView(tx, notice);
     for (const [districtCode, rows] of byDistrict) {
-      const lines = rows.map((r) => `· ${r.villageName} (이장 ${r.headName ? maskName(r.headName) : '-'}): ${[...(r.acknowledgedAt ? [] : ['확인 안 함']), ...(r.villageRelayed ? [] : ['마을방 전달 안 됨'])].join(' · ')}`);
+      const lines = rows.map(
+        (r) =>
+          `· ${r.villageName} (이장 ${r.headName ? maskName(r.headName) : '-'}): ${[...(r.acknowledgedAt ? [] : ['확인 안 함']), ...(r.villageRelayed ? [] : ['마을방 전달 안 됨'])].join(' · ')}`,
+      );
       const text = [
         `[${view.countyName} 공지 #${notice.id} 기한 지남] ${rows[0]?.districtName ?? ''}`,
         `"${notice.body.length > 40 ? `${notice.body.slice(0, 40)}…` : notice.body}"`,
         `확인 기한 ${formatKoreanDateTime(notice.ackDeadline, deps.timezone)}이 지났는데 아직 빠진 곳이 ${rows.length}건 있습니다. 이장님께 연락해 주세요.`,
         ...lines,
       ].join('\n');
-      await tellStaff(tx, deps, { districtCode, key: `notice:${notice.id}:escalate:${districtCode}`, purpose: 'notice.escalation', noticeId: notice.id, messages: [{ text }] });
+      await tellStaff(tx, deps, {
+        districtCode,
+        key: `notice:${notice.id}:escalate:${districtCode}`,
+        purpose: 'notice.escalation',
+        noticeId: notice.id,
+        messages: [{ text }],
+      });
     }
-    await tx.update(notices).set({ meta: { ...(notice.meta ?? {}), escalatedDistricts: [...byDistrict.keys()] } }).where(eq(notices.id, notice.id));
+    await tx
+      .update(notices)
+      .set({ meta: { ...(notice.meta ?? {}), escalatedDistricts: [...byDistrict.keys()] } })
+      .where(eq(notices.id, notice.id));
     deps.logger.info({ noticeId, districts: byDistrict.size, missing: missing.length }, 'notice escalated');
     return byDistrict.size;
   });

@@ -5,7 +5,15 @@ import type { RoleGrant } from '../auth/authz.policy.ts';
 import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue, enqueueToMember } from '../delivery/outbox.write.ts';
-import { correctionText, headCard, NOTICE_MAX_LENGTH, type NoticeView, relayText, withdrawalText, withdrawnRelayText } from './notice.text.ts';
+import {
+  correctionText,
+  headCard,
+  NOTICE_MAX_LENGTH,
+  type NoticeView,
+  relayText,
+  withdrawalText,
+  withdrawnRelayText,
+} from './notice.text.ts';
 import { scopeOf } from '../broadcasts/broadcast.usecases.ts';
 import { loadNotice, maskedHeadName, mayAddress, type NoticeRow, noticeView } from './notice.usecases.ts';
 
@@ -29,7 +37,13 @@ async function mayRevise(tx: DbOrTx, editor: Editor, notice: NoticeRow): Promise
  * (Discord) is edited in place; every other copy (LINE, the simulator, or one not yet sent) is followed by a
  * correction message. The heads who got it get the corrected notice with its buttons again.
  */
-export async function correctNotice(input: { tx: DbOrTx; deps: CoreDeps; editor: Editor; noticeId: number; body: string }): Promise<ReviseResult> {
+export async function correctNotice(input: {
+  tx: DbOrTx;
+  deps: CoreDeps;
+  editor: Editor;
+  noticeId: number;
+  body: string;
+}): Promise<ReviseResult> {
   const { tx, deps } = input;
   const notice = await loadNotice(tx, input.noticeId);
   if (!notice) return { kind: 'not_found' };
@@ -39,11 +53,19 @@ export async function correctNotice(input: { tx: DbOrTx; deps: CoreDeps; editor:
   if (!body) return { kind: 'empty' };
   if ([...body].length > NOTICE_MAX_LENGTH) return { kind: 'too_long', length: [...body].length };
   const now = deps.clock.now();
-  const [updated] = await tx.update(notices).set({ body, version: notice.version + 1, correctedAt: now }).where(eq(notices.id, notice.id)).returning();
+  const [updated] = await tx
+    .update(notices)
+    .set({ body, version: notice.version + 1, correctedAt: now })
+    .where(eq(notices.id, notice.id))
+    .returning();
   if (!updated) return { kind: 'not_found' };
   const view = await noticeView(tx, updated);
   const copies = await reviseCopies(tx, deps, updated, `v${updated.version}`, async (relayedBy) => ({
-    edit: relayText(view, relayedBy === null ? { kind: 'auto' } : { kind: 'head', maskedName: await maskedHeadName(tx, relayedBy) }, true),
+    edit: relayText(
+      view,
+      relayedBy === null ? { kind: 'auto' } : { kind: 'head', maskedName: await maskedHeadName(tx, relayedBy) },
+      true,
+    ),
     follow: correctionText(view),
   }));
   const heads = await tellHeads(tx, deps, updated, `v${updated.version}`, headCard(view, deps.timezone, '[정정] '));
@@ -51,7 +73,12 @@ export async function correctNotice(input: { tx: DbOrTx; deps: CoreDeps; editor:
 }
 
 /** 공지 철회 N: relayed copies are struck out (Discord) or followed by a withdrawal; heads are told; no more reminders. */
-export async function withdrawNotice(input: { tx: DbOrTx; deps: CoreDeps; editor: Editor; noticeId: number }): Promise<ReviseResult> {
+export async function withdrawNotice(input: {
+  tx: DbOrTx;
+  deps: CoreDeps;
+  editor: Editor;
+  noticeId: number;
+}): Promise<ReviseResult> {
   const { tx, deps } = input;
   const notice = await loadNotice(tx, input.noticeId);
   if (!notice) return { kind: 'not_found' };
@@ -64,8 +91,12 @@ export async function withdrawNotice(input: { tx: DbOrTx; deps: CoreDeps; editor
     .returning();
   if (!updated) return { kind: 'already_withdrawn' };
   const view: NoticeView = await noticeView(tx, updated);
-  const copies = await reviseCopies(tx, deps, updated, 'withdrawn', () => Promise.resolve({ edit: withdrawnRelayText(view), follow: withdrawalText(view) }));
-  const heads = await tellHeads(tx, deps, updated, 'withdrawn', { text: `[${view.countyName} 공지 #${updated.id} 철회]\n보내 드린 공지가 철회되었습니다. 마을방에 전하셨다면 그 방에도 철회를 알렸습니다.` });
+  const copies = await reviseCopies(tx, deps, updated, 'withdrawn', () =>
+    Promise.resolve({ edit: withdrawnRelayText(view), follow: withdrawalText(view) }),
+  );
+  const heads = await tellHeads(tx, deps, updated, 'withdrawn', {
+    text: `[${view.countyName} 공지 #${updated.id} 철회]\n보내 드린 공지가 철회되었습니다. 마을방에 전하셨다면 그 방에도 철회를 알렸습니다.`,
+  });
   return { kind: 'withdrawn', version: updated.version, ...copies, heads };
 }
 
@@ -77,7 +108,12 @@ async function reviseCopies(
   texts: (relayedBy: number | null) => Promise<{ edit: string; follow: string }>,
 ): Promise<{ edited: number; followed: number }> {
   const copies = await tx
-    .select({ platform: noticeRelays.platform, chatId: noticeRelays.chatId, relayedBy: noticeRelays.relayedBy, messageId: outbox.platformMessageId })
+    .select({
+      platform: noticeRelays.platform,
+      chatId: noticeRelays.chatId,
+      relayedBy: noticeRelays.relayedBy,
+      messageId: outbox.platformMessageId,
+    })
     .from(noticeRelays)
     .leftJoin(outbox, eq(outbox.id, noticeRelays.outboxId))
     .where(eq(noticeRelays.noticeId, notice.id));
@@ -99,8 +135,17 @@ async function reviseCopies(
   return { edited, followed };
 }
 
-async function tellHeads(tx: DbOrTx, deps: CoreDeps, notice: NoticeRow, revision: string, message: OutboundMessage): Promise<number> {
-  const heads = await tx.selectDistinct({ memberId: noticeRecipients.headMemberId }).from(noticeRecipients).where(eq(noticeRecipients.noticeId, notice.id));
+async function tellHeads(
+  tx: DbOrTx,
+  deps: CoreDeps,
+  notice: NoticeRow,
+  revision: string,
+  message: OutboundMessage,
+): Promise<number> {
+  const heads = await tx
+    .selectDistinct({ memberId: noticeRecipients.headMemberId })
+    .from(noticeRecipients)
+    .where(eq(noticeRecipients.noticeId, notice.id));
   for (const { memberId } of heads)
     await enqueueToMember(tx, deps, {
       memberId,

@@ -27,7 +27,13 @@ export function parseNoticeText(args: string): ParsedNotice {
     const deadline = DEADLINE.exec(option);
     if (PRIORITY.test(option)) parsed.priority = 'high';
     else if (deadline) parsed.deadline = (deadline[1] ?? deadline[2] ?? '').trim();
-    else parsed.places.push(...option.split(/[,，、·/]/).map((p) => p.trim()).filter(Boolean));
+    else
+      parsed.places.push(
+        ...option
+          .split(/[,，、·/]/)
+          .map((p) => p.trim())
+          .filter(Boolean),
+      );
     rest = rest.slice(m[0].length);
   }
   parsed.body = rest.trim();
@@ -81,7 +87,11 @@ export function headButtons(id: number): { label: string; command: string }[] {
 export type RelayBy = { kind: 'head'; maskedName: string } | { kind: 'auto' };
 
 /** The copy in a village chat: "[고성군 공지] … — 고성읍사무소 발신 · 이장 홍*동 전달". */
-export function relayText(n: Pick<NoticeView, 'countyName' | 'priority' | 'body' | 'senderLabel'>, by: RelayBy, corrected = false): string {
+export function relayText(
+  n: Pick<NoticeView, 'countyName' | 'priority' | 'body' | 'senderLabel'>,
+  by: RelayBy,
+  corrected = false,
+): string {
   const who = by.kind === 'head' ? `이장${by.maskedName ? ` ${by.maskedName}` : ''} 전달` : '자동 전달';
   return `[${tag(n as NoticeView)}]${corrected ? ' (정정됨)' : ''}\n${n.body}\n— ${n.senderLabel} 발신 · ${who}`;
 }
@@ -106,7 +116,13 @@ export function withdrawnRelayText(n: Pick<NoticeView, 'countyName' | 'body' | '
  * once, at the deadline.
  */
 export function followUpStep(
-  n: { createdAt: Date; ackDeadline: Date | null; remindedAt: Date | null; escalatedAt: Date | null; withdrawnAt: Date | null },
+  n: {
+    createdAt: Date;
+    ackDeadline: Date | null;
+    remindedAt: Date | null;
+    escalatedAt: Date | null;
+    withdrawnAt: Date | null;
+  },
   now: Date,
 ): 'remind' | 'escalate' | null {
   if (!n.ackDeadline || n.withdrawnAt) return null;

@@ -1,18 +1,42 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { counties, groupChats, noticeRecipients, noticeRelays, notices, outbox, registrations, roles, villages } from '../../db/schema/index.ts';
+import {
+  counties,
+  groupChats,
+  noticeRecipients,
+  noticeRelays,
+  notices,
+  outbox,
+  registrations,
+  roles,
+  villages,
+} from '../../db/schema/index.ts';
 import { can, type RoleGrant } from '../auth/authz.policy.ts';
 import { type BroadcastScope, mayAddressScope } from '../broadcasts/broadcast.scope.ts';
 import { SCHEDULE_HORIZON_DAYS, villagesInScope } from '../broadcasts/broadcast.usecases.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue, enqueueToMember } from '../delivery/outbox.write.ts';
 import { maskName } from '../privacy/privacy.mask.ts';
-import { headCard, NOTICE_MAX_LENGTH, type NoticePriority, type NoticeView, type RelayBy, relayText } from './notice.text.ts';
+import {
+  headCard,
+  NOTICE_MAX_LENGTH,
+  type NoticePriority,
+  type NoticeView,
+  type RelayBy,
+  relayText,
+} from './notice.text.ts';
 
 export type NoticeRow = typeof notices.$inferSelect;
 
 export type SendNoticeResult =
-  | { kind: 'sent'; noticeId: number; heads: number; villages: number; villagesWithoutHead: number; autoRelayed: number }
+  | {
+      kind: 'sent';
+      noticeId: number;
+      heads: number;
+      villages: number;
+      villagesWithoutHead: number;
+      autoRelayed: number;
+    }
   | { kind: 'forbidden' }
   | { kind: 'empty' }
   | { kind: 'too_long'; length: number }
@@ -39,7 +63,8 @@ export async function sendNotice(input: {
   if ([...body].length > NOTICE_MAX_LENGTH) return { kind: 'too_long', length: [...body].length };
   const now = deps.clock.now();
   if (input.ackDeadline && input.ackDeadline <= now) return { kind: 'deadline_past', deadline: input.ackDeadline };
-  if (input.ackDeadline && input.ackDeadline.getTime() - now.getTime() > SCHEDULE_HORIZON_DAYS * 86_400_000) return { kind: 'deadline_too_far', deadline: input.ackDeadline };
+  if (input.ackDeadline && input.ackDeadline.getTime() - now.getTime() > SCHEDULE_HORIZON_DAYS * 86_400_000)
+    return { kind: 'deadline_too_far', deadline: input.ackDeadline };
   const inScope = await villagesInScope(tx, input.scope);
   if (!mayAddressScope(input.sender.grants, 'notice.send', input.scope, inScope)) return { kind: 'forbidden' };
   const [notice] = await tx
@@ -67,7 +92,11 @@ export async function sendNotice(input: {
   for (let i = 0; i < heads.length; i += 1000)
     await tx
       .insert(noticeRecipients)
-      .values(heads.slice(i, i + 1000).map((h) => ({ noticeId: notice.id, villageId: h.villageId ?? -1, headMemberId: h.memberId })))
+      .values(
+        heads
+          .slice(i, i + 1000)
+          .map((h) => ({ noticeId: notice.id, villageId: h.villageId ?? -1, headMemberId: h.memberId })),
+      )
       .onConflictDoNothing();
   const view = await noticeView(tx, notice);
   const card = headCard(view, deps.timezone);
@@ -75,17 +104,37 @@ export async function sendNotice(input: {
   let reached = 0;
   for (const memberId of memberIds)
     if (
-      await enqueueToMember(tx, deps, { memberId, messages: [card], purpose: 'notice', noticeId: notice.id, urgent: notice.priority === 'high', dedupeKey: `notice:${notice.id}:head:${memberId}` })
+      await enqueueToMember(tx, deps, {
+        memberId,
+        messages: [card],
+        purpose: 'notice',
+        noticeId: notice.id,
+        urgent: notice.priority === 'high',
+        dedupeKey: `notice:${notice.id}:head:${memberId}`,
+      })
     )
       reached++;
   const auto = villageIds.length
-    ? await tx.select({ id: villages.id }).from(villages).where(and(inArray(villages.id, villageIds), eq(villages.autoRelay, true)))
+    ? await tx
+        .select({ id: villages.id })
+        .from(villages)
+        .where(and(inArray(villages.id, villageIds), eq(villages.autoRelay, true)))
     : [];
   let autoRelayed = 0;
   for (const v of auto) autoRelayed += (await relayIntoVillage(tx, deps, notice, v.id, null)).posted;
   const headed = new Set(heads.map((h) => h.villageId));
-  deps.logger.info({ noticeId: notice.id, heads: memberIds.length, reached, villages: villageIds.length, autoRelayed }, 'notice sent');
-  return { kind: 'sent', noticeId: notice.id, heads: memberIds.length, villages: villageIds.length, villagesWithoutHead: villageIds.filter((id) => !headed.has(id)).length, autoRelayed };
+  deps.logger.info(
+    { noticeId: notice.id, heads: memberIds.length, reached, villages: villageIds.length, autoRelayed },
+    'notice sent',
+  );
+  return {
+    kind: 'sent',
+    noticeId: notice.id,
+    heads: memberIds.length,
+    villages: villageIds.length,
+    villagesWithoutHead: villageIds.filter((id) => !headed.has(id)).length,
+    autoRelayed,
+  };
 }
 
 /** Whether the sender may address every place of the scope (notice.send: district staff their district only). */
@@ -105,7 +154,10 @@ export async function loadNotice(tx: DbOrTx, id: number): Promise<NoticeRow | nu
 
 /** A head's name as a village room sees it (masked); empty when the head has no registered name. */
 export async function maskedHeadName(tx: DbOrTx, memberId: number): Promise<string> {
-  const [reg] = await tx.select({ realName: registrations.realName }).from(registrations).where(and(eq(registrations.memberId, memberId), eq(registrations.status, 'approved')));
+  const [reg] = await tx
+    .select({ realName: registrations.realName })
+    .from(registrations)
+    .where(and(eq(registrations.memberId, memberId), eq(registrations.status, 'approved')));
   return reg?.realName ? maskName(reg.realName) : '';
 }
 
@@ -121,31 +173,60 @@ export async function relayIntoVillage(
   relayedBy: number | null,
 ): Promise<{ posted: number; already: number; chats: number }> {
   const now = deps.clock.now();
-  const chats = await tx.select({ platform: groupChats.platform, chatId: groupChats.chatId }).from(groupChats).where(eq(groupChats.villageId, villageId));
+  const chats = await tx
+    .select({ platform: groupChats.platform, chatId: groupChats.chatId })
+    .from(groupChats)
+    .where(eq(groupChats.villageId, villageId));
   if (chats.length === 0) return { posted: 0, already: 0, chats: 0 };
-  const by: RelayBy = relayedBy === null ? { kind: 'auto' } : { kind: 'head', maskedName: await maskedHeadName(tx, relayedBy) };
+  const by: RelayBy =
+    relayedBy === null ? { kind: 'auto' } : { kind: 'head', maskedName: await maskedHeadName(tx, relayedBy) };
   const text = relayText(await noticeView(tx, notice), by, notice.version > 1);
   let posted = 0;
   for (const chat of chats) {
     const [relay] = await tx
       .insert(noticeRelays)
-      .values({ noticeId: notice.id, villageId, platform: chat.platform, chatId: chat.chatId, relayedBy, relayedAt: now })
+      .values({
+        noticeId: notice.id,
+        villageId,
+        platform: chat.platform,
+        chatId: chat.chatId,
+        relayedBy,
+        relayedAt: now,
+      })
       .onConflictDoNothing()
       .returning({ id: noticeRelays.id });
     if (!relay) continue;
     const dedupeKey = `notice:${notice.id}:relay:${chat.platform}:${chat.chatId}`;
-    await enqueue(tx, deps, { dedupeKey, to: { platform: chat.platform, type: 'group', id: chat.chatId }, purpose: 'notice.relay', noticeId: notice.id, messages: [{ text }] });
+    await enqueue(tx, deps, {
+      dedupeKey,
+      to: { platform: chat.platform, type: 'group', id: chat.chatId },
+      purpose: 'notice.relay',
+      noticeId: notice.id,
+      messages: [{ text }],
+    });
     // The copy's outbox row: once sent it holds the platform's message id, which a correction edits.
-    await tx.update(noticeRelays).set({ outboxId: sql`(select ${outbox.id} from ${outbox} where ${outbox.dedupeKey} = ${dedupeKey})` }).where(eq(noticeRelays.id, relay.id));
+    await tx
+      .update(noticeRelays)
+      .set({ outboxId: sql`(select ${outbox.id} from ${outbox} where ${outbox.dedupeKey} = ${dedupeKey})` })
+      .where(eq(noticeRelays.id, relay.id));
     posted++;
   }
   return { posted, already: chats.length - posted, chats: chats.length };
 }
 
-export type AckResult = { kind: 'acknowledged'; already: boolean } | { kind: 'not_found' } | { kind: 'withdrawn' } | { kind: 'not_recipient' };
+export type AckResult =
+  | { kind: 'acknowledged'; already: boolean }
+  | { kind: 'not_found' }
+  | { kind: 'withdrawn' }
+  | { kind: 'not_recipient' };
 
 /** 공지 확인 N: the head has read it (every village of theirs the notice went to). */
-export async function acknowledgeNotice(input: { tx: DbOrTx; deps: CoreDeps; memberId: number; noticeId: number }): Promise<AckResult> {
+export async function acknowledgeNotice(input: {
+  tx: DbOrTx;
+  deps: CoreDeps;
+  memberId: number;
+  noticeId: number;
+}): Promise<AckResult> {
   const notice = await loadNotice(input.tx, input.noticeId);
   if (!notice) return { kind: 'not_found' };
   if (notice.withdrawnAt) return { kind: 'withdrawn' };
@@ -184,14 +265,24 @@ export async function relayNotice(input: {
   if (!notice) return { kind: 'not_found' };
   if (notice.withdrawnAt) return { kind: 'withdrawn' };
   const rows = await tx
-    .select({ id: noticeRecipients.id, villageId: noticeRecipients.villageId, name: villages.nameKo, districtCode: villages.districtCode })
+    .select({
+      id: noticeRecipients.id,
+      villageId: noticeRecipients.villageId,
+      name: villages.nameKo,
+      districtCode: villages.districtCode,
+    })
     .from(noticeRecipients)
     .innerJoin(villages, eq(villages.id, noticeRecipients.villageId))
     .where(and(eq(noticeRecipients.noticeId, notice.id), eq(noticeRecipients.headMemberId, input.head.memberId)));
-  const mine = rows.filter((r) => can(input.head.grants, 'notice.relay', { villageId: r.villageId, districtCode: r.districtCode }));
+  const mine = rows.filter((r) =>
+    can(input.head.grants, 'notice.relay', { villageId: r.villageId, districtCode: r.districtCode }),
+  );
   if (mine.length === 0) return { kind: 'not_recipient' };
   if (input.roomVillageId != null && !mine.some((r) => r.villageId === input.roomVillageId)) {
-    const [room] = await tx.select({ name: villages.nameKo }).from(villages).where(eq(villages.id, input.roomVillageId));
+    const [room] = await tx
+      .select({ name: villages.nameKo })
+      .from(villages)
+      .where(eq(villages.id, input.roomVillageId));
     return { kind: 'wrong_room', roomVillage: room?.name ?? '다른 마을' };
   }
   const now = deps.clock.now();
@@ -208,6 +299,14 @@ export async function relayNotice(input: {
   await tx
     .update(noticeRecipients)
     .set({ acknowledgedAt: now })
-    .where(and(inArray(noticeRecipients.id, mine.map((r) => r.id)), isNull(noticeRecipients.acknowledgedAt)));
+    .where(
+      and(
+        inArray(
+          noticeRecipients.id,
+          mine.map((r) => r.id),
+        ),
+        isNull(noticeRecipients.acknowledgedAt),
+      ),
+    );
   return { kind: 'relayed', villages: result };
 }

@@ -22,7 +22,9 @@ export function createCipher(masterKey: Buffer): Cipher {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', encKey, iv);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return [VERSION, iv.toString('base64'), body.toString('base64'), cipher.getAuthTag().toString('base64')].join(':');
+      return [VERSION, iv.toString('base64'), body.toString('base64'), cipher.getAuthTag().toString('base64')].join(
+        ':',
+      );
     },
     decrypt(sealed) {
       const [version, iv, body, tag] = sealed.split(':');
@@ -39,7 +41,8 @@ export function createCipher(masterKey: Buffer): Cipher {
 
 export function parseKey(base64: string): Buffer {
   const key = Buffer.from(base64.trim(), 'base64');
-  if (key.length !== 32) throw new Error('MAEUL_SECRET_KEY must be base64 of exactly 32 bytes (openssl rand -base64 32).');
+  if (key.length !== 32)
+    throw new Error('MAEUL_SECRET_KEY must be base64 of exactly 32 bytes (openssl rand -base64 32).');
   return key;
 }
 

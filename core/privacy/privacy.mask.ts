@@ -29,7 +29,9 @@ export function maskMobile(e164: string): string {
 /** +821012345678 → 010-1234-5678, the way Koreans read a mobile number. */
 export function formatMobile(e164: string): string {
   const local = `0${e164.replace(/^\+82/, '')}`;
-  return local.length === 11 ? `${local.slice(0, 3)}-${local.slice(3, 7)}-${local.slice(7)}` : `${local.slice(0, 3)}-${local.slice(3, 6)}-${local.slice(6)}`;
+  return local.length === 11
+    ? `${local.slice(0, 3)}-${local.slice(3, 7)}-${local.slice(7)}`
+    : `${local.slice(0, 3)}-${local.slice(3, 6)}-${local.slice(6)}`;
 }
 
 /**

@@ -8,7 +8,8 @@ import { decideRegistration, listDecidable, withdrawMember } from './registratio
 
 /** 승인 [번호] / 거절 [번호] [사유]: bare, it lists what this person may decide. */
 export async function decideCommand(turn: Turn, decision: 'approved' | 'rejected', args: string): Promise<void> {
-  if (!isApprover(turn.actor.grants)) return turn.reply('등록 신청의 승인·거절은 이장님과 담당 공무원만 할 수 있습니다.');
+  if (!isApprover(turn.actor.grants))
+    return turn.reply('등록 신청의 승인·거절은 이장님과 담당 공무원만 할 수 있습니다.');
   const m = /^#?(\d+)(?:\s+([\s\S]*))?$/.exec(args.trim());
   if (!m) return listPending(turn);
   const result = await decideRegistration({
@@ -20,7 +21,9 @@ export async function decideCommand(turn: Turn, decision: 'approved' | 'rejected
   });
   switch (result.kind) {
     case 'not_found':
-      return turn.reply(`#${m[1]}번 등록 신청을 찾을 수 없습니다. 번호를 확인해 주세요. 목록은 "승인"을 보내면 볼 수 있습니다.`);
+      return turn.reply(
+        `#${m[1]}번 등록 신청을 찾을 수 없습니다. 번호를 확인해 주세요. 목록은 "승인"을 보내면 볼 수 있습니다.`,
+      );
     case 'forbidden':
       return turn.reply(`#${m[1]}번 신청은 다른 마을의 신청이라 처리할 권한이 없습니다.`);
     case 'own_registration':
@@ -31,7 +34,9 @@ export async function decideCommand(turn: Turn, decision: 'approved' | 'rejected
       const r = result.registration;
       const notice = decision === 'approved' ? approvedNotice(r.villageName) : rejectedNotice((m[2] ?? '').trim());
       await turn.notify(r.memberId, [notice], { purpose: `registration.${decision}`, key: `applicant:${r.id}` });
-      return turn.reply(`#${r.id} ${r.realName ?? ''}님(${r.districtName} ${r.villageName}) 등록을 ${decision === 'approved' ? '승인' : '거절'}했습니다.`);
+      return turn.reply(
+        `#${r.id} ${r.realName ?? ''}님(${r.districtName} ${r.villageName}) 등록을 ${decision === 'approved' ? '승인' : '거절'}했습니다.`,
+      );
     }
   }
 }
@@ -43,7 +48,10 @@ async function listPending(turn: Turn): Promise<void> {
   turn.reply({
     text: [
       `기다리는 등록 신청 ${pending.length}건${pending.length > shown.length ? ` (먼저 온 ${shown.length}건)` : ''}:`,
-      ...shown.map((r) => `#${r.id} ${r.realName ?? ''} · ${r.districtName} ${r.villageName} · ${formatKoreanDateTime(r.createdAt, turn.deps.timezone)}`),
+      ...shown.map(
+        (r) =>
+          `#${r.id} ${r.realName ?? ''} · ${r.districtName} ${r.villageName} · ${formatKoreanDateTime(r.createdAt, turn.deps.timezone)}`,
+      ),
     ].join('\n'),
     buttons: shown.flatMap((r) => [
       { label: `승인 #${r.id}`, command: `승인 ${r.id}` },
@@ -53,7 +61,11 @@ async function listPending(turn: Turn): Promise<void> {
 }
 
 function statusKo(status: string): string {
-  return ({ approved: '승인됨', rejected: '거절됨', withdrawn: '탈퇴함', pending: '대기 중' } as Record<string, string>)[status] ?? status;
+  return (
+    ({ approved: '승인됨', rejected: '거절됨', withdrawn: '탈퇴함', pending: '대기 중' } as Record<string, string>)[
+      status
+    ] ?? status
+  );
 }
 
 const withdrawChoices = ['탈퇴합니다', '그만두기'];
@@ -62,12 +74,16 @@ const withdrawChoices = ['탈퇴합니다', '그만두기'];
 export async function startWithdrawal(turn: Turn): Promise<void> {
   if (!turn.actor.registration) return turn.reply('등록된 정보가 없습니다. 지울 이름과 번호가 없습니다.');
   await turn.setDialog({ dialog: 'withdrawal', step: 'confirm', data: {} });
-  turn.reply({ text: '탈퇴하시면 등록하신 이름과 휴대전화 번호를 바로 지우고, 마을 소식도 더 받지 않게 됩니다. 탈퇴할까요?', choices: withdrawChoices });
+  turn.reply({
+    text: '탈퇴하시면 등록하신 이름과 휴대전화 번호를 바로 지우고, 마을 소식도 더 받지 않게 됩니다. 탈퇴할까요?',
+    choices: withdrawChoices,
+  });
 }
 
 export async function continueWithdrawal(turn: Turn, _state: DialogState, text: string): Promise<void> {
   const choice = matchChoice(text, withdrawChoices);
-  if (choice === null) return turn.reply({ text: '탈퇴하시려면 1, 그만두시려면 2를 보내 주세요.', choices: withdrawChoices });
+  if (choice === null)
+    return turn.reply({ text: '탈퇴하시려면 1, 그만두시려면 2를 보내 주세요.', choices: withdrawChoices });
   await turn.setDialog(null);
   if (choice === 1) return turn.reply('탈퇴하지 않았습니다. 계속 함께해 주셔서 고맙습니다.');
   await withdrawMember({ tx: turn.tx, now: turn.now, memberId: turn.actor.memberId });

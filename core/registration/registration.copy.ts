@@ -35,7 +35,12 @@ export function askVillage(districtName: string, names: string[]): OutboundMessa
 
 export const confirmChoices = ['네, 신청합니다', '처음부터 다시'];
 
-export function confirmMessage(input: { name: string; mobile: string; districtName: string; villageName: string }): OutboundMessage {
+export function confirmMessage(input: {
+  name: string;
+  mobile: string;
+  districtName: string;
+  villageName: string;
+}): OutboundMessage {
   return {
     text: [
       '입력하신 내용을 확인해 주세요.',

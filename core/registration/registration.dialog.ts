@@ -15,11 +15,15 @@ const DIALOG = 'registration';
 export async function startRegistration(turn: Turn): Promise<void> {
   const active = turn.actor.registration;
   if (active?.status === 'approved') {
-    turn.reply(`이미 ${active.districtName} ${active.villageName} 주민으로 등록되어 있습니다. 할 수 있는 일은 "도움말"을 보내 보세요.`);
+    turn.reply(
+      `이미 ${active.districtName} ${active.villageName} 주민으로 등록되어 있습니다. 할 수 있는 일은 "도움말"을 보내 보세요.`,
+    );
     return;
   }
   if (active?.status === 'pending') {
-    turn.reply(`등록 신청(${active.districtName} ${active.villageName})이 이미 접수되어 이장님 확인을 기다리고 있습니다. 결과가 나오면 바로 알려 드립니다.`);
+    turn.reply(
+      `등록 신청(${active.districtName} ${active.villageName})이 이미 접수되어 이장님 확인을 기다리고 있습니다. 결과가 나오면 바로 알려 드립니다.`,
+    );
     return;
   }
   const [county] = await turn.tx.select({ nameKo: counties.nameKo }).from(counties).limit(1);
@@ -33,13 +37,16 @@ export async function continueRegistration(turn: Turn, state: DialogState, text:
 
   switch (state.step) {
     case 'consent': {
-      const choice = matchChoice(text, copy.consentChoices) ?? (/^(네|예|동의)/.test(text.trim()) ? 0 : /^(아니|싫)/.test(text.trim()) ? 1 : null);
+      const choice =
+        matchChoice(text, copy.consentChoices) ??
+        (/^(네|예|동의)/.test(text.trim()) ? 0 : /^(아니|싫)/.test(text.trim()) ? 1 : null);
       if (choice === 1) {
         await turn.setDialog(null);
         turn.reply('알겠습니다. 등록하지 않았습니다. 안내가 필요하시면 언제든 "도움말"을 보내 주세요.');
         return;
       }
-      if (choice !== 0) return turn.reply({ text: '동의하시면 1, 동의하지 않으시면 2를 보내 주세요.', choices: copy.consentChoices });
+      if (choice !== 0)
+        return turn.reply({ text: '동의하시면 1, 동의하지 않으시면 2를 보내 주세요.', choices: copy.consentChoices });
       await step('name', { consentedAt: turn.now.toISOString() });
       return turn.reply(copy.askName);
     }
@@ -53,31 +60,62 @@ export async function continueRegistration(turn: Turn, state: DialogState, text:
       const mobile = checkMobile(text);
       if (!mobile.ok) return turn.reply(mobile.message);
       if (await isMobileTaken(turn.tx, turn.deps.cipher, { mobile: mobile.value, memberId: turn.actor.memberId }))
-        return turn.reply('이 번호는 이미 다른 분 이름으로 등록되어 있습니다. 번호를 확인해 다시 입력해 주세요. 도움이 필요하시면 읍·면사무소에 문의해 주세요.');
+        return turn.reply(
+          '이 번호는 이미 다른 분 이름으로 등록되어 있습니다. 번호를 확인해 다시 입력해 주세요. 도움이 필요하시면 읍·면사무소에 문의해 주세요.',
+        );
       await step('district', { ...data, mobile: mobile.value });
       return turn.reply(copy.askDistrict((await districtList(turn)).map((d) => d.nameKo)));
     }
     case 'district': {
       const list = await districtList(turn);
-      const index = matchChoice(text, list.map((d) => d.nameKo));
+      const index = matchChoice(
+        text,
+        list.map((d) => d.nameKo),
+      );
       const district = index === null ? undefined : list[index];
       if (!district)
-        return turn.reply({ ...copy.askDistrict(list.map((d) => d.nameKo)), text: '목록에 없는 읍·면입니다. 아래에서 번호로 골라 주세요.' });
+        return turn.reply({
+          ...copy.askDistrict(list.map((d) => d.nameKo)),
+          text: '목록에 없는 읍·면입니다. 아래에서 번호로 골라 주세요.',
+        });
       const villageList = await villagesOf(turn, district.code);
       if (villageList.length === 0)
-        return turn.reply(`${district.nameKo}에는 아직 등록된 마을이 없습니다. 다른 읍·면을 고르시거나 ${district.nameKo}사무소에 문의해 주세요.`);
+        return turn.reply(
+          `${district.nameKo}에는 아직 등록된 마을이 없습니다. 다른 읍·면을 고르시거나 ${district.nameKo}사무소에 문의해 주세요.`,
+        );
       await step('village', { ...data, districtCode: district.code });
-      return turn.reply(copy.askVillage(district.nameKo, villageList.map((v) => v.nameKo)));
+      return turn.reply(
+        copy.askVillage(
+          district.nameKo,
+          villageList.map((v) => v.nameKo),
+        ),
+      );
     }
     case 'village': {
       const list = await villagesOf(turn, data.districtCode ?? '');
-      const index = matchChoice(text, list.map((v) => v.nameKo));
+      const index = matchChoice(
+        text,
+        list.map((v) => v.nameKo),
+      );
       const village = index === null ? undefined : list[index];
       const districtName = (await districtList(turn)).find((d) => d.code === data.districtCode)?.nameKo ?? '';
       if (!village)
-        return turn.reply({ ...copy.askVillage(districtName, list.map((v) => v.nameKo)), text: '목록에 없는 마을입니다. 아래에서 번호로 골라 주세요.' });
+        return turn.reply({
+          ...copy.askVillage(
+            districtName,
+            list.map((v) => v.nameKo),
+          ),
+          text: '목록에 없는 마을입니다. 아래에서 번호로 골라 주세요.',
+        });
       await step('confirm', { ...data, villageId: village.id });
-      return turn.reply(copy.confirmMessage({ name: data.name ?? '', mobile: data.mobile ?? '', districtName, villageName: village.nameKo }));
+      return turn.reply(
+        copy.confirmMessage({
+          name: data.name ?? '',
+          mobile: data.mobile ?? '',
+          districtName,
+          villageName: village.nameKo,
+        }),
+      );
     }
     case 'confirm': {
       const choice = matchChoice(text, copy.confirmChoices) ?? (/^(네|예|응|맞)/.test(text.trim()) ? 0 : null);
@@ -85,7 +123,8 @@ export async function continueRegistration(turn: Turn, state: DialogState, text:
         await step('name', { consentedAt: data.consentedAt ?? turn.now.toISOString() });
         return turn.reply({ text: `처음부터 다시 받겠습니다. ${copy.askName.text}` });
       }
-      if (choice !== 0) return turn.reply({ text: '신청하시려면 1, 고치시려면 2를 보내 주세요.', choices: copy.confirmChoices });
+      if (choice !== 0)
+        return turn.reply({ text: '신청하시려면 1, 고치시려면 2를 보내 주세요.', choices: copy.confirmChoices });
       return submit(turn, data);
     }
     default:
@@ -119,15 +158,28 @@ async function submit(turn: Turn, data: Data): Promise<void> {
     return turn.reply('그사이 이 번호가 다른 분 이름으로 등록되었습니다. 휴대전화 번호를 다시 입력해 주세요.');
   }
   await turn.setDialog(null);
-  if (result.kind === 'already_active') return turn.reply('이미 등록 신청이 되어 있습니다. 결과가 나오면 알려 드립니다.');
-  const request = copy.approvalRequest({ registrationId: result.registrationId, name: data.name, mobile: data.mobile, ...place });
+  if (result.kind === 'already_active')
+    return turn.reply('이미 등록 신청이 되어 있습니다. 결과가 나오면 알려 드립니다.');
+  const request = copy.approvalRequest({
+    registrationId: result.registrationId,
+    name: data.name,
+    mobile: data.mobile,
+    ...place,
+  });
   for (const approverId of result.approverIds)
-    await turn.notify(approverId, [request], { purpose: 'registration.request', key: `approver:${approverId}`, aboutMemberId: turn.actor.memberId });
+    await turn.notify(approverId, [request], {
+      purpose: 'registration.request',
+      key: `approver:${approverId}`,
+      aboutMemberId: turn.actor.memberId,
+    });
   turn.reply(copy.submittedMessage(place.villageName));
 }
 
 function districtList(turn: Turn) {
-  return turn.tx.select({ code: districts.code, nameKo: districts.nameKo }).from(districts).orderBy(asc(districts.position), asc(districts.code));
+  return turn.tx
+    .select({ code: districts.code, nameKo: districts.nameKo })
+    .from(districts)
+    .orderBy(asc(districts.position), asc(districts.code));
 }
 
 function villagesOf(turn: Turn, districtCode: string) {

@@ -1,6 +1,17 @@
 import { and, asc, eq, inArray, isNotNull, ne, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { dialogStates, districts, feedbackItems, feedbackMessages, identities, inboundEvents, outbox, registrations, roles, villages } from '../../db/schema/index.ts';
+import {
+  dialogStates,
+  districts,
+  feedbackItems,
+  feedbackMessages,
+  identities,
+  inboundEvents,
+  outbox,
+  registrations,
+  roles,
+  villages,
+} from '../../db/schema/index.ts';
 import { claimAppointments, hasOpenAppointment } from '../admin/appointments.ts';
 import { can, type RoleGrant } from '../auth/authz.policy.ts';
 import type { Cipher } from '../privacy/cipher.ts';
@@ -12,7 +23,11 @@ export type SubmitResult =
   | { kind: 'mobile_taken' };
 
 /** Is this number already registered (pending or approved) to someone else? Compared by blind index only. */
-export async function isMobileTaken(tx: DbOrTx, cipher: Cipher, input: { mobile: string; memberId: number }): Promise<boolean> {
+export async function isMobileTaken(
+  tx: DbOrTx,
+  cipher: Cipher,
+  input: { mobile: string; memberId: number },
+): Promise<boolean> {
   const [row] = await tx
     .select({ id: registrations.id })
     .from(registrations)
@@ -41,7 +56,8 @@ export async function submitRegistration(input: {
     .select({ status: registrations.status })
     .from(registrations)
     .where(and(eq(registrations.memberId, input.memberId), inArray(registrations.status, ['pending', 'approved'])));
-  if (active?.status === 'pending' || active?.status === 'approved') return { kind: 'already_active', status: active.status };
+  if (active?.status === 'pending' || active?.status === 'approved')
+    return { kind: 'already_active', status: active.status };
   if (await isMobileTaken(tx, cipher, input)) return { kind: 'mobile_taken' };
   const [created] = await tx
     .insert(registrations)
@@ -58,7 +74,11 @@ export async function submitRegistration(input: {
     .returning({ id: registrations.id });
   if (!created) throw new Error('registration insert returned nothing');
   const appointed = await hasOpenAppointment(tx, cipher.blindIndex(input.mobile));
-  return { kind: 'submitted', registrationId: created.id, approverIds: await findApprovers(tx, input.villageId, input.memberId, { skipVillageHeads: appointed }) };
+  return {
+    kind: 'submitted',
+    registrationId: created.id,
+    approverIds: await findApprovers(tx, input.villageId, input.memberId, { skipVillageHeads: appointed }),
+  };
 }
 
 /**
@@ -71,7 +91,10 @@ export async function findApprovers(
   applicantId: number,
   options: { skipVillageHeads?: boolean } = {},
 ): Promise<number[]> {
-  const [village] = await tx.select({ districtCode: villages.districtCode }).from(villages).where(eq(villages.id, villageId));
+  const [village] = await tx
+    .select({ districtCode: villages.districtCode })
+    .from(villages)
+    .where(eq(villages.id, villageId));
   if (!village) return [];
   const tiers = [
     ...(options.skipVillageHeads ? [] : [and(eq(roles.role, 'village_head'), eq(roles.villageId, villageId))]),
@@ -79,7 +102,10 @@ export async function findApprovers(
     or(eq(roles.role, 'county_staff'), eq(roles.role, 'admin')),
   ];
   for (const tier of tiers) {
-    const rows = await tx.selectDistinct({ memberId: roles.memberId }).from(roles).where(and(tier, ne(roles.memberId, applicantId)));
+    const rows = await tx
+      .selectDistinct({ memberId: roles.memberId })
+      .from(roles)
+      .where(and(tier, ne(roles.memberId, applicantId)));
     if (rows.length > 0) return rows.map((r) => r.memberId).sort((a, b) => a - b);
   }
   return [];
@@ -119,10 +145,18 @@ function registrationsWithPlace(tx: DbOrTx) {
 }
 
 /** Pending registrations that these grants may decide, oldest first. */
-export async function listDecidable(tx: DbOrTx, grants: readonly RoleGrant[], memberId: number): Promise<PendingRegistration[]> {
-  const rows = await registrationsWithPlace(tx).where(eq(registrations.status, 'pending')).orderBy(asc(registrations.id));
+export async function listDecidable(
+  tx: DbOrTx,
+  grants: readonly RoleGrant[],
+  memberId: number,
+): Promise<PendingRegistration[]> {
+  const rows = await registrationsWithPlace(tx)
+    .where(eq(registrations.status, 'pending'))
+    .orderBy(asc(registrations.id));
   return rows.filter(
-    (r) => r.memberId !== memberId && can(grants, 'registration.decide', { villageId: r.villageId, districtCode: r.districtCode }),
+    (r) =>
+      r.memberId !== memberId &&
+      can(grants, 'registration.decide', { villageId: r.villageId, districtCode: r.districtCode }),
   );
 }
 
@@ -141,7 +175,9 @@ export async function decideRegistration(input: {
   decision: 'approved' | 'rejected';
 }): Promise<DecideResult> {
   const { tx } = input;
-  const [row] = await registrationsWithPlace(tx).where(eq(registrations.id, input.registrationId)).for('update', { of: registrations });
+  const [row] = await registrationsWithPlace(tx)
+    .where(eq(registrations.id, input.registrationId))
+    .for('update', { of: registrations });
   if (!row) return { kind: 'not_found' };
   if (!can(input.decider.grants, 'registration.decide', { villageId: row.villageId, districtCode: row.districtCode }))
     return { kind: 'forbidden' };
@@ -166,7 +202,12 @@ export async function withdrawMember(input: { tx: DbOrTx; now: Date; memberId: n
   const erased = await tx
     .update(registrations)
     .set({ realName: null, mobileEnc: null, mobileHash: null, withdrawnAt: input.now })
-    .where(and(eq(registrations.memberId, memberId), or(isNotNull(registrations.realName), isNotNull(registrations.mobileEnc))))
+    .where(
+      and(
+        eq(registrations.memberId, memberId),
+        or(isNotNull(registrations.realName), isNotNull(registrations.mobileEnc)),
+      ),
+    )
     .returning({ id: registrations.id });
   await tx
     .update(registrations)
@@ -181,14 +222,24 @@ export async function withdrawMember(input: { tx: DbOrTx; now: Date; memberId: n
     await tx
       .update(inboundEvents)
       .set({ payloadEnc: null })
-      .where(and(eq(inboundEvents.platform, identity.platform), eq(inboundEvents.platformUserId, identity.platformUserId)));
+      .where(
+        and(eq(inboundEvents.platform, identity.platform), eq(inboundEvents.platformUserId, identity.platformUserId)),
+      );
   }
   await tx
     .update(outbox)
     .set({ messagesEnc: null })
-    .where(and(or(eq(outbox.memberId, memberId), eq(outbox.aboutMemberId, memberId)), inArray(outbox.status, ['sent', 'failed'])));
+    .where(
+      and(
+        or(eq(outbox.memberId, memberId), eq(outbox.aboutMemberId, memberId)),
+        inArray(outbox.status, ['sent', 'failed']),
+      ),
+    );
   // What they wrote as feedback, and its photos and places; staff answers to them stay (they are the county's).
-  await tx.update(feedbackItems).set({ bodyEnc: null, attachmentsEnc: null, summary: null }).where(eq(feedbackItems.memberId, memberId));
+  await tx
+    .update(feedbackItems)
+    .set({ bodyEnc: null, attachmentsEnc: null, summary: null })
+    .where(eq(feedbackItems.memberId, memberId));
   await tx.update(feedbackMessages).set({ bodyEnc: null }).where(eq(feedbackMessages.authorMemberId, memberId));
   return { erased: erased.length };
 }

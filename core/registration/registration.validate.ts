@@ -4,7 +4,8 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
 export function checkRealName(input: string): Checked<string> {
   const name = input.trim().replace(/\s+/g, ' ');
   if (name.length === 0) return { ok: false, message: '이름이 비어 있습니다. 실명을 입력해 주세요. (예: 홍길동)' };
-  if (/\d/.test(name)) return { ok: false, message: '이름에는 숫자를 쓸 수 없습니다. 실명을 한글이나 영문으로 입력해 주세요.' };
+  if (/\d/.test(name))
+    return { ok: false, message: '이름에는 숫자를 쓸 수 없습니다. 실명을 한글이나 영문으로 입력해 주세요.' };
   const length = [...name].length;
   if (length < 2) return { ok: false, message: '이름은 2자 이상이어야 합니다. 실명을 입력해 주세요.' };
   if (length > 20) return { ok: false, message: `이름은 20자 이내로 입력해 주세요. (지금 ${length}자)` };
@@ -25,12 +26,17 @@ export function checkMobile(input: string): Checked<string> {
   if (/[^\d\s().+-]/.test(raw))
     return { ok: false, message: '휴대전화 번호는 숫자로만 입력해 주세요. (예: 010-1234-5678)' };
   let digits = raw.replace(/\D/g, '');
-  if (raw.startsWith('+82') || (digits.startsWith('82') && digits.length >= 11)) digits = `0${digits.replace(/^82/, '').replace(/^0/, '')}`;
+  if (raw.startsWith('+82') || (digits.startsWith('82') && digits.length >= 11))
+    digits = `0${digits.replace(/^82/, '').replace(/^0/, '')}`;
   if (/^0(2|[3-6][1-5]|70|80)/.test(digits) && !digits.startsWith('01'))
     return {
       ok: false,
       message: '집 전화나 사무실 전화는 등록할 수 없습니다. 알림을 받으실 휴대전화 번호(010으로 시작)를 입력해 주세요.',
     };
-  if (/^010\d{8}$/.test(digits) || /^01[16789]\d{7,8}$/.test(digits)) return { ok: true, value: `+82${digits.slice(1)}` };
-  return { ok: false, message: '휴대전화 번호 형식이 맞지 않습니다. 010으로 시작하는 11자리로 입력해 주세요. (예: 010-1234-5678)' };
+  if (/^010\d{8}$/.test(digits) || /^01[16789]\d{7,8}$/.test(digits))
+    return { ok: true, value: `+82${digits.slice(1)}` };
+  return {
+    ok: false,
+    message: '휴대전화 번호 형식이 맞지 않습니다. 010으로 시작하는 11자리로 입력해 주세요. (예: 010-1234-5678)',
+  };
 }

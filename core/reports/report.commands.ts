@@ -5,16 +5,25 @@ import { answerReport, fileReport, REPORT_MAX_LENGTH } from './report.usecases.t
 
 /** 보고 내용 (village head). */
 export async function reportCommand(turn: Turn, args: string): Promise<void> {
-  const result = await fileReport({ tx: turn.tx, deps: turn.deps, author: { memberId: turn.actor.memberId, grants: turn.actor.grants }, body: args });
+  const result = await fileReport({
+    tx: turn.tx,
+    deps: turn.deps,
+    author: { memberId: turn.actor.memberId, grants: turn.actor.grants },
+    body: args,
+  });
   switch (result.kind) {
     case 'not_head':
-      return turn.reply('보고는 이장님이 읍·면사무소에 마을 일을 알리실 때 씁니다. 의견이나 민원은 "의견 내용"으로 보내 주세요.');
+      return turn.reply(
+        '보고는 이장님이 읍·면사무소에 마을 일을 알리실 때 씁니다. 의견이나 민원은 "의견 내용"으로 보내 주세요.',
+      );
     case 'empty':
       return turn.reply('알리실 내용을 함께 적어 주세요. 예: "보고 마을 앞 다리 난간이 부서졌습니다"');
     case 'too_long':
       return turn.reply(`보고는 ${REPORT_MAX_LENGTH}자 이내로 적어 주세요. (지금 ${result.length}자)`);
     case 'filed':
-      return turn.reply(`보고 #${result.reportId}을 ${result.districtName}사무소에 올렸습니다. 답변이 오면 이 대화방으로 알려 드리겠습니다.`);
+      return turn.reply(
+        `보고 #${result.reportId}을 ${result.districtName}사무소에 올렸습니다. 답변이 오면 이 대화방으로 알려 드리겠습니다.`,
+      );
   }
 }
 

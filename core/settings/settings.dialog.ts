@@ -1,7 +1,14 @@
 import type { Turn } from '../conversation/conversation.turn.ts';
 import type { DialogState } from '../conversation/dialog.store.ts';
 import { matchChoice } from '../conversation/command.match.ts';
-import { DIGEST_TIMES, describeSettings, loadSettings, QUIET_WINDOWS, type SettingsChange, updateSettings } from './settings.usecases.ts';
+import {
+  DIGEST_TIMES,
+  describeSettings,
+  loadSettings,
+  QUIET_WINDOWS,
+  type SettingsChange,
+  updateSettings,
+} from './settings.usecases.ts';
 
 const topics = ['마을방송 받는 방법', '모아 받는 시각', '알림 쉬는 시간', '마치기'];
 const modes = ['즉시 받기', '하루 한 번 모아 받기'];
@@ -11,25 +18,34 @@ const quietLabels = QUIET_WINDOWS.map((w) => w.label);
 export async function startSettings(turn: Turn): Promise<void> {
   const current = await loadSettings(turn.tx, turn.actor.memberId);
   await turn.setDialog({ dialog: 'settings', step: 'topic', data: {} });
-  turn.reply({ text: ['지금 설정입니다.', ...describeSettings(current), '바꾸실 항목의 번호를 보내 주세요.'].join('\n'), choices: topics });
+  turn.reply({
+    text: ['지금 설정입니다.', ...describeSettings(current), '바꾸실 항목의 번호를 보내 주세요.'].join('\n'),
+    choices: topics,
+  });
 }
 
 export async function continueSettings(turn: Turn, state: DialogState, text: string): Promise<void> {
   if (state.step === 'topic') return chooseTopic(turn, text);
   if (state.step === 'mode') {
     const i = matchChoice(text, modes);
-    if (i === null) return turn.reply({ text: '1이나 2를 보내 주세요. 그만두시려면 "취소"를 보내 주세요.', choices: modes });
+    if (i === null)
+      return turn.reply({ text: '1이나 2를 보내 주세요. 그만두시려면 "취소"를 보내 주세요.', choices: modes });
     return apply(turn, { broadcastMode: i === 1 ? 'digest' : 'instant' });
   }
   if (state.step === 'time') {
     const i = matchChoice(text, DIGEST_TIMES);
     const time = i === null ? undefined : DIGEST_TIMES[i];
-    if (!time) return turn.reply({ text: '목록의 번호를 보내 주세요. 그만두시려면 "취소"를 보내 주세요.', choices: [...DIGEST_TIMES] });
+    if (!time)
+      return turn.reply({
+        text: '목록의 번호를 보내 주세요. 그만두시려면 "취소"를 보내 주세요.',
+        choices: [...DIGEST_TIMES],
+      });
     return apply(turn, { digestTime: time });
   }
   const i = matchChoice(text, quietLabels);
   const window = i === null ? undefined : QUIET_WINDOWS[i];
-  if (!window) return turn.reply({ text: '목록의 번호를 보내 주세요. 그만두시려면 "취소"를 보내 주세요.', choices: quietLabels });
+  if (!window)
+    return turn.reply({ text: '목록의 번호를 보내 주세요. 그만두시려면 "취소"를 보내 주세요.', choices: quietLabels });
   return apply(turn, { quietStart: window.start, quietEnd: window.end });
 }
 
@@ -48,9 +64,16 @@ async function chooseTopic(turn: Turn, text: string): Promise<void> {
   const step = (['mode', 'time', 'quiet'] as const)[i] ?? 'quiet';
   await turn.setDialog({ dialog: 'settings', step, data: {} });
   if (step === 'mode')
-    return turn.reply({ text: '마을방송을 어떻게 받으시겠어요? 긴급 방송은 어느 쪽이든 바로 보내 드립니다.', choices: modes });
-  if (step === 'time') return turn.reply({ text: '하루 한 번 모아 받으실 시각을 골라 주세요.', choices: [...DIGEST_TIMES] });
-  return turn.reply({ text: '이 시간에는 알림을 보내지 않고 끝나면 보내 드립니다. 긴급 방송은 바로 보내 드립니다.', choices: quietLabels });
+    return turn.reply({
+      text: '마을방송을 어떻게 받으시겠어요? 긴급 방송은 어느 쪽이든 바로 보내 드립니다.',
+      choices: modes,
+    });
+  if (step === 'time')
+    return turn.reply({ text: '하루 한 번 모아 받으실 시각을 골라 주세요.', choices: [...DIGEST_TIMES] });
+  return turn.reply({
+    text: '이 시간에는 알림을 보내지 않고 끝나면 보내 드립니다. 긴급 방송은 바로 보내 드립니다.',
+    choices: quietLabels,
+  });
 }
 
 async function apply(turn: Turn, change: SettingsChange): Promise<void> {

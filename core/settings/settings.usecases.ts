@@ -2,7 +2,12 @@ import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
 import { members } from '../../db/schema/index.ts';
 
-export type MemberSettings = { broadcastMode: 'instant' | 'digest'; digestTime: string; quietStart: string; quietEnd: string };
+export type MemberSettings = {
+  broadcastMode: 'instant' | 'digest';
+  digestTime: string;
+  quietStart: string;
+  quietEnd: string;
+};
 
 /** The times a digest may be chosen for, and the quiet windows offered; few, so that a number answers. */
 export const DIGEST_TIMES = ['07:00', '12:00', '18:00', '20:00'] as const;
@@ -15,16 +20,26 @@ export const QUIET_WINDOWS = [
 
 export async function loadSettings(tx: DbOrTx, memberId: number): Promise<MemberSettings> {
   const [row] = await tx
-    .select({ broadcastMode: members.broadcastMode, digestTime: members.digestTime, quietStart: members.quietStart, quietEnd: members.quietEnd })
+    .select({
+      broadcastMode: members.broadcastMode,
+      digestTime: members.digestTime,
+      quietStart: members.quietStart,
+      quietEnd: members.quietEnd,
+    })
     .from(members)
     .where(eq(members.id, memberId));
   if (!row) throw new Error('member not found');
   return row;
 }
 
-export type SettingsChange = { broadcastMode: 'instant' | 'digest' } | { digestTime: string } | { quietStart: string; quietEnd: string };
+export type SettingsChange =
+  { broadcastMode: 'instant' | 'digest' } | { digestTime: string } | { quietStart: string; quietEnd: string };
 
-export async function updateSettings(input: { tx: DbOrTx; memberId: number; change: SettingsChange }): Promise<MemberSettings> {
+export async function updateSettings(input: {
+  tx: DbOrTx;
+  memberId: number;
+  change: SettingsChange;
+}): Promise<MemberSettings> {
   await input.tx.update(members).set(input.change).where(eq(members.id, input.memberId));
   return loadSettings(input.tx, input.memberId);
 }

@@ -5,14 +5,22 @@ import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue, enqueueToMember } from '../delivery/outbox.write.ts';
 
-export type StaffRoomRef = { platform: string; chatId: string; staffDistrictCode: string | null; isHqStaffRoom: boolean };
+export type StaffRoomRef = {
+  platform: string;
+  chatId: string;
+  staffDistrictCode: string | null;
+  isHqStaffRoom: boolean;
+};
 
 /**
  * Which staff rooms hear of a district matter: the district's rooms, HQ's too when asked (`alsoHq`), and HQ alone
  * when the district has none (or the matter is the whole county's: no district). Empty when the county has linked no
  * staff room at all (the caller then tells the staff members directly).
  */
-export function staffRoomTargets(input: { districtCode: string | null; alsoHq: boolean }, rooms: readonly StaffRoomRef[]): StaffRoomRef[] {
+export function staffRoomTargets(
+  input: { districtCode: string | null; alsoHq: boolean },
+  rooms: readonly StaffRoomRef[],
+): StaffRoomRef[] {
   const district = input.districtCode ? rooms.filter((r) => r.staffDistrictCode === input.districtCode) : [];
   const hq = rooms.filter((r) => r.isHqStaffRoom);
   return [...district, ...(district.length === 0 || input.alsoHq ? hq : [])];
@@ -26,12 +34,29 @@ export function staffRoomTargets(input: { districtCode: string | null; alsoHq: b
 export async function tellStaff(
   tx: DbOrTx,
   deps: CoreDeps,
-  input: { districtCode: string | null; alsoHq?: boolean; urgent?: boolean; key: string; purpose: string; messages: OutboundMessage[]; noticeId?: number | undefined },
+  input: {
+    districtCode: string | null;
+    alsoHq?: boolean;
+    urgent?: boolean;
+    key: string;
+    purpose: string;
+    messages: OutboundMessage[];
+    noticeId?: number | undefined;
+  },
 ): Promise<number> {
   const rooms = await tx
-    .select({ platform: groupChats.platform, chatId: groupChats.chatId, staffDistrictCode: groupChats.staffDistrictCode, isHqStaffRoom: groupChats.isHqStaffRoom })
+    .select({
+      platform: groupChats.platform,
+      chatId: groupChats.chatId,
+      staffDistrictCode: groupChats.staffDistrictCode,
+      isHqStaffRoom: groupChats.isHqStaffRoom,
+    })
     .from(groupChats)
-    .where(input.districtCode ? or(eq(groupChats.staffDistrictCode, input.districtCode), eq(groupChats.isHqStaffRoom, true)) : eq(groupChats.isHqStaffRoom, true));
+    .where(
+      input.districtCode
+        ? or(eq(groupChats.staffDistrictCode, input.districtCode), eq(groupChats.isHqStaffRoom, true))
+        : eq(groupChats.isHqStaffRoom, true),
+    );
   const targets = staffRoomTargets({ districtCode: input.districtCode, alsoHq: input.alsoHq ?? false }, rooms);
   for (const room of targets)
     await enqueue(tx, deps, {
@@ -43,9 +68,14 @@ export async function tellStaff(
     });
   if (targets.length) return targets.length;
   const district = input.districtCode
-    ? await tx.select({ memberId: roles.memberId }).from(roles).where(and(eq(roles.role, 'district_staff'), eq(roles.districtCode, input.districtCode)))
+    ? await tx
+        .select({ memberId: roles.memberId })
+        .from(roles)
+        .where(and(eq(roles.role, 'district_staff'), eq(roles.districtCode, input.districtCode)))
     : [];
-  const staff = district.length ? district : await tx.select({ memberId: roles.memberId }).from(roles).where(eq(roles.role, 'county_staff'));
+  const staff = district.length
+    ? district
+    : await tx.select({ memberId: roles.memberId }).from(roles).where(eq(roles.role, 'county_staff'));
   for (const person of staff)
     await enqueueToMember(tx, deps, {
       memberId: person.memberId,

@@ -27,7 +27,11 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 export function countyParts(date: Date, timeZone: string): CountyParts {
-  const p = Object.fromEntries(formatter(timeZone).formatToParts(date).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(date)
+      .map((x) => [x.type, x.value]),
+  );
   return {
     year: Number(p.year),
     month: Number(p.month),
@@ -45,7 +49,10 @@ export function countyDateKey(date: Date, timeZone: string): string {
 }
 
 /** The instant at which the county's clocks show this wall-clock time (seconds zero). */
-export function countyTime(wall: { year: number; month: number; day: number; hour: number; minute: number }, timeZone: string): Date {
+export function countyTime(
+  wall: { year: number; month: number; day: number; hour: number; minute: number },
+  timeZone: string,
+): Date {
   const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
   // The zone's offset at the guess, then again at the result: right across a DST change too.
   let at = asUtc - offsetAt(new Date(asUtc), timeZone);
@@ -63,7 +70,10 @@ function offsetAt(date: Date, timeZone: string): number {
 export function startOfCountyDay(date: Date, timeZone: string, daysBack = 0): Date {
   const p = countyParts(date, timeZone);
   const d = new Date(Date.UTC(p.year, p.month - 1, p.day - daysBack));
-  return countyTime({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: 0, minute: 0 }, timeZone);
+  return countyTime(
+    { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: 0, minute: 0 },
+    timeZone,
+  );
 }
 
 /** The most recent instant at or before `at` at which county clocks showed HH:MM (today's, else yesterday's). */
@@ -73,7 +83,10 @@ export function lastOccurrence(hhmm: string, at: Date, timeZone: string): Date {
   for (const daysBack of [0, 1]) {
     const day = startOfCountyDay(at, timeZone, daysBack);
     const p = countyParts(day, timeZone);
-    const candidate = countyTime({ year: p.year, month: p.month, day: p.day, hour: Number(m[1]), minute: Number(m[2]) }, timeZone);
+    const candidate = countyTime(
+      { year: p.year, month: p.month, day: p.day, hour: Number(m[1]), minute: Number(m[2]) },
+      timeZone,
+    );
     if (candidate.getTime() <= at.getTime()) return candidate;
   }
   throw new Error('unreachable: yesterday is always before now');

@@ -10,7 +10,8 @@ import { whenAndWhere } from './workshop.notify.ts';
 import { lastSignupDay } from './workshop.rules.ts';
 import type { Workshop } from './workshop.usecases.ts';
 
-export type AnnounceResult = { kind: 'announced'; broadcastId: number; residents: number; heads: number } | { kind: 'not_sent'; reason: string };
+export type AnnounceResult =
+  { kind: 'announced'; broadcastId: number; residents: number; heads: number } | { kind: 'not_sent'; reason: string };
 
 /**
  * A new workshop is announced as a 행사 (event) broadcast to the residents (and village chats) of its district, or of
@@ -50,8 +51,15 @@ export async function announceWorkshop(input: {
       memberId: head.memberId,
       purpose: 'workshop.announce_head',
       dedupeKey: `workshop:${w.id}:announce:head:${head.memberId}`,
-      messages: [{ text: `[교육 안내 · 이장님께] ${head.village} 주민께도 알려 주세요. 「${w.title}」 ${formatKoreanDate(w.startsAt, deps.timezone)}, ${w.place}. 주민은 "교육"을 보내 신청합니다 (${closes}까지).` }],
+      messages: [
+        {
+          text: `[교육 안내 · 이장님께] ${head.village} 주민께도 알려 주세요. 「${w.title}」 ${formatKoreanDate(w.startsAt, deps.timezone)}, ${w.place}. 주민은 "교육"을 보내 신청합니다 (${closes}까지).`,
+        },
+      ],
     });
-  await tx.update(workshops).set({ announcedAt: deps.clock.now() }).where(inArray(workshops.id, [w.id]));
+  await tx
+    .update(workshops)
+    .set({ announcedAt: deps.clock.now() })
+    .where(inArray(workshops.id, [w.id]));
   return { kind: 'announced', broadcastId: result.broadcastId, residents: result.residents, heads: heads.length };
 }

@@ -5,7 +5,14 @@ import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import { countyParts } from '../time/county.time.ts';
 import { formatFullDate } from './workshop.notify.ts';
-import { attendedMinutes, certificateNumber, certificatePrefix, certificateValidUntil, checkInWindow, EXPIRY_REMINDER_LEAD_MS } from './workshop.rules.ts';
+import {
+  attendedMinutes,
+  certificateNumber,
+  certificatePrefix,
+  certificateValidUntil,
+  checkInWindow,
+  EXPIRY_REMINDER_LEAD_MS,
+} from './workshop.rules.ts';
 import { attendeesOf } from './workshop.staff.ts';
 import { mayManage, type Staff, type Workshop } from './workshop.usecases.ts';
 
@@ -13,7 +20,13 @@ type Ctx = { tx: DbOrTx; deps: CoreDeps };
 export type Certificate = typeof certificates.$inferSelect;
 
 export type CheckInResult =
-  | { kind: 'attended'; workshop: Workshop; minutes: number; certificate: Certificate | null; certificateMessage: string | null }
+  | {
+      kind: 'attended';
+      workshop: Workshop;
+      minutes: number;
+      certificate: Certificate | null;
+      certificateMessage: string | null;
+    }
   | { kind: 'already'; workshop: Workshop }
   | { kind: 'unknown_code' }
   | { kind: 'cancelled'; workshop: Workshop }
@@ -30,18 +43,31 @@ export async function checkIn(input: Ctx & { memberId: number; code: string }): 
   const [workshop] = code ? await tx.select().from(workshops).where(eq(workshops.checkInCode, code)) : [];
   if (!workshop) return { kind: 'unknown_code' };
   if (workshop.status === 'cancelled') return { kind: 'cancelled', workshop };
-  const [signup] = await tx.select().from(workshopSignups).where(and(eq(workshopSignups.workshopId, workshop.id), eq(workshopSignups.memberId, input.memberId)));
+  const [signup] = await tx
+    .select()
+    .from(workshopSignups)
+    .where(and(eq(workshopSignups.workshopId, workshop.id), eq(workshopSignups.memberId, input.memberId)));
   if (!signup || signup.status === 'cancelled') return { kind: 'not_signed_up', workshop };
   if (signup.status === 'waitlisted') return { kind: 'waitlisted', workshop };
   const window = checkInWindow(workshop.startsAt, workshop.endsAt, now);
-  if (window === 'early') return { kind: 'early', workshop, opensAt: new Date(workshop.startsAt.getTime() - 30 * 60_000) };
+  if (window === 'early')
+    return { kind: 'early', workshop, opensAt: new Date(workshop.startsAt.getTime() - 30 * 60_000) };
   if (window === 'over') return { kind: 'over', workshop };
   if (signup.attendedAt) return { kind: 'already', workshop };
   const minutes = attendedMinutes(workshop.startsAt, workshop.endsAt, now);
-  await tx.update(workshopSignups).set({ attendedAt: now, attendedMinutes: minutes, markedBy: null }).where(eq(workshopSignups.id, signup.id));
+  await tx
+    .update(workshopSignups)
+    .set({ attendedAt: now, attendedMinutes: minutes, markedBy: null })
+    .where(eq(workshopSignups.id, signup.id));
   // The person is in the chat: the certificate is part of the answer (after "출석을 확인했습니다"), not a separate notice.
   const issued = await issueIfComplete(input, input.memberId, workshop, { notify: false });
-  return { kind: 'attended', workshop, minutes, certificate: issued?.certificate ?? null, certificateMessage: issued?.message ?? null };
+  return {
+    kind: 'attended',
+    workshop,
+    minutes,
+    certificate: issued?.certificate ?? null,
+    certificateMessage: issued?.message ?? null,
+  };
 }
 
 export type MarkResult =
@@ -56,7 +82,9 @@ export type MarkResult =
  * 출석 확인 N 1 3 홍길동 | 전체 (staff): confirmed sign-ups by their number in 교육 현황 N or by name, credited with the
  * whole workshop (staff saw them there). Nothing is marked when any pick is unknown: staff fix the list and send again.
  */
-export async function markAttendance(input: Ctx & { staff: Staff; workshopId: number; picks: string[] | 'all' }): Promise<MarkResult> {
+export async function markAttendance(
+  input: Ctx & { staff: Staff; workshopId: number; picks: string[] | 'all' },
+): Promise<MarkResult> {
   const { tx, deps } = input;
   const now = deps.clock.now();
   const [workshop] = await tx.select().from(workshops).where(eq(workshops.id, input.workshopId));
@@ -65,7 +93,10 @@ export async function markAttendance(input: Ctx & { staff: Staff; workshopId: nu
   if (checkInWindow(workshop.startsAt, workshop.endsAt, now) === 'early') return { kind: 'early', workshop };
   const attendees = (await attendeesOf(tx, workshop.id)).filter((a) => a.status === 'confirmed');
   if (input.picks !== 'all' && input.picks.length === 0) return { kind: 'empty' };
-  const chosen = input.picks === 'all' ? attendees.map((a) => ({ pick: '', a })) : input.picks.map((pick) => ({ pick, a: pickAttendee(attendees, pick) }));
+  const chosen =
+    input.picks === 'all'
+      ? attendees.map((a) => ({ pick: '', a }))
+      : input.picks.map((pick) => ({ pick, a: pickAttendee(attendees, pick) }));
   const unknown = chosen.flatMap((c) => (c.a ? [] : [c.pick]));
   if (unknown.length) return { kind: 'unknown', workshop, picks: unknown };
   const minutes = Math.round((workshop.endsAt.getTime() - workshop.startsAt.getTime()) / 60_000);
@@ -75,7 +106,11 @@ export async function markAttendance(input: Ctx & { staff: Staff; workshopId: nu
     if (!a) continue;
     await tx
       .update(workshopSignups)
-      .set({ attendedAt: a.attendedAt ?? now, attendedMinutes: Math.max(minutes, a.attendedMinutes), markedBy: input.staff.memberId })
+      .set({
+        attendedAt: a.attendedAt ?? now,
+        attendedMinutes: Math.max(minutes, a.attendedMinutes),
+        markedBy: input.staff.memberId,
+      })
       .where(eq(workshopSignups.id, a.signupId));
     names.push(a.name);
     if (await issueIfComplete(input, a.memberId, workshop)) issued++;
@@ -116,12 +151,20 @@ export async function issueIfComplete(
       .where(and(eq(workshops.seriesId, workshop.seriesId), eq(workshopSignups.memberId, memberId)));
     attended = Number(sum?.minutes ?? 0);
   } else {
-    const [signup] = await tx.select().from(workshopSignups).where(and(eq(workshopSignups.workshopId, workshop.id), eq(workshopSignups.memberId, memberId)));
+    const [signup] = await tx
+      .select()
+      .from(workshopSignups)
+      .where(and(eq(workshopSignups.workshopId, workshop.id), eq(workshopSignups.memberId, memberId)));
     attended = signup?.attendedMinutes ?? 0;
   }
   if (attended < required) return null;
-  const ownerWhere = workshop.seriesId ? eq(certificates.seriesId, workshop.seriesId) : eq(certificates.workshopId, workshop.id);
-  const [existing] = await tx.select().from(certificates).where(and(eq(certificates.memberId, memberId), ownerWhere));
+  const ownerWhere = workshop.seriesId
+    ? eq(certificates.seriesId, workshop.seriesId)
+    : eq(certificates.workshopId, workshop.id);
+  const [existing] = await tx
+    .select()
+    .from(certificates)
+    .where(and(eq(certificates.memberId, memberId), ownerWhere));
   if (existing) return null;
   const year = countyParts(now, deps.timezone).year;
   // One counter row per year, incremented atomically: two instances never hand out the same number.
@@ -145,7 +188,12 @@ export async function issueIfComplete(
   if (!certificate) throw new Error('certificate insert returned nothing');
   const message = `[수료증] 「${title}」을(를) 수료하셨습니다. 축하드립니다.\n${describeCertificate(deps, certificate)}\n언제든 "수료증"을 보내시면 다시 보실 수 있습니다.`;
   if (options.notify !== false)
-    await enqueueToMember(tx, deps, { memberId, purpose: 'workshop.certificate', dedupeKey: `certificate:${certificate.id}:issued`, messages: [{ text: message }] });
+    await enqueueToMember(tx, deps, {
+      memberId,
+      purpose: 'workshop.certificate',
+      dedupeKey: `certificate:${certificate.id}:issued`,
+      messages: [{ text: message }],
+    });
   return { certificate, message };
 }
 
@@ -154,7 +202,10 @@ export function describeCertificate(deps: Pick<CoreDeps, 'timezone'>, c: Certifi
 }
 
 /** 수료증: the person's certificates, newest first, with what they were for. */
-export async function listCertificates(tx: DbOrTx, memberId: number): Promise<{ certificate: Certificate; title: string }[]> {
+export async function listCertificates(
+  tx: DbOrTx,
+  memberId: number,
+): Promise<{ certificate: Certificate; title: string }[]> {
   const rows = await tx
     .select({ certificate: certificates, workshopTitle: workshops.title, seriesTitle: workshopSeries.title })
     .from(certificates)
@@ -172,11 +223,21 @@ export async function remindExpiringCertificates(input: { deps: CoreDeps; now: D
   const due = await deps.db
     .select({ id: certificates.id })
     .from(certificates)
-    .where(and(isNull(certificates.expiryRemindedAt), gt(certificates.validUntil, now), lte(certificates.validUntil, horizon)));
+    .where(
+      and(
+        isNull(certificates.expiryRemindedAt),
+        gt(certificates.validUntil, now),
+        lte(certificates.validUntil, horizon),
+      ),
+    );
   let reminded = 0;
   for (const { id } of due)
     await deps.db.transaction(async (tx) => {
-      const [c] = await tx.update(certificates).set({ expiryRemindedAt: now }).where(and(eq(certificates.id, id), isNull(certificates.expiryRemindedAt))).returning();
+      const [c] = await tx
+        .update(certificates)
+        .set({ expiryRemindedAt: now })
+        .where(and(eq(certificates.id, id), isNull(certificates.expiryRemindedAt)))
+        .returning();
       if (!c) return;
       const [item] = (await listCertificates(tx, c.memberId)).filter((x) => x.certificate.id === c.id);
       await enqueueToMember(tx, deps, {

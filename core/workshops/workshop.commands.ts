@@ -13,7 +13,11 @@ export const withdrawChoices = ['신청 취소', '그대로 두기'];
 export function approvedResident(turn: Turn): { districtCode: string } | null {
   const r = turn.actor.registration;
   if (r?.status === 'approved') return { districtCode: r.districtCode };
-  turn.reply(r ? '교육 신청은 등록이 승인된 뒤에 하실 수 있습니다. 승인되면 바로 알려 드립니다.' : '교육을 신청하시려면 먼저 실명 등록을 해 주세요. "등록"을 보내 주시면 안내해 드립니다.');
+  turn.reply(
+    r
+      ? '교육 신청은 등록이 승인된 뒤에 하실 수 있습니다. 승인되면 바로 알려 드립니다.'
+      : '교육을 신청하시려면 먼저 실명 등록을 해 주세요. "등록"을 보내 주시면 안내해 드립니다.',
+  );
   return null;
 }
 
@@ -37,11 +41,19 @@ export function line(turn: Turn, item: ListedWorkshop): string {
 export async function workshopsCommand(turn: Turn): Promise<void> {
   const resident = approvedResident(turn);
   if (!resident) return;
-  const items = await listUpcoming({ tx: turn.tx, deps: turn.deps, memberId: turn.actor.memberId, districtCode: resident.districtCode });
-  if (items.length === 0) return turn.reply('지금 신청할 수 있는 교육이 없습니다. 새 교육이 열리면 마을방송으로 알려 드립니다.');
+  const items = await listUpcoming({
+    tx: turn.tx,
+    deps: turn.deps,
+    memberId: turn.actor.memberId,
+    districtCode: resident.districtCode,
+  });
+  if (items.length === 0)
+    return turn.reply('지금 신청할 수 있는 교육이 없습니다. 새 교육이 열리면 마을방송으로 알려 드립니다.');
   const text = `다가오는 교육입니다.\n\n${items.map((item, i) => `${i + 1}. ${line(turn, item)}`).join('\n')}`;
   if (turn.chat.type !== 'direct') return turn.reply(`${text}\n\n신청은 저와 1:1 대화방에서 "교육"을 보내 주세요.`);
-  const labels = items.map((item) => `${formatKoreanDate(item.workshop.startsAt, turn.deps.timezone)} ${item.workshop.title}`);
+  const labels = items.map(
+    (item) => `${formatKoreanDate(item.workshop.startsAt, turn.deps.timezone)} ${item.workshop.title}`,
+  );
   await turn.setDialog({ dialog: DIALOG, step: 'choose', data: { ids: items.map((i) => i.workshop.id), labels } });
   turn.reply({ text: `${text}\n\n신청하거나 취소하실 교육의 번호를 보내 주세요.`, choices: labels });
 }
@@ -69,18 +81,30 @@ export function closedMessage(turn: Turn, w: ListedWorkshop['workshop']): string
 
 export async function doSignUp(turn: Turn, workshopId: number): Promise<void> {
   const districtCode = turn.actor.registration?.districtCode ?? '';
-  const result = await signUp({ tx: turn.tx, deps: turn.deps, memberId: turn.actor.memberId, districtCode, workshopId });
+  const result = await signUp({
+    tx: turn.tx,
+    deps: turn.deps,
+    memberId: turn.actor.memberId,
+    districtCode,
+    workshopId,
+  });
   switch (result.kind) {
     case 'not_found':
       return turn.reply('그 번호의 교육을 찾지 못했습니다. "교육"을 보내 목록에서 골라 주세요.');
     case 'cancelled':
       return turn.reply(`「${result.workshop.title}」은(는) 취소된 교육입니다. 다른 교육은 "교육"을 보내 보세요.`);
     case 'other_district':
-      return turn.reply(`「${result.workshop.title}」은(는) 다른 읍·면 주민을 위한 교육입니다. 우리 읍·면 교육은 "교육"을 보내 보세요.`);
+      return turn.reply(
+        `「${result.workshop.title}」은(는) 다른 읍·면 주민을 위한 교육입니다. 우리 읍·면 교육은 "교육"을 보내 보세요.`,
+      );
     case 'closed':
       return turn.reply(closedMessage(turn, result.workshop));
     case 'already':
-      return turn.reply(result.status === 'confirmed' ? `「${result.workshop.title}」에 이미 신청하셨습니다.` : `「${result.workshop.title}」 대기 ${result.position ?? ''}번째로 기다리고 계십니다.`);
+      return turn.reply(
+        result.status === 'confirmed'
+          ? `「${result.workshop.title}」에 이미 신청하셨습니다.`
+          : `「${result.workshop.title}」 대기 ${result.position ?? ''}번째로 기다리고 계십니다.`,
+      );
     case 'waitlisted':
       return turn.reply({
         text: `「${result.workshop.title}」 정원 ${result.workshop.capacity}명이 다 찼습니다. 대기 ${result.position}번째로 올려 드렸습니다. 자리가 나면 바로 알려 드립니다.`,
@@ -96,10 +120,14 @@ export async function doSignUp(turn: Turn, workshopId: number): Promise<void> {
 
 export async function doWithdraw(turn: Turn, workshopId: number): Promise<void> {
   const result = await cancelSignup({ tx: turn.tx, deps: turn.deps, memberId: turn.actor.memberId, workshopId });
-  if (result.kind === 'not_found') return turn.reply('그 번호의 교육을 찾지 못했습니다. "교육"을 보내 목록에서 골라 주세요.');
+  if (result.kind === 'not_found')
+    return turn.reply('그 번호의 교육을 찾지 못했습니다. "교육"을 보내 목록에서 골라 주세요.');
   if (result.kind === 'not_signed_up') return turn.reply(`「${result.workshop.title}」에 신청하신 기록이 없습니다.`);
-  if (result.kind === 'started') return turn.reply(`「${result.workshop.title}」은(는) 이미 시작해서 취소할 수 없습니다.`);
-  turn.reply(`「${result.workshop.title}」 ${result.was === 'confirmed' ? '신청을' : '대기를'} 취소했습니다. 다음에 또 신청해 주세요.`);
+  if (result.kind === 'started')
+    return turn.reply(`「${result.workshop.title}」은(는) 이미 시작해서 취소할 수 없습니다.`);
+  turn.reply(
+    `「${result.workshop.title}」 ${result.was === 'confirmed' ? '신청을' : '대기를'} 취소했습니다. 다음에 또 신청해 주세요.`,
+  );
 }
 
 /** 출석 <번호>: said at the venue. */
@@ -109,7 +137,9 @@ export async function checkInCommand(turn: Turn, args: string): Promise<void> {
   const title = 'workshop' in result ? `「${result.workshop.title}」` : '';
   switch (result.kind) {
     case 'unknown_code':
-      return turn.reply(`출석 번호 ${args.trim()}에 맞는 교육을 찾지 못했습니다. 교육장에서 안내받은 번호를 다시 확인해 주세요.`);
+      return turn.reply(
+        `출석 번호 ${args.trim()}에 맞는 교육을 찾지 못했습니다. 교육장에서 안내받은 번호를 다시 확인해 주세요.`,
+      );
     case 'cancelled':
       return turn.reply(`${title}은(는) 취소된 교육입니다.`);
     case 'not_signed_up':
@@ -130,7 +160,9 @@ export async function checkInCommand(turn: Turn, args: string): Promise<void> {
         return turn.reply(result.certificateMessage);
       }
       if (result.minutes < whole)
-        return turn.reply(`${title} 출석을 확인했습니다. 늦게 오셔서 ${result.minutes}분으로 기록했습니다. 끝까지 계셨다면 담당자께 말씀해 주세요.`);
+        return turn.reply(
+          `${title} 출석을 확인했습니다. 늦게 오셔서 ${result.minutes}분으로 기록했습니다. 끝까지 계셨다면 담당자께 말씀해 주세요.`,
+        );
       return turn.reply(`${title} 출석을 확인했습니다. 고맙습니다.`);
     }
   }
@@ -139,7 +171,13 @@ export async function checkInCommand(turn: Turn, args: string): Promise<void> {
 /** 수료증: one's certificates with number, issue date and validity. */
 export async function certificatesCommand(turn: Turn): Promise<void> {
   const list = await listCertificates(turn.tx, turn.actor.memberId);
-  if (list.length === 0) return turn.reply('아직 받으신 수료증이 없습니다. 교육을 마치시면 이곳에서 보실 수 있습니다. "교육"을 보내 신청해 보세요.');
-  const blocks = list.map(({ certificate, title }) => `「${title}」${certificate.validUntil <= turn.now ? ' (만료)' : ''}\n${describeCertificate(turn.deps, certificate)}`);
+  if (list.length === 0)
+    return turn.reply(
+      '아직 받으신 수료증이 없습니다. 교육을 마치시면 이곳에서 보실 수 있습니다. "교육"을 보내 신청해 보세요.',
+    );
+  const blocks = list.map(
+    ({ certificate, title }) =>
+      `「${title}」${certificate.validUntil <= turn.now ? ' (만료)' : ''}\n${describeCertificate(turn.deps, certificate)}`,
+  );
   turn.reply(`수료증 ${list.length}건입니다.\n\n${blocks.join('\n\n')}`);
 }

@@ -2,10 +2,27 @@ import { type CommandMatch, matchChoice, matchCommand } from '../conversation/co
 import type { Turn } from '../conversation/conversation.turn.ts';
 import type { DialogState } from '../conversation/dialog.store.ts';
 import {
-  approvedResident, certificatesCommand, checkInCommand, closedMessage, DIALOG, doSignUp, doWithdraw, line, signUpCommand, signupChoices, withdrawChoices,
-  withdrawCommand, workshopsCommand,
+  approvedResident,
+  certificatesCommand,
+  checkInCommand,
+  closedMessage,
+  DIALOG,
+  doSignUp,
+  doWithdraw,
+  line,
+  signUpCommand,
+  signupChoices,
+  withdrawChoices,
+  withdrawCommand,
+  workshopsCommand,
 } from './workshop.commands.ts';
-import { cancelWorkshopCommand, createWorkshopCommand, markAttendanceCommand, rescheduleCommand, workshopStatusCommand } from './workshop.staff.commands.ts';
+import {
+  cancelWorkshopCommand,
+  createWorkshopCommand,
+  markAttendanceCommand,
+  rescheduleCommand,
+  workshopStatusCommand,
+} from './workshop.staff.commands.ts';
 import { listUpcoming } from './workshop.usecases.ts';
 
 /** The 교육 dialog: choose a workshop by number, then confirm the sign-up or its cancellation. */
@@ -19,8 +36,17 @@ export async function continueWorkshops(turn: Turn, state: DialogState, text: st
     const index = matchChoice(text, labels);
     const id = index === null ? undefined : (state.data.ids as number[] | undefined)?.[index];
     if (id === undefined && command) return leaveFor(turn, command);
-    if (id === undefined) return turn.reply({ text: '목록의 번호를 보내 주세요. 그만두시려면 "취소"를 보내 주세요.', choices: labels });
-    const item = (await listUpcoming({ tx: turn.tx, deps: turn.deps, memberId: turn.actor.memberId, districtCode: resident.districtCode, limit: 50 })).find((i) => i.workshop.id === id);
+    if (id === undefined)
+      return turn.reply({ text: '목록의 번호를 보내 주세요. 그만두시려면 "취소"를 보내 주세요.', choices: labels });
+    const item = (
+      await listUpcoming({
+        tx: turn.tx,
+        deps: turn.deps,
+        memberId: turn.actor.memberId,
+        districtCode: resident.districtCode,
+        limit: 50,
+      })
+    ).find((i) => i.workshop.id === id);
     if (!item) {
       await turn.setDialog(null);
       return turn.reply('그 교육은 이제 신청할 수 없습니다. "교육"을 다시 보내 목록을 확인해 주세요.');
@@ -39,7 +65,8 @@ export async function continueWorkshops(turn: Turn, state: DialogState, text: st
   }
   const id = Number(state.data.id);
   const choices = state.step === 'signup' ? signupChoices : withdrawChoices;
-  const choice = matchChoice(text, choices) ?? (/^(네|예|응)/.test(text.trim()) ? 0 : /^(아니)/.test(text.trim()) ? 1 : null);
+  const choice =
+    matchChoice(text, choices) ?? (/^(네|예|응)/.test(text.trim()) ? 0 : /^(아니)/.test(text.trim()) ? 1 : null);
   if (choice === null && command) return leaveFor(turn, command);
   if (choice === null) return turn.reply({ text: '1이나 2를 보내 주세요.', choices });
   await turn.setDialog(null);

@@ -19,7 +19,14 @@ export function workshopSignupsSection(title: string, aheadDays = 14): SectionPr
     const upcoming = await tx
       .select()
       .from(workshops)
-      .where(and(eq(workshops.status, 'scheduled'), gt(workshops.startsAt, until), lt(workshops.startsAt, new Date(until.getTime() + aheadDays * 86_400_000)), scopeFilter(scope)))
+      .where(
+        and(
+          eq(workshops.status, 'scheduled'),
+          gt(workshops.startsAt, until),
+          lt(workshops.startsAt, new Date(until.getTime() + aheadDays * 86_400_000)),
+          scopeFilter(scope),
+        ),
+      )
       .orderBy(asc(workshops.startsAt), asc(workshops.id));
     const [fresh] = await tx
       .select({ n: sql<number>`count(*)::int` })
@@ -33,7 +40,10 @@ export function workshopSignupsSection(title: string, aheadDays = 14): SectionPr
           scopeFilter(scope),
         ),
       );
-    const fill = await fillOf(tx, upcoming.map((w) => w.id));
+    const fill = await fillOf(
+      tx,
+      upcoming.map((w) => w.id),
+    );
     const waiting = [...fill.values()].reduce((n, f) => n + f.waitlisted, 0);
     const newSignups = Number(fresh?.n ?? 0);
     return {

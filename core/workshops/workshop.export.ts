@@ -6,7 +6,11 @@ import { districts, registrations, villages, workshops, workshopSignups } from '
  * The sign-up list of one workshop as CSV, for staff (names are theirs to see; mobile numbers are left out). Written
  * to the file the admin names, never to a log. Confirmed first, then the waitlist in order.
  */
-export async function signupsCsv(tx: DbOrTx, workshopId: number, timeZone: string): Promise<{ kind: 'csv'; csv: string; rows: number } | { kind: 'not_found' }> {
+export async function signupsCsv(
+  tx: DbOrTx,
+  workshopId: number,
+  timeZone: string,
+): Promise<{ kind: 'csv'; csv: string; rows: number } | { kind: 'not_found' }> {
   const [w] = await tx.select({ id: workshops.id }).from(workshops).where(eq(workshops.id, workshopId));
   if (!w) return { kind: 'not_found' };
   const rows = await tx
@@ -22,15 +26,44 @@ export async function signupsCsv(tx: DbOrTx, workshopId: number, timeZone: strin
       attendedMinutes: workshopSignups.attendedMinutes,
     })
     .from(workshopSignups)
-    .leftJoin(registrations, and(eq(registrations.memberId, workshopSignups.memberId), inArray(registrations.status, ['approved', 'pending'])))
+    .leftJoin(
+      registrations,
+      and(eq(registrations.memberId, workshopSignups.memberId), inArray(registrations.status, ['approved', 'pending'])),
+    )
     .leftJoin(villages, eq(villages.id, registrations.villageId))
     .leftJoin(districts, eq(districts.code, villages.districtCode))
     .where(eq(workshopSignups.workshopId, workshopId))
-    .orderBy(sql`case ${workshopSignups.status} when 'confirmed' then 0 when 'waitlisted' then 1 else 2 end`, asc(workshopSignups.createdAt), asc(workshopSignups.id));
+    .orderBy(
+      sql`case ${workshopSignups.status} when 'confirmed' then 0 when 'waitlisted' then 1 else 2 end`,
+      asc(workshopSignups.createdAt),
+      asc(workshopSignups.id),
+    );
   const at = (d: Date | null) => (d ? localIso(d, timeZone) : '');
-  const header = ['no', 'status', 'name', 'district', 'village', 'signed_up_at', 'promoted_at', 'cancelled_at', 'attended_at', 'attended_minutes'];
+  const header = [
+    'no',
+    'status',
+    'name',
+    'district',
+    'village',
+    'signed_up_at',
+    'promoted_at',
+    'cancelled_at',
+    'attended_at',
+    'attended_minutes',
+  ];
   const lines = rows.map((r, i) =>
-    [String(i + 1), r.status, r.name ?? '(탈퇴)', r.district ?? '', r.village ?? '', at(r.createdAt), at(r.promotedAt), at(r.cancelledAt), at(r.attendedAt), String(r.attendedMinutes)].map(cell),
+    [
+      String(i + 1),
+      r.status,
+      r.name ?? '(탈퇴)',
+      r.district ?? '',
+      r.village ?? '',
+      at(r.createdAt),
+      at(r.promotedAt),
+      at(r.cancelledAt),
+      at(r.attendedAt),
+      String(r.attendedMinutes),
+    ].map(cell),
   );
   return { kind: 'csv', csv: `${[header, ...lines].map((l) => l.join(',')).join('\r\n')}\r\n`, rows: rows.length };
 }
@@ -43,6 +76,14 @@ export function cell(value: string): string {
 
 /** 2026-11-30 10:00 in county time. */
 function localIso(date: Date, timeZone: string): string {
-  const p = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+  const p = new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(date);
   return p.replace(',', '');
 }

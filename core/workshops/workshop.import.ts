@@ -18,19 +18,27 @@ import { createWorkshop, type NewWorkshop } from './workshop.usecases.ts';
  * Imported whole or not at all; a workshop already imported (same title, district and start) is skipped.
  */
 export type WorkshopImportResult =
-  | { ok: true; imported: number; skipped: string[]; announced: number }
-  | { ok: false; errors: string[] };
+  { ok: true; imported: number; skipped: string[]; announced: number } | { ok: false; errors: string[] };
 
 const WEEKDAYS_KO = ['일', '월', '화', '수', '목', '금', '토'];
 export const DEFAULT_START_TIME = '10:00';
 
 type Dated = { line: number; date: { year: number; month: number; day: number }; values: Record<string, string> };
 
-export async function importWorkshops(deps: CoreDeps, text: string, options: { shiftTo?: string | undefined } = {}): Promise<WorkshopImportResult> {
+export async function importWorkshops(
+  deps: CoreDeps,
+  text: string,
+  options: { shiftTo?: string | undefined } = {},
+): Promise<WorkshopImportResult> {
   const { rows, errors } = readCsv(text, ['date', 'district_code', 'title_ko', 'hours', 'capacity']);
   if (errors.length) return { ok: false, errors };
   const now = deps.clock.now();
-  const known = new Map((await deps.db.select({ code: districts.code, nameKo: districts.nameKo }).from(districts)).map((d) => [d.code, d.nameKo]));
+  const known = new Map(
+    (await deps.db.select({ code: districts.code, nameKo: districts.nameKo }).from(districts)).map((d) => [
+      d.code,
+      d.nameKo,
+    ]),
+  );
   const skipped: string[] = [];
   const bad: string[] = [];
   const dated: Dated[] = [];
@@ -46,7 +54,8 @@ export async function importWorkshops(deps: CoreDeps, text: string, options: { s
       continue;
     }
     const weekday = WEEKDAYS_KO[new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()];
-    if (values.weekday_ko && values.weekday_ko !== weekday) bad.push(`${line}행: ${values.date}는 ${weekday}요일입니다 (weekday_ko "${values.weekday_ko}").`);
+    if (values.weekday_ko && values.weekday_ko !== weekday)
+      bad.push(`${line}행: ${values.date}는 ${weekday}요일입니다 (weekday_ko "${values.weekday_ko}").`);
     else dated.push({ line, date, values });
   }
   const shift = shiftDays(dated, options.shiftTo);
@@ -59,9 +68,14 @@ export async function importWorkshops(deps: CoreDeps, text: string, options: { s
       continue;
     }
     const day = new Date(Date.UTC(date.year, date.month - 1, date.day + shift));
-    const startsAt = countyTime({ year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), ...checked.start }, deps.timezone);
+    const startsAt = countyTime(
+      { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), ...checked.start },
+      deps.timezone,
+    );
     if (startsAt <= now) {
-      bad.push(`${line}행: ${values.date}는 이미 지났습니다. 일정을 앞으로 옮기려면 --shift-to YYYY-MM-DD를 붙여 주세요.`);
+      bad.push(
+        `${line}행: ${values.date}는 이미 지났습니다. 일정을 앞으로 옮기려면 --shift-to YYYY-MM-DD를 붙여 주세요.`,
+      );
       continue;
     }
     planned.push({ line, workshop: { ...checked.workshop, startsAt } });
@@ -74,7 +88,11 @@ export async function importWorkshops(deps: CoreDeps, text: string, options: { s
     for (const { line, workshop } of planned) {
       const same = await tx.$count(
         workshops,
-        and(eq(workshops.title, workshop.title), workshop.districtCode ? eq(workshops.districtCode, workshop.districtCode) : isNull(workshops.districtCode), eq(workshops.startsAt, workshop.startsAt)),
+        and(
+          eq(workshops.title, workshop.title),
+          workshop.districtCode ? eq(workshops.districtCode, workshop.districtCode) : isNull(workshops.districtCode),
+          eq(workshops.startsAt, workshop.startsAt),
+        ),
       );
       if (same) {
         skipped.push(`${line}행: 이미 가져온 교육입니다`);
@@ -84,7 +102,11 @@ export async function importWorkshops(deps: CoreDeps, text: string, options: { s
       const result = await createWorkshop({ tx, deps, creator: null, workshop: { ...workshop, seriesId } });
       if (result.kind !== 'created') throw new Error(`${line}행: ${result.kind}`);
       imported++;
-      if (county && (await announceWorkshop({ tx, deps, workshop: result.workshop, sender: county })).kind === 'announced') announced++;
+      if (
+        county &&
+        (await announceWorkshop({ tx, deps, workshop: result.workshop, sender: county })).kind === 'announced'
+      )
+        announced++;
     }
   });
   return { ok: true, imported, skipped, announced };
@@ -101,21 +123,31 @@ function shiftDays(dated: Dated[], shiftTo: string | undefined): number | null {
   return Math.ceil(days / 7) * 7;
 }
 
-function checkRow(values: Record<string, string>, known: Map<string, string>): { workshop: Omit<NewWorkshop, 'startsAt'>; start: { hour: number; minute: number } } | { error: string } {
+function checkRow(
+  values: Record<string, string>,
+  known: Map<string, string>,
+): { workshop: Omit<NewWorkshop, 'startsAt'>; start: { hour: number; minute: number } } | { error: string } {
   const code = values.district_code ?? '';
   const districtName = code === 'all' ? null : known.get(code);
   if (districtName === undefined) return { error: `읍면 코드 "${code}"를 찾을 수 없습니다 (군 전체는 all).` };
   const title = (values.title_ko ?? '').trim();
   if (!title || title.length > 100) return { error: '교육 이름(title_ko)을 1~100자로 써 주세요.' };
   const hours = Number(values.hours);
-  if (!(hours > 0 && hours <= 24)) return { error: `교육 시간(hours) "${values.hours}"를 0보다 크고 24 이하인 숫자로 써 주세요.` };
+  if (!(hours > 0 && hours <= 24))
+    return { error: `교육 시간(hours) "${values.hours}"를 0보다 크고 24 이하인 숫자로 써 주세요.` };
   const capacity = Number(values.capacity);
-  if (!(Number.isInteger(capacity) && capacity > 0)) return { error: `정원(capacity) "${values.capacity ?? ''}"을 1 이상의 정수로 써 주세요.` };
+  if (!(Number.isInteger(capacity) && capacity > 0))
+    return { error: `정원(capacity) "${values.capacity ?? ''}"을 1 이상의 정수로 써 주세요.` };
   const closes = values.registration_closes_days_before ? Number(values.registration_closes_days_before) : 3;
-  if (!(Number.isInteger(closes) && closes >= 0 && closes <= 60)) return { error: `신청 마감(registration_closes_days_before) "${values.registration_closes_days_before}"를 0~60으로 써 주세요.` };
+  if (!(Number.isInteger(closes) && closes >= 0 && closes <= 60))
+    return {
+      error: `신청 마감(registration_closes_days_before) "${values.registration_closes_days_before}"를 0~60으로 써 주세요.`,
+    };
   const time = /^(\d{1,2}):(\d{2})$/.exec(values.start_time || DEFAULT_START_TIME);
-  if (!time || Number(time[1]) > 23 || Number(time[2]) > 59) return { error: `시작 시각(start_time) "${values.start_time}"을 HH:MM으로 써 주세요.` };
-  if (values.series && !(Number(values.series_hours) > 0)) return { error: `연속 교육(series) "${values.series}"에는 수료에 필요한 시간(series_hours)을 적어 주세요.` };
+  if (!time || Number(time[1]) > 23 || Number(time[2]) > 59)
+    return { error: `시작 시각(start_time) "${values.start_time}"을 HH:MM으로 써 주세요.` };
+  if (values.series && !(Number(values.series_hours) > 0))
+    return { error: `연속 교육(series) "${values.series}"에는 수료에 필요한 시간(series_hours)을 적어 주세요.` };
   const place = values.place || (districtName ? `${districtName} 주민자치센터` : '군청 대회의실');
   return {
     workshop: {
@@ -126,7 +158,15 @@ function checkRow(values: Record<string, string>, known: Map<string, string>): {
       capacity,
       closesDaysBefore: closes,
       contact: values.contact || (districtName ? `${districtName}사무소` : null),
-      meta: values.note || values.series ? { ...(values.note ? { note: values.note } : {}), ...(values.series ? { series: values.series, seriesMinutes: Math.round(Number(values.series_hours) * 60) } : {}) } : undefined,
+      meta:
+        values.note || values.series
+          ? {
+              ...(values.note ? { note: values.note } : {}),
+              ...(values.series
+                ? { series: values.series, seriesMinutes: Math.round(Number(values.series_hours) * 60) }
+                : {}),
+            }
+          : undefined,
     },
     start: { hour: Number(time[1]), minute: Number(time[2]) },
   };
@@ -137,12 +177,22 @@ type Tx = Parameters<Parameters<CoreDeps['db']['transaction']>[0]>[0];
 /** A series (optional `series`, `series_hours` columns) by its title and district: made by its first session. */
 async function seriesFor(tx: Tx, workshop: NewWorkshop & { startsAt: Date }, now: Date): Promise<number> {
   const title = String(workshop.meta?.series);
-  const where = and(eq(workshopSeries.title, title), workshop.districtCode ? eq(workshopSeries.districtCode, workshop.districtCode) : isNull(workshopSeries.districtCode));
+  const where = and(
+    eq(workshopSeries.title, title),
+    workshop.districtCode
+      ? eq(workshopSeries.districtCode, workshop.districtCode)
+      : isNull(workshopSeries.districtCode),
+  );
   const [found] = await tx.select({ id: workshopSeries.id }).from(workshopSeries).where(where);
   if (found) return found.id;
   const [made] = await tx
     .insert(workshopSeries)
-    .values({ title, districtCode: workshop.districtCode, requiredMinutes: Number(workshop.meta?.seriesMinutes), createdAt: now })
+    .values({
+      title,
+      districtCode: workshop.districtCode,
+      requiredMinutes: Number(workshop.meta?.seriesMinutes),
+      createdAt: now,
+    })
     .returning({ id: workshopSeries.id });
   if (!made) throw new Error('series insert returned nothing');
   return made.id;
@@ -150,9 +200,17 @@ async function seriesFor(tx: Tx, workshop: NewWorkshop & { startsAt: Date }, now
 
 /** The county announces what the admin imports: as its first county staff member (or admin), labelled 고성군청. */
 async function countySender(tx: Tx): Promise<{ memberId: number; grants: RoleGrant[]; label: string } | null> {
-  const [staff] = await tx.select({ memberId: roles.memberId, role: roles.role }).from(roles).where(inArray(roles.role, ['county_staff', 'admin'])).orderBy(roles.id).limit(1);
+  const [staff] = await tx
+    .select({ memberId: roles.memberId, role: roles.role })
+    .from(roles)
+    .where(inArray(roles.role, ['county_staff', 'admin']))
+    .orderBy(roles.id)
+    .limit(1);
   if (!staff) return null;
   const [county] = await tx.select({ nameKo: counties.nameKo }).from(counties).limit(1);
-  return { memberId: staff.memberId, grants: [{ role: staff.role, villageId: null, districtCode: null }], label: `${county?.nameKo ?? '군'}청` };
+  return {
+    memberId: staff.memberId,
+    grants: [{ role: staff.role, villageId: null, districtCode: null }],
+    label: `${county?.nameKo ?? '군'}청`,
+  };
 }
-

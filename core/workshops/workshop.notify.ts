@@ -33,22 +33,37 @@ export type MemberNote =
   | { kind: 'cancelled' };
 
 /** What a person signed up for a workshop is told, one idea a message. */
-export function memberMessage(deps: Pick<CoreDeps, 'timezone' | 'publicUrl'>, w: Workshop, note: MemberNote): OutboundMessage {
+export function memberMessage(
+  deps: Pick<CoreDeps, 'timezone' | 'publicUrl'>,
+  w: Workshop,
+  note: MemberNote,
+): OutboundMessage {
   const title = `「${w.title}」`;
   switch (note.kind) {
     case 'promoted':
-      return { text: `[교육] 자리가 나서 대기하시던 ${title} 신청이 확정되었습니다.\n${whenAndWhere(deps, w)}`, buttons: [cancelButton(w)] };
+      return {
+        text: `[교육] 자리가 나서 대기하시던 ${title} 신청이 확정되었습니다.\n${whenAndWhere(deps, w)}`,
+        buttons: [cancelButton(w)],
+      };
     case 'reminder':
       return note.reminder === 'day_before'
-        ? { text: `[교육 안내] 내일 ${title}에 오시는 날입니다.\n${whenAndWhere(deps, w)}\n도착하시면 안내받은 출석 번호를 "출석 번호"처럼 보내 주세요.`, buttons: [cancelButton(w)] }
-        : { text: `[교육 안내] 2시간 뒤 ${title}이 시작합니다.\n${whenAndWhere(deps, w)}\n못 오시게 되면 "신청 취소"를 눌러 주세요.`, buttons: [cancelButton(w)] };
+        ? {
+            text: `[교육 안내] 내일 ${title}에 오시는 날입니다.\n${whenAndWhere(deps, w)}\n도착하시면 안내받은 출석 번호를 "출석 번호"처럼 보내 주세요.`,
+            buttons: [cancelButton(w)],
+          }
+        : {
+            text: `[교육 안내] 2시간 뒤 ${title}이 시작합니다.\n${whenAndWhere(deps, w)}\n못 오시게 되면 "신청 취소"를 눌러 주세요.`,
+            buttons: [cancelButton(w)],
+          };
     case 'rescheduled':
       return {
         text: `[교육 일정 변경] ${title}의 일시가 ${formatKoreanDateTime(note.previousStartsAt, deps.timezone)}에서 바뀌었습니다. 신청은 그대로입니다.\n${whenAndWhere(deps, w)}`,
         buttons: [cancelButton(w)],
       };
     case 'cancelled':
-      return { text: `[교육 취소] ${formatKoreanDateTime(w.startsAt, deps.timezone)} ${title}이 취소되었습니다. 신청해 주셔서 고맙습니다.\n문의: ${w.contact ?? '읍·면사무소'}` };
+      return {
+        text: `[교육 취소] ${formatKoreanDateTime(w.startsAt, deps.timezone)} ${title}이 취소되었습니다. 신청해 주셔서 고맙습니다.\n문의: ${w.contact ?? '읍·면사무소'}`,
+      };
   }
 }
 
@@ -62,7 +77,12 @@ function noteKey(w: Workshop, note: MemberNote): string {
  * One message to each person, in the caller's transaction. The dedupe key carries the workshop version and the kind
  * of message, so that a job run twice adds nothing and a reminder made for an older time is a different message.
  */
-export async function tellMembers({ tx, deps }: { tx: DbOrTx; deps: CoreDeps }, w: Workshop, memberIds: readonly number[], note: MemberNote): Promise<number> {
+export async function tellMembers(
+  { tx, deps }: { tx: DbOrTx; deps: CoreDeps },
+  w: Workshop,
+  memberIds: readonly number[],
+  note: MemberNote,
+): Promise<number> {
   const message = memberMessage(deps, w, note);
   let queued = 0;
   for (const memberId of memberIds)

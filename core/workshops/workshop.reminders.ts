@@ -27,16 +27,30 @@ async function sendStaffList(ctx: { tx: DbOrTx; deps: CoreDeps }, w: typeof work
     ...confirmed.map((p, i) => `${i + 1}. ${p.name}`),
     `출석 번호: ${w.checkInCode} (교육장에서 안내해 주세요. 주민은 "출석 ${w.checkInCode}"를 보내면 됩니다)`,
   ].join('\n');
-  await tellStaff(ctx.tx, ctx.deps, { districtCode: w.districtCode, key: `workshop:${w.id}:v${w.version}:staff-list`, purpose: 'workshop.staff', messages: [{ text }] });
+  await tellStaff(ctx.tx, ctx.deps, {
+    districtCode: w.districtCode,
+    key: `workshop:${w.id}:v${w.version}:staff-list`,
+    purpose: 'workshop.staff',
+    messages: [{ text }],
+  });
 }
 
-export async function sendDueWorkshopReminders(input: { deps: CoreDeps; now: Date }): Promise<{ workshops: number; reminders: number }> {
+export async function sendDueWorkshopReminders(input: {
+  deps: CoreDeps;
+  now: Date;
+}): Promise<{ workshops: number; reminders: number }> {
   const { deps, now } = input;
   // The day-before reminder is at most ~30 hours ahead of the start (18:00 the day before a 23:59 start).
   const soon = await deps.db
     .select()
     .from(workshops)
-    .where(and(eq(workshops.status, 'scheduled'), gt(workshops.startsAt, now), lte(workshops.startsAt, new Date(now.getTime() + 36 * 3_600_000))));
+    .where(
+      and(
+        eq(workshops.status, 'scheduled'),
+        gt(workshops.startsAt, now),
+        lte(workshops.startsAt, new Date(now.getTime() + 36 * 3_600_000)),
+      ),
+    );
   let reminded = 0;
   let count = 0;
   for (const candidate of soon) {
@@ -51,7 +65,12 @@ export async function sendDueWorkshopReminders(input: { deps: CoreDeps; now: Dat
         .select({ memberId: workshopSignups.memberId })
         .from(workshopSignups)
         .where(and(eq(workshopSignups.workshopId, w.id), eq(workshopSignups.status, 'confirmed')));
-      reminded += await tellMembers({ tx, deps }, w, confirmed.map((s) => s.memberId), { kind: 'reminder', reminder: kind });
+      reminded += await tellMembers(
+        { tx, deps },
+        w,
+        confirmed.map((s) => s.memberId),
+        { kind: 'reminder', reminder: kind },
+      );
       if (kind === 'day_before') await sendStaffList({ tx, deps }, w);
     });
   }

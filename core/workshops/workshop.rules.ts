@@ -8,7 +8,10 @@ import { countyParts, countyTime } from '../time/county.time.ts';
 export type SignupStatus = 'confirmed' | 'waitlisted';
 
 /** A new sign-up is confirmed while places are left, else it joins the end of the waitlist (position is 1-based). */
-export function placeFor(input: { capacity: number; confirmed: number; waitlisted: number }): { status: SignupStatus; position: number } {
+export function placeFor(input: { capacity: number; confirmed: number; waitlisted: number }): {
+  status: SignupStatus;
+  position: number;
+} {
   if (input.confirmed < input.capacity) return { status: 'confirmed', position: input.confirmed + 1 };
   return { status: 'waitlisted', position: input.waitlisted + 1 };
 }
@@ -26,7 +29,10 @@ export function signupClosesAt(startsAt: Date, closesDaysBefore: number, timeZon
   if (closesDaysBefore <= 0) return startsAt;
   const day = countyParts(startsAt, timeZone);
   const lastDay = new Date(Date.UTC(day.year, day.month - 1, day.day - closesDaysBefore + 1));
-  return countyTime({ year: lastDay.getUTCFullYear(), month: lastDay.getUTCMonth() + 1, day: lastDay.getUTCDate(), hour: 0, minute: 0 }, timeZone);
+  return countyTime(
+    { year: lastDay.getUTCFullYear(), month: lastDay.getUTCMonth() + 1, day: lastDay.getUTCDate(), hour: 0, minute: 0 },
+    timeZone,
+  );
 }
 
 /** The last day one may still sign up (shown to residents): the county day before signupClosesAt. */
@@ -41,7 +47,10 @@ export function reminderTimes(startsAt: Date, timeZone: string): Record<Reminder
   const day = countyParts(startsAt, timeZone);
   const eve = new Date(Date.UTC(day.year, day.month - 1, day.day - 1));
   return {
-    day_before: countyTime({ year: eve.getUTCFullYear(), month: eve.getUTCMonth() + 1, day: eve.getUTCDate(), hour: 18, minute: 0 }, timeZone),
+    day_before: countyTime(
+      { year: eve.getUTCFullYear(), month: eve.getUTCMonth() + 1, day: eve.getUTCDate(), hour: 18, minute: 0 },
+      timeZone,
+    ),
     two_hours: new Date(startsAt.getTime() - 2 * 3_600_000),
   };
 }
@@ -83,7 +92,10 @@ export const EXPIRY_REMINDER_DAYS = 30;
 export function certificateValidUntil(issuedAt: Date, timeZone: string): Date {
   const day = countyParts(issuedAt, timeZone);
   const until = new Date(Date.UTC(day.year + CERTIFICATE_YEARS, day.month - 1, day.day));
-  return countyTime({ year: until.getUTCFullYear(), month: until.getUTCMonth() + 1, day: until.getUTCDate(), hour: 23, minute: 59 }, timeZone);
+  return countyTime(
+    { year: until.getUTCFullYear(), month: until.getUTCMonth() + 1, day: until.getUTCDate(), hour: 23, minute: 59 },
+    timeZone,
+  );
 }
 
 /**

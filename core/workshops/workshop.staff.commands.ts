@@ -31,13 +31,22 @@ export function parseDuration(text: string): number | null {
 
 /** 교육 만들기 제목 / 곳 / 장소 / 일시 / 시간 / 정원 (staff): created, then announced to residents and village heads. */
 export async function createWorkshopCommand(turn: Turn, args: string): Promise<void> {
-  if (!isStaff(turn)) return turn.reply('교육은 읍·면 담당자와 군청 담당자가 만들 수 있습니다. 교육 신청은 "교육"을 보내 주세요.');
+  if (!isStaff(turn))
+    return turn.reply('교육은 읍·면 담당자와 군청 담당자가 만들 수 있습니다. 교육 신청은 "교육"을 보내 주세요.');
   const fields = args.split('/').map((f) => f.trim());
   if (fields.length !== 6 || fields.some((f) => !f)) return turn.reply(CREATE_USAGE);
   const [title = '', where = '', place = '', when = '', length = '', size = ''] = fields;
-  const list = await turn.tx.select({ code: districts.code, nameKo: districts.nameKo }).from(districts).orderBy(asc(districts.position));
-  const district = ['전체', '군 전체', '전 군'].includes(where) ? null : list.find((d) => d.nameKo === where || d.code === where);
-  if (district === undefined) return turn.reply(`"${where}"(이)라는 읍·면을 찾지 못했습니다. 읍·면 이름이나 "전체"를 적어 주세요.\n${CREATE_USAGE}`);
+  const list = await turn.tx
+    .select({ code: districts.code, nameKo: districts.nameKo })
+    .from(districts)
+    .orderBy(asc(districts.position));
+  const district = ['전체', '군 전체', '전 군'].includes(where)
+    ? null
+    : list.find((d) => d.nameKo === where || d.code === where);
+  if (district === undefined)
+    return turn.reply(
+      `"${where}"(이)라는 읍·면을 찾지 못했습니다. 읍·면 이름이나 "전체"를 적어 주세요.\n${CREATE_USAGE}`,
+    );
   const startsAt = parseSendTime(when, turn.now, turn.deps.timezone);
   if (!startsAt) return turn.reply(`일시 "${when}"을(를) 알아보지 못했습니다. 예: 12.10 14:00, 2026-12-10 14:00`);
   const minutes = parseDuration(length);
@@ -50,16 +59,30 @@ export async function createWorkshopCommand(turn: Turn, args: string): Promise<v
     creator: staffOf(turn),
     workshop: { title, districtCode: district?.code ?? null, place, startsAt, minutes, capacity },
   });
-  if (result.kind === 'forbidden') return turn.reply(`${district?.nameKo ?? '군 전체'} 교육을 만들 권한이 없습니다. 맡으신 읍·면의 교육만 만들 수 있습니다.`);
-  if (result.kind === 'past') return turn.reply(`${formatKoreanDateTime(startsAt, turn.deps.timezone)}은(는) 이미 지난 시각입니다.`);
-  if (result.kind === 'invalid') return turn.reply(`교육 내용을 확인해 주세요 (시간은 24시간 이내, 정원은 1명 이상).\n${CREATE_USAGE}`);
+  if (result.kind === 'forbidden')
+    return turn.reply(
+      `${district?.nameKo ?? '군 전체'} 교육을 만들 권한이 없습니다. 맡으신 읍·면의 교육만 만들 수 있습니다.`,
+    );
+  if (result.kind === 'past')
+    return turn.reply(`${formatKoreanDateTime(startsAt, turn.deps.timezone)}은(는) 이미 지난 시각입니다.`);
+  if (result.kind === 'invalid')
+    return turn.reply(`교육 내용을 확인해 주세요 (시간은 24시간 이내, 정원은 1명 이상).\n${CREATE_USAGE}`);
   const w = result.workshop;
-  const label = district ? `${district.nameKo}사무소` : `${(await turn.tx.select({ nameKo: counties.nameKo }).from(counties).limit(1))[0]?.nameKo ?? '군'}청`;
-  const announced = await announceWorkshop({ tx: turn.tx, deps: turn.deps, workshop: w, sender: { ...staffOf(turn), label } });
+  const label = district
+    ? `${district.nameKo}사무소`
+    : `${(await turn.tx.select({ nameKo: counties.nameKo }).from(counties).limit(1))[0]?.nameKo ?? '군'}청`;
+  const announced = await announceWorkshop({
+    tx: turn.tx,
+    deps: turn.deps,
+    workshop: w,
+    sender: { ...staffOf(turn), label },
+  });
   turn.reply(
     `교육 #${w.id} 「${w.title}」을 만들었습니다. ${formatKoreanDateTime(w.startsAt, turn.deps.timezone)}, ${w.place}, 정원 ${w.capacity}명.\n` +
       `출석 번호는 ${w.checkInCode}입니다. 교육장에서 알려 주시면 주민이 "출석 ${w.checkInCode}"로 출석합니다.\n` +
-      (announced.kind === 'announced' ? `주민 ${announced.residents}명과 이장 ${announced.heads}명께 알렸습니다.\n` : '') +
+      (announced.kind === 'announced'
+        ? `주민 ${announced.residents}명과 이장 ${announced.heads}명께 알렸습니다.\n`
+        : '') +
       `바꾸기: "교육 변경 ${w.id} 12.11 14:00" · 취소: "교육 취소 ${w.id}" · 신청 현황: "교육 현황 ${w.id}"`,
   );
 }
@@ -71,46 +94,69 @@ export async function rescheduleCommand(turn: Turn, args: string): Promise<void>
   const when = args.trim().replace(/^#?\d+\s*/, '');
   const startsAt = when ? parseSendTime(when, turn.now, turn.deps.timezone) : null;
   if (!id || !startsAt) return turn.reply('"교육 변경 번호 날짜 시각"으로 보내 주세요. 예: "교육 변경 12 11.30 14:00"');
-  const result = await rescheduleWorkshop({ tx: turn.tx, deps: turn.deps, staff: staffOf(turn), workshopId: Number(id), startsAt });
+  const result = await rescheduleWorkshop({
+    tx: turn.tx,
+    deps: turn.deps,
+    staff: staffOf(turn),
+    workshopId: Number(id),
+    startsAt,
+  });
   const at = (d: Date) => formatKoreanDateTime(d, turn.deps.timezone);
-  if (result.kind === 'not_found') return turn.reply(`교육 #${id}을(를) 찾지 못했습니다. "교육 현황"에서 번호를 확인해 주세요.`);
+  if (result.kind === 'not_found')
+    return turn.reply(`교육 #${id}을(를) 찾지 못했습니다. "교육 현황"에서 번호를 확인해 주세요.`);
   if (result.kind === 'forbidden') return turn.reply(`교육 #${id}은(는) 맡으신 곳의 교육이 아니라 바꿀 수 없습니다.`);
   if (result.kind === 'cancelled') return turn.reply(`교육 #${id}은(는) 취소된 교육입니다.`);
   if (result.kind === 'past') return turn.reply(`${at(startsAt)}은(는) 이미 지난 시각입니다.`);
   if (result.kind === 'same') return turn.reply(`교육 #${id}은(는) 이미 ${at(startsAt)}입니다.`);
-  turn.reply(`교육 #${id} 일정을 ${at(result.previousStartsAt)}에서 ${at(result.workshop.startsAt)}로 바꿨습니다. 신청하신 ${result.told}명께 알렸고, 알림도 새 시각에 맞춰 보냅니다.`);
+  turn.reply(
+    `교육 #${id} 일정을 ${at(result.previousStartsAt)}에서 ${at(result.workshop.startsAt)}로 바꿨습니다. 신청하신 ${result.told}명께 알렸고, 알림도 새 시각에 맞춰 보냅니다.`,
+  );
 }
 
 /** 교육 취소 N: staff cancel the workshop; for anyone else it is their own sign-up being cancelled. */
 export async function cancelWorkshopCommand(turn: Turn, args: string): Promise<void> {
   if (!isStaff(turn)) return withdrawCommand(turn, args);
   const id = idOf(args);
-  if (!id) return turn.reply('취소할 교육 번호를 적어 주세요. 예: "교육 취소 12" (번호는 "교육 현황"에서 볼 수 있습니다)');
+  if (!id)
+    return turn.reply('취소할 교육 번호를 적어 주세요. 예: "교육 취소 12" (번호는 "교육 현황"에서 볼 수 있습니다)');
   const result = await cancelWorkshop({ tx: turn.tx, deps: turn.deps, staff: staffOf(turn), workshopId: Number(id) });
   if (result.kind === 'not_found') return turn.reply(`교육 #${id}을(를) 찾지 못했습니다.`);
   if (result.kind === 'forbidden') return turn.reply(`교육 #${id}은(는) 맡으신 곳의 교육이 아니라 취소할 수 없습니다.`);
   if (result.kind === 'already') return turn.reply(`교육 #${id}은(는) 이미 취소되었습니다.`);
-  turn.reply(`교육 #${id} 「${result.workshop.title}」을 취소했습니다. 신청하신 ${result.told}명(대기 포함)께 알렸습니다.`);
+  turn.reply(
+    `교육 #${id} 「${result.workshop.title}」을 취소했습니다. 신청하신 ${result.told}명(대기 포함)께 알렸습니다.`,
+  );
 }
 
 /** 교육 현황 [N] (staff): fill of upcoming workshops, or one workshop's sign-up list with names. */
 export async function workshopStatusCommand(turn: Turn, args: string): Promise<void> {
   if (!isStaff(turn)) return turn.reply('교육 현황은 담당자만 볼 수 있습니다. 내 신청은 "교육"에서 보실 수 있습니다.');
   const id = idOf(args);
-  const result = await workshopStatus({ tx: turn.tx, deps: turn.deps, staff: staffOf(turn), workshopId: id ? Number(id) : undefined });
+  const result = await workshopStatus({
+    tx: turn.tx,
+    deps: turn.deps,
+    staff: staffOf(turn),
+    workshopId: id ? Number(id) : undefined,
+  });
   const at = (d: Date) => formatKoreanDateTime(d, turn.deps.timezone);
   if (result.kind === 'not_found') return turn.reply(`교육 #${id}을(를) 찾지 못했습니다.`);
   if (result.kind === 'forbidden') return turn.reply(`교육 #${id}은(는) 맡으신 곳의 교육이 아닙니다.`);
   if (result.kind === 'none_managed') return turn.reply('교육 현황은 담당자만 볼 수 있습니다.');
   if (result.kind === 'all') {
     if (result.items.length === 0) return turn.reply('다가오는 교육이 없습니다. "교육 만들기"로 만들 수 있습니다.');
-    const lines = result.items.map(({ workshop: w, fill }) => `#${w.id} ${at(w.startsAt)} 「${w.title}」 — 확정 ${fill.confirmed}/${w.capacity} · 대기 ${fill.waitlisted}`);
-    return turn.reply(`다가오는 교육 ${result.items.length}건:\n${lines.join('\n')}\n명단은 "교육 현황 번호"로 보실 수 있습니다.`);
+    const lines = result.items.map(
+      ({ workshop: w, fill }) =>
+        `#${w.id} ${at(w.startsAt)} 「${w.title}」 — 확정 ${fill.confirmed}/${w.capacity} · 대기 ${fill.waitlisted}`,
+    );
+    return turn.reply(
+      `다가오는 교육 ${result.items.length}건:\n${lines.join('\n')}\n명단은 "교육 현황 번호"로 보실 수 있습니다.`,
+    );
   }
   const w = result.workshop;
   const confirmed = result.attendees.filter((a) => a.status === 'confirmed');
   const waiting = result.attendees.filter((a) => a.status === 'waitlisted');
-  const attended = (minutes: number, atd: Date | null) => (atd ? ` (출석 ${Math.floor(minutes / 60)}시간${minutes % 60 ? ` ${minutes % 60}분` : ''})` : '');
+  const attended = (minutes: number, atd: Date | null) =>
+    atd ? ` (출석 ${Math.floor(minutes / 60)}시간${minutes % 60 ? ` ${minutes % 60}분` : ''})` : '';
   turn.reply(
     [
       `#${w.id} 「${w.title}」 ${at(w.startsAt)}, ${w.place}${w.status === 'cancelled' ? ' (취소됨)' : ''}`,
@@ -127,13 +173,28 @@ export async function markAttendanceCommand(turn: Turn, args: string): Promise<v
   if (!isStaff(turn)) return turn.reply('출석 확인은 담당자만 할 수 있습니다. 교육장에서는 "출석 번호"를 보내 주세요.');
   const id = idOf(args);
   const rest = args.trim().replace(/^#?\d+\s*/, '');
-  if (!id || !rest) return turn.reply('"출석 확인 교육번호 명단번호…"로 보내 주세요. 예: "출석 확인 12 1 3 5" 또는 "출석 확인 12 전체"');
+  if (!id || !rest)
+    return turn.reply(
+      '"출석 확인 교육번호 명단번호…"로 보내 주세요. 예: "출석 확인 12 1 3 5" 또는 "출석 확인 12 전체"',
+    );
   const picks = rest === '전체' ? 'all' : rest.split(/[\s,，、]+/).filter(Boolean);
-  const result = await markAttendance({ tx: turn.tx, deps: turn.deps, staff: staffOf(turn), workshopId: Number(id), picks });
+  const result = await markAttendance({
+    tx: turn.tx,
+    deps: turn.deps,
+    staff: staffOf(turn),
+    workshopId: Number(id),
+    picks,
+  });
   if (result.kind === 'not_found') return turn.reply(`교육 #${id}을(를) 찾지 못했습니다.`);
   if (result.kind === 'forbidden') return turn.reply(`교육 #${id}은(는) 맡으신 곳의 교육이 아닙니다.`);
-  if (result.kind === 'early') return turn.reply(`교육 #${id}은(는) 아직 시작 전입니다. 출석은 시작 30분 전부터 표시할 수 있습니다.`);
+  if (result.kind === 'early')
+    return turn.reply(`교육 #${id}은(는) 아직 시작 전입니다. 출석은 시작 30분 전부터 표시할 수 있습니다.`);
   if (result.kind === 'empty') return turn.reply('출석한 분의 명단 번호나 이름을 적어 주세요.');
-  if (result.kind === 'unknown') return turn.reply(`명단에서 찾지 못했습니다: ${result.picks.join(', ')}. "교육 현황 ${id}"의 번호로 다시 보내 주세요. 아무것도 표시하지 않았습니다.`);
-  turn.reply(`출석을 표시했습니다: ${result.names.length}명${result.certificates ? `, 수료증 ${result.certificates}건을 발급해 보내 드렸습니다` : ''}.`);
+  if (result.kind === 'unknown')
+    return turn.reply(
+      `명단에서 찾지 못했습니다: ${result.picks.join(', ')}. "교육 현황 ${id}"의 번호로 다시 보내 주세요. 아무것도 표시하지 않았습니다.`,
+    );
+  turn.reply(
+    `출석을 표시했습니다: ${result.names.length}명${result.certificates ? `, 수료증 ${result.certificates}건을 발급해 보내 드렸습니다` : ''}.`,
+  );
 }

@@ -29,7 +29,9 @@ export type RescheduleResult =
  * 교육 변경: a new start (same length); the version goes up, so reminders follow the new time and any reminder still
  * waiting in the outbox for the old time is withdrawn. Everyone signed up is told.
  */
-export async function rescheduleWorkshop(input: Ctx & { staff: Staff; workshopId: number; startsAt: Date }): Promise<RescheduleResult> {
+export async function rescheduleWorkshop(
+  input: Ctx & { staff: Staff; workshopId: number; startsAt: Date },
+): Promise<RescheduleResult> {
   const { tx, deps } = input;
   const now = deps.clock.now();
   const found = await managed(tx, input.staff, input.workshopId);
@@ -40,12 +42,21 @@ export async function rescheduleWorkshop(input: Ctx & { staff: Staff; workshopId
   const length = found.endsAt.getTime() - found.startsAt.getTime();
   const [updated] = await tx
     .update(workshops)
-    .set({ startsAt: input.startsAt, endsAt: new Date(input.startsAt.getTime() + length), version: found.version + 1, updatedAt: now })
+    .set({
+      startsAt: input.startsAt,
+      endsAt: new Date(input.startsAt.getTime() + length),
+      version: found.version + 1,
+      updatedAt: now,
+    })
     .where(eq(workshops.id, found.id))
     .returning();
   if (!updated) throw new Error('workshop update returned nothing');
   await withdrawQueuedReminders(tx, found);
-  const told = await tellMembers({ tx, deps }, updated, await signedUp(tx, found.id), { kind: 'rescheduled', key: `rescheduled:v${updated.version}`, previousStartsAt: found.startsAt });
+  const told = await tellMembers({ tx, deps }, updated, await signedUp(tx, found.id), {
+    kind: 'rescheduled',
+    key: `rescheduled:v${updated.version}`,
+    previousStartsAt: found.startsAt,
+  });
   return { kind: 'rescheduled', workshop: updated, previousStartsAt: found.startsAt, told };
 }
 
@@ -53,18 +64,27 @@ export async function rescheduleWorkshop(input: Ctx & { staff: Staff; workshopId
 async function withdrawQueuedReminders(tx: DbOrTx, w: Workshop): Promise<void> {
   await tx
     .delete(outbox)
-    .where(and(like(outbox.dedupeKey, `workshop:${w.id}:v${w.version}:%`), eq(outbox.status, 'queued'), isNull(outbox.leaseUntil)));
+    .where(
+      and(
+        like(outbox.dedupeKey, `workshop:${w.id}:v${w.version}:%`),
+        eq(outbox.status, 'queued'),
+        isNull(outbox.leaseUntil),
+      ),
+    );
 }
 
 async function signedUp(tx: DbOrTx, workshopId: number): Promise<number[]> {
   const rows = await tx
     .select({ memberId: workshopSignups.memberId })
     .from(workshopSignups)
-    .where(and(eq(workshopSignups.workshopId, workshopId), inArray(workshopSignups.status, ['confirmed', 'waitlisted'])));
+    .where(
+      and(eq(workshopSignups.workshopId, workshopId), inArray(workshopSignups.status, ['confirmed', 'waitlisted'])),
+    );
   return rows.map((r) => r.memberId);
 }
 
-export type CancelWorkshopResult = { kind: 'cancelled'; workshop: Workshop; told: number } | { kind: 'already' } | Found;
+export type CancelWorkshopResult =
+  { kind: 'cancelled'; workshop: Workshop; told: number } | { kind: 'already' } | Found;
 
 /** 교육 취소: everyone signed up (confirmed and waitlisted) is told; reminders stop (only scheduled ones get them). */
 export async function cancelWorkshop(input: Ctx & { staff: Staff; workshopId: number }): Promise<CancelWorkshopResult> {
@@ -72,14 +92,25 @@ export async function cancelWorkshop(input: Ctx & { staff: Staff; workshopId: nu
   const found = await managed(tx, input.staff, input.workshopId);
   if (isFound(found)) return found;
   if (found.status === 'cancelled') return { kind: 'already' };
-  const [updated] = await tx.update(workshops).set({ status: 'cancelled', updatedAt: deps.clock.now() }).where(eq(workshops.id, found.id)).returning();
+  const [updated] = await tx
+    .update(workshops)
+    .set({ status: 'cancelled', updatedAt: deps.clock.now() })
+    .where(eq(workshops.id, found.id))
+    .returning();
   if (!updated) throw new Error('workshop update returned nothing');
   await withdrawQueuedReminders(tx, found);
   const told = await tellMembers({ tx, deps }, updated, await signedUp(tx, found.id), { kind: 'cancelled' });
   return { kind: 'cancelled', workshop: updated, told };
 }
 
-export type Attendee = { signupId: number; memberId: number; name: string; status: 'confirmed' | 'waitlisted'; attendedAt: Date | null; attendedMinutes: number };
+export type Attendee = {
+  signupId: number;
+  memberId: number;
+  name: string;
+  status: 'confirmed' | 'waitlisted';
+  attendedAt: Date | null;
+  attendedMinutes: number;
+};
 
 /** Who signed up, in order (confirmed first, then the waitlist): the numbers staff use in 출석 확인. */
 export async function attendeesOf(tx: DbOrTx, workshopId: number): Promise<Attendee[]> {
@@ -93,10 +124,23 @@ export async function attendeesOf(tx: DbOrTx, workshopId: number): Promise<Atten
       attendedMinutes: workshopSignups.attendedMinutes,
     })
     .from(workshopSignups)
-    .leftJoin(registrations, and(eq(registrations.memberId, workshopSignups.memberId), inArray(registrations.status, ['approved', 'pending'])))
-    .where(and(eq(workshopSignups.workshopId, workshopId), inArray(workshopSignups.status, ['confirmed', 'waitlisted'])))
-    .orderBy(sql`case when ${workshopSignups.status} = 'confirmed' then 0 else 1 end`, asc(workshopSignups.createdAt), asc(workshopSignups.id));
-  return rows.map((r) => ({ ...r, name: r.name ?? '(탈퇴)', status: r.status === 'confirmed' ? 'confirmed' : 'waitlisted' }));
+    .leftJoin(
+      registrations,
+      and(eq(registrations.memberId, workshopSignups.memberId), inArray(registrations.status, ['approved', 'pending'])),
+    )
+    .where(
+      and(eq(workshopSignups.workshopId, workshopId), inArray(workshopSignups.status, ['confirmed', 'waitlisted'])),
+    )
+    .orderBy(
+      sql`case when ${workshopSignups.status} = 'confirmed' then 0 else 1 end`,
+      asc(workshopSignups.createdAt),
+      asc(workshopSignups.id),
+    );
+  return rows.map((r) => ({
+    ...r,
+    name: r.name ?? '(탈퇴)',
+    status: r.status === 'confirmed' ? 'confirmed' : 'waitlisted',
+  }));
 }
 
 export type StatusResult =
@@ -106,7 +150,9 @@ export type StatusResult =
   | Found;
 
 /** 교육 현황 [N]: counts of the staff member's upcoming workshops, or one workshop's list (names: staff see them). */
-export async function workshopStatus(input: Ctx & { staff: Staff; workshopId?: number | undefined }): Promise<StatusResult> {
+export async function workshopStatus(
+  input: Ctx & { staff: Staff; workshopId?: number | undefined },
+): Promise<StatusResult> {
   const { tx, deps } = input;
   if (input.workshopId !== undefined) {
     const found = await managed(tx, input.staff, input.workshopId);
@@ -121,6 +167,14 @@ export async function workshopStatus(input: Ctx & { staff: Staff; workshopId?: n
     .orderBy(asc(workshops.startsAt), asc(workshops.id));
   const mine = upcoming.filter((w) => mayManage(input.staff.grants, w.districtCode));
   if (mine.length === 0 && !input.staff.grants.some((g) => g.role !== 'village_head')) return { kind: 'none_managed' };
-  const fill = await fillOf(tx, mine.map((w) => w.id));
-  return { kind: 'all', items: mine.slice(0, 20).map((workshop) => ({ workshop, fill: fill.get(workshop.id) ?? { confirmed: 0, waitlisted: 0 } })) };
+  const fill = await fillOf(
+    tx,
+    mine.map((w) => w.id),
+  );
+  return {
+    kind: 'all',
+    items: mine
+      .slice(0, 20)
+      .map((workshop) => ({ workshop, fill: fill.get(workshop.id) ?? { confirmed: 0, waitlisted: 0 } })),
+  };
 }

@@ -27,21 +27,30 @@ export type NewWorkshop = {
   meta?: Record<string, unknown> | undefined;
 };
 
-export type CreateWorkshopResult = { kind: 'created'; workshop: Workshop } | { kind: 'forbidden' } | { kind: 'past' } | { kind: 'invalid'; reason: string };
+export type CreateWorkshopResult =
+  | { kind: 'created'; workshop: Workshop }
+  | { kind: 'forbidden' }
+  | { kind: 'past' }
+  | { kind: 'invalid'; reason: string };
 
 export function mayManage(grants: readonly RoleGrant[], districtCode: string | null): boolean {
   // A county-wide workshop is the county's: district staff manage only their own district's.
-  return districtCode === null ? can(grants, 'workshop.manage', {}) && grants.some((g) => g.role === 'county_staff' || g.role === 'admin') : can(grants, 'workshop.manage', { districtCode });
+  return districtCode === null
+    ? can(grants, 'workshop.manage', {}) && grants.some((g) => g.role === 'county_staff' || g.role === 'admin')
+    : can(grants, 'workshop.manage', { districtCode });
 }
 
 /** A workshop by staff (chat) or the admin (import, creator null). The caller announces it. */
-export async function createWorkshop(input: Ctx & { creator: Staff | null; workshop: NewWorkshop }): Promise<CreateWorkshopResult> {
+export async function createWorkshop(
+  input: Ctx & { creator: Staff | null; workshop: NewWorkshop },
+): Promise<CreateWorkshopResult> {
   const { tx, deps, workshop: w } = input;
   const now = deps.clock.now();
   if (input.creator && !mayManage(input.creator.grants, w.districtCode)) return { kind: 'forbidden' };
   if (!w.title.trim() || !w.place.trim()) return { kind: 'invalid', reason: 'title_or_place' };
   if (!(w.minutes > 0 && w.minutes <= 24 * 60)) return { kind: 'invalid', reason: 'minutes' };
-  if (!(Number.isInteger(w.capacity) && w.capacity > 0 && w.capacity <= 10_000)) return { kind: 'invalid', reason: 'capacity' };
+  if (!(Number.isInteger(w.capacity) && w.capacity > 0 && w.capacity <= 10_000))
+    return { kind: 'invalid', reason: 'capacity' };
   if (w.startsAt <= now) return { kind: 'past' };
   const contact = w.contact ?? (await districtOffice(tx, w.districtCode));
   const [created] = await tx
@@ -100,21 +109,49 @@ export async function fillOf(tx: DbOrTx, workshopIds: number[]): Promise<Map<num
   return fill;
 }
 
-export type ListedWorkshop = { workshop: Workshop; fill: Fill; mine: Signup | null; waitPosition: number | null; closesAt: Date };
+export type ListedWorkshop = {
+  workshop: Workshop;
+  fill: Fill;
+  mine: Signup | null;
+  waitPosition: number | null;
+  closesAt: Date;
+};
 
 /** 교육: scheduled workshops not yet over, of the resident's district and county-wide, soonest first. */
-export async function listUpcoming(input: Ctx & { memberId: number; districtCode: string; limit?: number }): Promise<ListedWorkshop[]> {
+export async function listUpcoming(
+  input: Ctx & { memberId: number; districtCode: string; limit?: number },
+): Promise<ListedWorkshop[]> {
   const { tx, deps } = input;
   const now = deps.clock.now();
   const rows = await tx
     .select()
     .from(workshops)
-    .where(and(eq(workshops.status, 'scheduled'), gt(workshops.endsAt, now), or(isNull(workshops.districtCode), eq(workshops.districtCode, input.districtCode))))
+    .where(
+      and(
+        eq(workshops.status, 'scheduled'),
+        gt(workshops.endsAt, now),
+        or(isNull(workshops.districtCode), eq(workshops.districtCode, input.districtCode)),
+      ),
+    )
     .orderBy(asc(workshops.startsAt), asc(workshops.id))
     .limit(input.limit ?? 9);
-  const fill = await fillOf(tx, rows.map((w) => w.id));
+  const fill = await fillOf(
+    tx,
+    rows.map((w) => w.id),
+  );
   const mine = rows.length
-    ? await tx.select().from(workshopSignups).where(and(eq(workshopSignups.memberId, input.memberId), inArray(workshopSignups.workshopId, rows.map((w) => w.id))))
+    ? await tx
+        .select()
+        .from(workshopSignups)
+        .where(
+          and(
+            eq(workshopSignups.memberId, input.memberId),
+            inArray(
+              workshopSignups.workshopId,
+              rows.map((w) => w.id),
+            ),
+          ),
+        )
     : [];
   const listed: ListedWorkshop[] = [];
   for (const workshop of rows) {
@@ -136,7 +173,10 @@ async function waitPosition(tx: DbOrTx, signup: Signup): Promise<number> {
     and(
       eq(workshopSignups.workshopId, signup.workshopId),
       eq(workshopSignups.status, 'waitlisted'),
-      or(sql`${workshopSignups.createdAt} < ${signup.createdAt.toISOString()}::timestamptz`, and(eq(workshopSignups.createdAt, signup.createdAt), sql`${workshopSignups.id} < ${signup.id}`)),
+      or(
+        sql`${workshopSignups.createdAt} < ${signup.createdAt.toISOString()}::timestamptz`,
+        and(eq(workshopSignups.createdAt, signup.createdAt), sql`${workshopSignups.id} < ${signup.id}`),
+      ),
     ),
   );
   return ahead + 1;
@@ -158,16 +198,27 @@ export type SignUpResult =
   | { kind: 'not_found' };
 
 /** A sign-up: a place while there is one, else the end of the waitlist; refused once sign-up has closed. */
-export async function signUp(input: Ctx & { memberId: number; districtCode: string; workshopId: number }): Promise<SignUpResult> {
+export async function signUp(
+  input: Ctx & { memberId: number; districtCode: string; workshopId: number },
+): Promise<SignUpResult> {
   const { tx, deps } = input;
   const now = deps.clock.now();
   const workshop = await lockWorkshop(tx, input.workshopId);
   if (!workshop) return { kind: 'not_found' };
   if (workshop.status === 'cancelled') return { kind: 'cancelled', workshop };
-  if (workshop.districtCode && workshop.districtCode !== input.districtCode) return { kind: 'other_district', workshop };
-  const [existing] = await tx.select().from(workshopSignups).where(and(eq(workshopSignups.workshopId, workshop.id), eq(workshopSignups.memberId, input.memberId)));
+  if (workshop.districtCode && workshop.districtCode !== input.districtCode)
+    return { kind: 'other_district', workshop };
+  const [existing] = await tx
+    .select()
+    .from(workshopSignups)
+    .where(and(eq(workshopSignups.workshopId, workshop.id), eq(workshopSignups.memberId, input.memberId)));
   if (existing && existing.status !== 'cancelled')
-    return { kind: 'already', workshop, status: existing.status, position: existing.status === 'waitlisted' ? await waitPosition(tx, existing) : null };
+    return {
+      kind: 'already',
+      workshop,
+      status: existing.status,
+      position: existing.status === 'waitlisted' ? await waitPosition(tx, existing) : null,
+    };
   const closesAt = signupClosesAt(workshop.startsAt, workshop.closesDaysBefore, deps.timezone);
   if (now >= closesAt) return { kind: 'closed', workshop, closesAt };
   const fill = (await fillOf(tx, [workshop.id])).get(workshop.id) ?? { confirmed: 0, waitlisted: 0 };
@@ -175,7 +226,9 @@ export async function signUp(input: Ctx & { memberId: number; districtCode: stri
   const values = { status: place.status, createdAt: now, promotedAt: null, cancelledAt: null };
   if (existing) await tx.update(workshopSignups).set(values).where(eq(workshopSignups.id, existing.id));
   else await tx.insert(workshopSignups).values({ workshopId: workshop.id, memberId: input.memberId, ...values });
-  return place.status === 'confirmed' ? { kind: 'confirmed', workshop } : { kind: 'waitlisted', workshop, position: place.position };
+  return place.status === 'confirmed'
+    ? { kind: 'confirmed', workshop }
+    : { kind: 'waitlisted', workshop, position: place.position };
 }
 
 export type CancelSignupResult =
@@ -190,10 +243,16 @@ export async function cancelSignup(input: Ctx & { memberId: number; workshopId: 
   const now = deps.clock.now();
   const workshop = await lockWorkshop(tx, input.workshopId);
   if (!workshop) return { kind: 'not_found' };
-  const [signup] = await tx.select().from(workshopSignups).where(and(eq(workshopSignups.workshopId, workshop.id), eq(workshopSignups.memberId, input.memberId)));
+  const [signup] = await tx
+    .select()
+    .from(workshopSignups)
+    .where(and(eq(workshopSignups.workshopId, workshop.id), eq(workshopSignups.memberId, input.memberId)));
   if (!signup || signup.status === 'cancelled') return { kind: 'not_signed_up', workshop };
   if (now >= workshop.startsAt) return { kind: 'started', workshop };
-  await tx.update(workshopSignups).set({ status: 'cancelled', cancelledAt: now }).where(eq(workshopSignups.id, signup.id));
+  await tx
+    .update(workshopSignups)
+    .set({ status: 'cancelled', cancelledAt: now })
+    .where(eq(workshopSignups.id, signup.id));
   const promoted = workshop.status === 'scheduled' ? await promoteWaitlisted(input, workshop) : [];
   return { kind: 'cancelled', workshop, was: signup.status, promoted };
 }
@@ -217,7 +276,12 @@ export async function promoteWaitlisted({ tx, deps }: Ctx, workshop: Workshop): 
   await tx
     .update(workshopSignups)
     .set({ status: 'confirmed', promotedAt: now })
-    .where(inArray(workshopSignups.id, first.map((s) => s.id)));
+    .where(
+      inArray(
+        workshopSignups.id,
+        first.map((s) => s.id),
+      ),
+    );
   const memberIds = first.map((s) => s.memberId);
   await tellMembers({ tx, deps }, workshop, memberIds, { kind: 'promoted', key: `promoted:${now.toISOString()}` });
   return memberIds;

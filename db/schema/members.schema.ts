@@ -11,7 +11,9 @@ export const members = pgTable('members', {
   quietStart: text().notNull().default('21:00'),
   quietEnd: text().notNull().default('07:00'),
   /** 설정: non-urgent village broadcasts as they come ('instant') or in one message a day ('digest') at digestTime. */
-  broadcastMode: text({ enum: ['instant', 'digest'] }).notNull().default('instant'),
+  broadcastMode: text({ enum: ['instant', 'digest'] })
+    .notNull()
+    .default('instant'),
   digestTime: text().notNull().default('18:00'),
 });
 
@@ -32,7 +34,10 @@ export const identities = pgTable(
     lastSeenAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique('identities_platform_user_uq').on(t.platform, t.platformUserId), index('identities_member_idx').on(t.memberId)],
+  (t) => [
+    unique('identities_platform_user_uq').on(t.platform, t.platformUserId),
+    index('identities_member_idx').on(t.memberId),
+  ],
 );
 
 export const roleNames = ['village_head', 'district_staff', 'county_staff', 'admin'] as const;

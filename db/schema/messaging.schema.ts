@@ -110,8 +110,14 @@ export const broadcasts = pgTable(
     id: integer().primaryKey().generatedAlwaysAsIdentity(),
     /** 'county', or the district codes / village ids it reaches. */
     scopeKind: text({ enum: ['county', 'districts', 'villages'] }).notNull(),
-    scopeDistricts: text().array().notNull().default(sql`'{}'::text[]`),
-    scopeVillages: integer().array().notNull().default(sql`'{}'::integer[]`),
+    scopeDistricts: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    scopeVillages: integer()
+      .array()
+      .notNull()
+      .default(sql`'{}'::integer[]`),
     category: text({ enum: broadcastCategories }).notNull(),
     /** Public text meant for everyone in scope: kept readable for the archive and its search. */
     body: text().notNull(),

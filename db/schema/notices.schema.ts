@@ -12,9 +12,17 @@ export const notices = pgTable(
   {
     id: integer().primaryKey().generatedAlwaysAsIdentity(),
     scopeKind: text({ enum: ['county', 'districts', 'villages'] }).notNull(),
-    scopeDistricts: text().array().notNull().default(sql`'{}'::text[]`),
-    scopeVillages: integer().array().notNull().default(sql`'{}'::integer[]`),
-    priority: text({ enum: ['normal', 'high'] }).notNull().default('normal'),
+    scopeDistricts: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    scopeVillages: integer()
+      .array()
+      .notNull()
+      .default(sql`'{}'::integer[]`),
+    priority: text({ enum: ['normal', 'high'] })
+      .notNull()
+      .default('normal'),
     body: text().notNull(),
     senderLabel: text().notNull(),
     createdBy: integer()
@@ -53,7 +61,10 @@ export const noticeRecipients = pgTable(
     relayedAt: timestamp({ withTimezone: true }),
     remindedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [unique('notice_recipients_uq').on(t.noticeId, t.villageId, t.headMemberId), index('notice_recipients_village_idx').on(t.villageId)],
+  (t) => [
+    unique('notice_recipients_uq').on(t.noticeId, t.villageId, t.headMemberId),
+    index('notice_recipients_village_idx').on(t.villageId),
+  ],
 );
 
 /** A copy of a notice posted into a village group chat: by whom, where, and the platform's message (to edit it). */

@@ -9,7 +9,9 @@ export const counties = pgTable('counties', {
 
 export const districts = pgTable('districts', {
   code: text().primaryKey(),
-  countyCode: text().notNull().references(() => counties.code),
+  countyCode: text()
+    .notNull()
+    .references(() => counties.code),
   nameKo: text().notNull(),
   nameEn: text().notNull(),
   kind: text({ enum: ['eup', 'myeon', 'dong'] }).notNull(),
@@ -21,7 +23,9 @@ export const villages = pgTable(
   'villages',
   {
     id: integer().primaryKey().generatedAlwaysAsIdentity(),
-    districtCode: text().notNull().references(() => districts.code),
+    districtCode: text()
+      .notNull()
+      .references(() => districts.code),
     nameKo: text().notNull(),
     /** The village opted in: notices are relayed into its group chats without waiting for the head. */
     autoRelay: boolean().notNull().default(false),

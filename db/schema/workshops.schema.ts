@@ -32,7 +32,9 @@ export const workshops = pgTable(
     checkInCode: text().notNull(),
     /** Where to call after sign-up closes (the district office). */
     contact: text(),
-    status: text({ enum: ['scheduled', 'cancelled'] }).notNull().default('scheduled'),
+    status: text({ enum: ['scheduled', 'cancelled'] })
+      .notNull()
+      .default('scheduled'),
     /** Bumped by each reschedule: a reminder made for an older version is never sent. */
     version: integer().notNull().default(1),
     createdBy: integer().references(() => members.id),
@@ -66,7 +68,10 @@ export const workshopSignups = pgTable(
     /** Staff who marked attendance by hand; null when checked in with the code. */
     markedBy: integer().references(() => members.id),
   },
-  (t) => [unique('workshop_signups_uq').on(t.workshopId, t.memberId), index('workshop_signups_status_idx').on(t.workshopId, t.status, t.createdAt)],
+  (t) => [
+    unique('workshop_signups_uq').on(t.workshopId, t.memberId),
+    index('workshop_signups_status_idx').on(t.workshopId, t.status, t.createdAt),
+  ],
 );
 
 /** 수료증: issued on completing the required hours, valid three years, with a reminder 30 days before it lapses. */

@@ -4,7 +4,16 @@ import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import type { Cipher } from '../../core/privacy/cipher.ts';
 import type { Db } from '../db.client.ts';
-import { counties, districts, groupChats, identities, members, registrations, roles, villages } from '../schema/index.ts';
+import {
+  counties,
+  districts,
+  groupChats,
+  identities,
+  members,
+  registrations,
+  roles,
+  villages,
+} from '../schema/index.ts';
 
 const districtsCsv = fileURLToPath(new URL('../data/goseong-districts.csv', import.meta.url));
 
@@ -19,7 +28,12 @@ export type DemoSummary = { seeded: boolean; districts: number; villages: number
  * village head on the simulator, a linked simulator group chat per village, demo staff and their staff rooms. Idempotent: does nothing
  * when the county exists.
  */
-export async function seedDemo(db: Db, cipher: Cipher, now: Date, options: { staffRooms?: boolean } = {}): Promise<DemoSummary> {
+export async function seedDemo(
+  db: Db,
+  cipher: Cipher,
+  now: Date,
+  options: { staffRooms?: boolean } = {},
+): Promise<DemoSummary> {
   return db.transaction(async (tx) => {
     const existing = await tx.select({ code: counties.code }).from(counties);
     if (existing.length > 0) return { seeded: false, districts: 0, villages: 0, heads: 0 };
@@ -30,9 +44,16 @@ export async function seedDemo(db: Db, cipher: Cipher, now: Date, options: { sta
       name_en: string;
       kind: 'eup' | 'myeon';
     }[];
-    await tx
-      .insert(districts)
-      .values(rows.map((r, i) => ({ code: r.code, countyCode: 'goseong', nameKo: r.name_ko, nameEn: r.name_en, kind: r.kind, position: i })));
+    await tx.insert(districts).values(
+      rows.map((r, i) => ({
+        code: r.code,
+        countyCode: 'goseong',
+        nameKo: r.name_ko,
+        nameEn: r.name_en,
+        kind: r.kind,
+        position: i,
+      })),
+    );
     let heads = 0;
     let villageCount = 0;
     for (const [d, district] of rows.entries()) {
@@ -59,7 +80,12 @@ export async function seedDemo(db: Db, cipher: Cipher, now: Date, options: { sta
           createdAt: now,
         });
         await tx.insert(roles).values({ memberId, role: 'village_head', villageId: village.id });
-        await tx.insert(groupChats).values({ platform: 'websim', chatId: `village-${village.id}`, title: `${village.nameKo} 마을방`, villageId: village.id });
+        await tx.insert(groupChats).values({
+          platform: 'websim',
+          chatId: `village-${village.id}`,
+          title: `${village.nameKo} 마을방`,
+          villageId: village.id,
+        });
         heads++;
       }
     }
@@ -72,13 +98,22 @@ export async function seedDemo(db: Db, cipher: Cipher, now: Date, options: { sta
     if (options.staffRooms !== false)
       await tx.insert(groupChats).values([
         { platform: 'websim', chatId: 'room-staff-hq', title: '본청 직원방', isHqStaffRoom: true },
-        { platform: 'websim', chatId: 'room-staff-goseong-eup', title: '고성읍 직원방', staffDistrictCode: 'goseong-eup' },
+        {
+          platform: 'websim',
+          chatId: 'room-staff-goseong-eup',
+          title: '고성읍 직원방',
+          staffDistrictCode: 'goseong-eup',
+        },
       ]);
     return { seeded: true, districts: rows.length, villages: villageCount, heads };
   });
 }
 
-async function demoMember(tx: Parameters<Parameters<Db['transaction']>[0]>[0], platformUserId: string, nickname: string): Promise<number> {
+async function demoMember(
+  tx: Parameters<Parameters<Db['transaction']>[0]>[0],
+  platformUserId: string,
+  nickname: string,
+): Promise<number> {
   const [member] = await tx.insert(members).values({}).returning({ id: members.id });
   if (!member) throw new Error('member insert returned nothing');
   await tx.insert(identities).values({ memberId: member.id, platform: 'websim', platformUserId, nickname });

@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ButtonBuilder, ButtonStyle, ActionRowBuilder, Client, DiscordAPIError, Events, GatewayIntentBits, Partials,
-  type ClientEvents, type Interaction, type Message, type RateLimitData, type TextChannel,
+  ButtonBuilder,
+  ButtonStyle,
+  ActionRowBuilder,
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  Partials,
+  type ClientEvents,
+  type Interaction,
+  type Message,
+  type RateLimitData,
+  type TextChannel,
 } from 'discord.js';
 import { startDiscordEmulator, type DiscordEmulator } from './discord.emulator.ts';
 
@@ -19,9 +30,16 @@ let client: Client;
 const received: Message[] = [];
 
 /** The next `event` the client emits that satisfies `pred`, or a rejection after `ms`. */
-function nextEvent<E extends keyof ClientEvents>(event: E, pred: (...args: ClientEvents[E]) => boolean = () => true, ms = 3000): Promise<ClientEvents[E]> {
+function nextEvent<E extends keyof ClientEvents>(
+  event: E,
+  pred: (...args: ClientEvents[E]) => boolean = () => true,
+  ms = 3000,
+): Promise<ClientEvents[E]> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { client.off(event, listener); reject(new Error(`no ${event} within ${ms} ms`)); }, ms);
+    const timer = setTimeout(() => {
+      client.off(event, listener);
+      reject(new Error(`no ${event} within ${ms} ms`));
+    }, ms);
     const listener = (...args: ClientEvents[E]) => {
       if (!pred(...args)) return;
       clearTimeout(timer);
@@ -43,13 +61,32 @@ const count = (content: string) => received.filter((m) => m.content === content)
 
 beforeAll(async () => {
   // A short heartbeat so heartbeats and their ACKs (op 1 / op 11) happen during the run.
-  emu = await startDiscordEmulator({ heartbeatIntervalMs: 500, guilds: [{ id: GUILD, name: '마을', channels: [{ id: CHANNEL, name: 'general' }, { id: LOCKED, name: 'locked' }] }] });
+  emu = await startDiscordEmulator({
+    heartbeatIntervalMs: 500,
+    guilds: [
+      {
+        id: GUILD,
+        name: '마을',
+        channels: [
+          { id: CHANNEL, name: 'general' },
+          { id: LOCKED, name: 'locked' },
+        ],
+      },
+    ],
+  });
   client = new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent],
+    intents: [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.DirectMessages,
+      GatewayIntentBits.MessageContent,
+    ],
     partials: [Partials.Channel],
     rest: { api: emu.apiBase },
   });
-  client.on(Events.MessageCreate, (m) => { received.push(m); });
+  client.on(Events.MessageCreate, (m) => {
+    received.push(m);
+  });
   const ready = nextEvent(Events.ClientReady, () => true, 10_000);
   await client.login('emulator-token');
   await ready;
@@ -90,7 +127,14 @@ describe('discord emulator with the real discord.js client', () => {
   });
 
   it('records channel.send, and enforces the content limit', async () => {
-    const sent = await channel().send({ content: '공지입니다', components: [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId('ack').setLabel('확인').setStyle(ButtonStyle.Primary))] });
+    const sent = await channel().send({
+      content: '공지입니다',
+      components: [
+        new ActionRowBuilder<ButtonBuilder>().addComponents(
+          new ButtonBuilder().setCustomId('ack').setLabel('확인').setStyle(ButtonStyle.Primary),
+        ),
+      ],
+    });
     expect(emu.messages.find((m) => m.id === sent.id)).toMatchObject({ channelId: CHANNEL, content: '공지입니다' });
     expect(emu.messages.find((m) => m.id === sent.id)?.components).toHaveLength(1);
     await expect(channel().send('가'.repeat(2001))).rejects.toMatchObject({ code: 50035, status: 400 });
@@ -107,7 +151,10 @@ describe('discord emulator with the real discord.js client', () => {
     expect(err).toBeInstanceOf(DiscordAPIError);
     expect(err).toMatchObject({ code: 50007, status: 403 });
     emu.denyChannel(LOCKED);
-    await expect((client.channels.cache.get(LOCKED) as TextChannel).send('x')).rejects.toMatchObject({ code: 50013, status: 403 });
+    await expect((client.channels.cache.get(LOCKED) as TextChannel).send('x')).rejects.toMatchObject({
+      code: 50013,
+      status: 403,
+    });
   });
 
   it('de-duplicates a repeated nonce when enforce_nonce is set', async () => {
@@ -118,10 +165,18 @@ describe('discord emulator with the real discord.js client', () => {
   });
 
   it('delivers a slash command and records the reply as type 4', async () => {
-    await client.application!.commands.set([{ name: 'weather', description: '날씨', options: [{ name: 'town', description: '읍면', type: 3 }] }]);
+    await client.application!.commands.set([
+      { name: 'weather', description: '날씨', options: [{ name: 'town', description: '읍면', type: 3 }] },
+    ]);
     expect(emu.registeredCommands.get('global')?.[0]).toMatchObject({ name: 'weather' });
     const arrived = nextEvent(Events.InteractionCreate, (i: Interaction) => i.isChatInputCommand());
-    const ref = emu.slashCommand({ userId: ALICE, name: 'weather', options: { town: '읍내' }, channelId: CHANNEL, guildId: GUILD });
+    const ref = emu.slashCommand({
+      userId: ALICE,
+      name: 'weather',
+      options: { town: '읍내' },
+      channelId: CHANNEL,
+      guildId: GUILD,
+    });
     const [interaction] = await arrived;
     if (!interaction.isChatInputCommand()) throw new Error('expected a slash command');
     expect(interaction.id).toBe(ref.id);
@@ -131,14 +186,24 @@ describe('discord emulator with the real discord.js client', () => {
     expect(emu.interactionResponses.get(ref.id)).toMatchObject({ type: 4, data: { content: '맑음' } });
     await interaction.followUp('내일은 비');
     await interaction.editReply('맑음 (수정)');
-    expect(emu.messages.filter((m) => m.interactionId === ref.id).map((m) => m.content)).toEqual(['맑음 (수정)', '내일은 비']);
+    expect(emu.messages.filter((m) => m.interactionId === ref.id).map((m) => m.content)).toEqual([
+      '맑음 (수정)',
+      '내일은 비',
+    ]);
     // An interaction is acknowledged once.
-    await expect(client.rest.post(`/interactions/${ref.id}/${ref.token}/callback`, { body: { type: 6 }, auth: false })).rejects.toMatchObject({ code: 40060 });
+    await expect(
+      client.rest.post(`/interactions/${ref.id}/${ref.token}/callback`, { body: { type: 6 }, auth: false }),
+    ).rejects.toMatchObject({ code: 40060 });
   });
 
   it('delivers a DM button click and records deferUpdate as type 6 (with_response)', async () => {
     const arrived = nextEvent(Events.InteractionCreate, (i: Interaction) => i.isButton());
-    const ref = emu.buttonClick({ userId: ALICE, customId: 'ack', channelId: DM_ALICE, messageId: emu.messages[0]!.id });
+    const ref = emu.buttonClick({
+      userId: ALICE,
+      customId: 'ack',
+      channelId: DM_ALICE,
+      messageId: emu.messages[0]!.id,
+    });
     const [interaction] = await arrived;
     if (!interaction.isButton()) throw new Error('expected a button');
     expect(interaction.customId).toBe('ack');
@@ -167,7 +232,9 @@ describe('discord emulator with the real discord.js client', () => {
 
   it('answers 429 with rate-limit headers, and discord.js waits and retries', async () => {
     const limited: RateLimitData[] = [];
-    const onLimited = (d: RateLimitData) => { limited.push(d); };
+    const onLimited = (d: RateLimitData) => {
+      limited.push(d);
+    };
     client.rest.on('rateLimited', onLimited);
     emu.rateLimitNext(1, { retryAfterSeconds: 1 });
     const t0 = Date.now();

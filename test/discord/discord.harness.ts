@@ -20,13 +20,23 @@ export function discordDriver(emulator: DiscordEmulator, app: () => TestApp) {
   /** Waits until the event with this id is handled, then sends what is due. */
   async function settle(eventId: string): Promise<void> {
     const t = app();
-    await until(async () => {
-      const rows = await t.database.db
-        .select({ id: inboundEvents.id })
-        .from(inboundEvents)
-        .where(and(eq(inboundEvents.platform, 'discord'), eq(inboundEvents.eventId, eventId), ne(inboundEvents.status, 'received')));
-      return rows.length > 0;
-    }, 5000, `event ${eventId} handled`);
+    await until(
+      async () => {
+        const rows = await t.database.db
+          .select({ id: inboundEvents.id })
+          .from(inboundEvents)
+          .where(
+            and(
+              eq(inboundEvents.platform, 'discord'),
+              eq(inboundEvents.eventId, eventId),
+              ne(inboundEvents.status, 'received'),
+            ),
+          );
+        return rows.length > 0;
+      },
+      5000,
+      `event ${eventId} handled`,
+    );
     await t.app.inbound.idle();
     await t.app.delivery.flush();
   }
@@ -44,9 +54,16 @@ export function discordDriver(emulator: DiscordEmulator, app: () => TestApp) {
     exchange,
     /** A DM from `userId` in their DM channel; the texts the bot answered there. */
     async dm(userId: string, dmChannel: string, content: string): Promise<string[]> {
-      return (await exchange(() => emulator.userMessage({ userId, channelId: dmChannel, content }), dmChannel)).map((m) => m.content);
+      return (await exchange(() => emulator.userMessage({ userId, channelId: dmChannel, content }), dmChannel)).map(
+        (m) => m.content,
+      );
     },
-    async inGuild(userId: string, guildId: string, channelId: string, content: string): Promise<DiscordMessageRecord[]> {
+    async inGuild(
+      userId: string,
+      guildId: string,
+      channelId: string,
+      content: string,
+    ): Promise<DiscordMessageRecord[]> {
       return exchange(() => emulator.userMessage({ userId, channelId, content, guildId }), channelId);
     },
     async slash(c: Parameters<DiscordEmulator['slashCommand']>[0]): Promise<DiscordMessageRecord[]> {
@@ -60,5 +77,7 @@ export function discordDriver(emulator: DiscordEmulator, app: () => TestApp) {
 
 /** The custom ids of a sent message's buttons, row by row flattened. */
 export function buttonIds(message: DiscordMessageRecord | undefined): string[] {
-  return ((message?.components ?? []) as { components?: { custom_id?: string }[] }[]).flatMap((row) => (row.components ?? []).map((b) => b.custom_id ?? ''));
+  return ((message?.components ?? []) as { components?: { custom_id?: string }[] }[]).flatMap((row) =>
+    (row.components ?? []).map((b) => b.custom_id ?? ''),
+  );
 }

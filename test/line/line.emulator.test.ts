@@ -27,7 +27,9 @@ beforeEach(() => emulator.reset());
 const text = (t: string): messagingApi.TextMessage => ({ type: 'text', text: t });
 
 /** The SDK throws HTTPFetchError (status, headers: Headers, body: the raw text) for any non-2xx answer. */
-async function refusal(promise: Promise<unknown>): Promise<HTTPFetchError & { json: { message: string; details?: { message: string; property: string }[] } }> {
+async function refusal(
+  promise: Promise<unknown>,
+): Promise<HTTPFetchError & { json: { message: string; details?: { message: string; property: string }[] } }> {
   const error: unknown = await promise.then(
     () => expect.fail('expected the LINE API to refuse the request'),
     (e: unknown) => e,
@@ -44,13 +46,19 @@ describe('sending messages', () => {
     expect(res.body.sentMessages).toHaveLength(1);
     expect(res.body.sentMessages[0]?.id).toMatch(/^\d+$/);
     expect(res.httpResponse.headers.get('x-line-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(emulator.delivered).toMatchObject([{ via: 'push', to: USER, message: { type: 'text', text: '안녕하세요' }, retryKey: key }]);
-    expect(emulator.requests).toMatchObject([{ method: 'POST', path: '/v2/bot/message/push', status: 200, headers: { 'x-line-retry-key': key } }]);
+    expect(emulator.delivered).toMatchObject([
+      { via: 'push', to: USER, message: { type: 'text', text: '안녕하세요' }, retryKey: key },
+    ]);
+    expect(emulator.requests).toMatchObject([
+      { method: 'POST', path: '/v2/bot/message/push', status: 200, headers: { 'x-line-retry-key': key } },
+    ]);
     expect(emulator.acceptedRetryKeys.has(key)).toBe(true);
   });
 
   test('six messages in one request are refused with 400, and nothing is delivered', async () => {
-    const error = await refusal(client.pushMessage({ to: USER, messages: Array.from({ length: 6 }, (_, i) => text(`#${i}`)) }));
+    const error = await refusal(
+      client.pushMessage({ to: USER, messages: Array.from({ length: 6 }, (_, i) => text(`#${i}`)) }),
+    );
     expect(error.status).toBe(400);
     expect(error.json.details).toEqual([{ message: 'Size must be between 1 and 5', property: 'messages' }]);
     expect(emulator.delivered).toHaveLength(0);
@@ -58,9 +66,15 @@ describe('sending messages', () => {
 
   test('a multicast reaches each recipient; 501 recipients or none are refused', async () => {
     expect(await client.multicast({ to: [USER, 'U2', 'U3'], messages: [text('공지')] })).toEqual({});
-    expect(emulator.delivered.map((d) => [d.via, d.to])).toEqual([['multicast', USER], ['multicast', 'U2'], ['multicast', 'U3']]);
+    expect(emulator.delivered.map((d) => [d.via, d.to])).toEqual([
+      ['multicast', USER],
+      ['multicast', 'U2'],
+      ['multicast', 'U3'],
+    ]);
     const tooMany = Array.from({ length: 501 }, (_, i) => `U${i}`);
-    expect((await refusal(client.multicast({ to: tooMany, messages: [text('공지')] }))).json.details?.[0]?.property).toBe('to');
+    expect(
+      (await refusal(client.multicast({ to: tooMany, messages: [text('공지')] }))).json.details?.[0]?.property,
+    ).toBe('to');
     expect((await refusal(client.multicast({ to: [], messages: [text('공지')] }))).status).toBe(400);
     expect(emulator.delivered).toHaveLength(3);
   });
@@ -68,20 +82,37 @@ describe('sending messages', () => {
   test('a text of 5,001 characters is refused; 5,000 is accepted; an empty one is refused', async () => {
     const error = await refusal(client.pushMessage({ to: USER, messages: [text('가'.repeat(5001))] }));
     expect(error.status).toBe(400);
-    expect(error.json.details).toEqual([{ message: 'Length must be between 0 and 5000', property: 'messages[0].text' }]);
+    expect(error.json.details).toEqual([
+      { message: 'Length must be between 0 and 5000', property: 'messages[0].text' },
+    ]);
     await client.pushMessage({ to: USER, messages: [text('가'.repeat(5000))] });
-    expect((await refusal(client.pushMessage({ to: USER, messages: [text('ok'), text('')] }))).json.details?.[0]?.property).toBe('messages[1].text');
+    expect(
+      (await refusal(client.pushMessage({ to: USER, messages: [text('ok'), text('')] }))).json.details?.[0]?.property,
+    ).toBe('messages[1].text');
     expect(emulator.delivered).toHaveLength(1);
   });
 
   test('a quick reply with 14 items, or a label over 20 characters, is refused', async () => {
-    const item = (label: string): messagingApi.QuickReplyItem => ({ type: 'action', action: { type: 'message', label, text: label } });
+    const item = (label: string): messagingApi.QuickReplyItem => ({
+      type: 'action',
+      action: { type: 'message', label, text: label },
+    });
     const items = Array.from({ length: 14 }, (_, i) => item(`${i + 1}`));
-    const fourteen = await refusal(client.pushMessage({ to: USER, messages: [{ ...text('고르세요'), quickReply: { items } }] }));
+    const fourteen = await refusal(
+      client.pushMessage({ to: USER, messages: [{ ...text('고르세요'), quickReply: { items } }] }),
+    );
     expect(fourteen.json.details?.[0]?.property).toBe('messages[0].quickReply.items');
-    const long = await refusal(client.pushMessage({ to: USER, messages: [{ ...text('고르세요'), quickReply: { items: [item('가'.repeat(21))] } }] }));
+    const long = await refusal(
+      client.pushMessage({
+        to: USER,
+        messages: [{ ...text('고르세요'), quickReply: { items: [item('가'.repeat(21))] } }],
+      }),
+    );
     expect(long.json.details?.[0]?.property).toBe('messages[0].quickReply.items[0].action.label');
-    await client.pushMessage({ to: USER, messages: [{ ...text('고르세요'), quickReply: { items: items.slice(0, 13) } }] });
+    await client.pushMessage({
+      to: USER,
+      messages: [{ ...text('고르세요'), quickReply: { items: items.slice(0, 13) } }],
+    });
     expect(emulator.delivered[0]?.message.quickReply?.items).toHaveLength(13);
   });
 });
@@ -91,10 +122,15 @@ describe('reply tokens', () => {
     const replyToken = emulator.issueReplyToken(GROUP);
     const res = await client.replyMessage({ replyToken, messages: [text('첫 답장'), text('둘째')] });
     expect(res.sentMessages).toHaveLength(2);
-    expect(emulator.delivered).toMatchObject([{ via: 'reply', to: GROUP, message: { text: '첫 답장' } }, { via: 'reply', to: GROUP }]);
+    expect(emulator.delivered).toMatchObject([
+      { via: 'reply', to: GROUP, message: { text: '첫 답장' } },
+      { via: 'reply', to: GROUP },
+    ]);
     const again = await refusal(client.replyMessage({ replyToken, messages: [text('또')] }));
     expect([again.status, again.json.message]).toEqual([400, 'Invalid reply token']);
-    expect((await refusal(client.replyMessage({ replyToken: 'never-issued', messages: [text('?')] }))).status).toBe(400);
+    expect((await refusal(client.replyMessage({ replyToken: 'never-issued', messages: [text('?')] }))).status).toBe(
+      400,
+    );
   });
 
   test('an expired reply token is refused; a refused reply does not consume a token', async () => {
@@ -102,7 +138,9 @@ describe('reply tokens', () => {
     const fresh = emulator.issueReplyToken(USER);
     await refusal(client.replyMessage({ replyToken: fresh, messages: [text('')] }));
     clock += 60_001;
-    expect((await refusal(client.replyMessage({ replyToken: expiring, messages: [text('늦음')] }))).json.message).toBe('Invalid reply token');
+    expect((await refusal(client.replyMessage({ replyToken: expiring, messages: [text('늦음')] }))).json.message).toBe(
+      'Invalid reply token',
+    );
     expect(emulator.delivered).toHaveLength(0);
     const late = emulator.issueReplyToken(USER);
     await client.replyMessage({ replyToken: late, messages: [text('제때')] });
@@ -141,7 +179,10 @@ describe('retry keys and failures', () => {
   test('failNext 500 fails that many sends, whatever the endpoint', async () => {
     emulator.failNext(2, { status: 500 });
     expect((await refusal(client.pushMessage({ to: USER, messages: [text('a')] }))).status).toBe(500);
-    expect((await refusal(client.replyMessage({ replyToken: emulator.issueReplyToken(USER), messages: [text('b')] }))).status).toBe(500);
+    expect(
+      (await refusal(client.replyMessage({ replyToken: emulator.issueReplyToken(USER), messages: [text('b')] })))
+        .status,
+    ).toBe(500);
     await client.multicast({ to: [USER], messages: [text('c')] });
     expect(emulator.delivered).toHaveLength(1);
   });
@@ -180,7 +221,10 @@ describe('profiles, groups, unknown paths', () => {
   });
 
   test('an unknown path is a JSON 404', async () => {
-    const res = await fetch(`${emulator.baseUrl}/v2/bot/message/broadcast`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await fetch(`${emulator.baseUrl}/v2/bot/message/broadcast`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ message: 'Not found' });
   });
@@ -202,7 +246,11 @@ describe('webhook sender', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        received.push({ body: Buffer.concat(chunks), signature: req.headers['x-line-signature'] as string | undefined, type: req.headers['content-type'] });
+        received.push({
+          body: Buffer.concat(chunks),
+          signature: req.headers['x-line-signature'] as string | undefined,
+          type: req.headers['content-type'],
+        });
         res.end('ok');
       });
     });
@@ -210,12 +258,20 @@ describe('webhook sender', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
     try {
       const event = line.lineTextEvent({ userId: USER, groupId: GROUP, text: '@마을 도움말', mention: { self: true } });
-      expect(await line.sendLineWebhook(url, SECRET, line.lineWebhookBody('Ubot', [event]))).toEqual({ status: 200, text: 'ok' });
+      expect(await line.sendLineWebhook(url, SECRET, line.lineWebhookBody('Ubot', [event]))).toEqual({
+        status: 200,
+        text: 'ok',
+      });
       await line.sendLineWebhook(url, SECRET, Buffer.from([0xff, 0x00, 0x7b]));
       await line.sendLineWebhook(url, SECRET, '{}', { signature: null, contentType: 'text/plain' });
       const [object, bytes, unsigned] = received;
       expect(validateSignature(object!.body, SECRET, object!.signature!)).toBe(true);
-      expect(JSON.parse(object!.body.toString('utf8')).events[0].message.mention.mentionees[0]).toEqual({ type: 'user', index: 0, length: 3, isSelf: true });
+      expect(JSON.parse(object!.body.toString('utf8')).events[0].message.mention.mentionees[0]).toEqual({
+        type: 'user',
+        index: 0,
+        length: 3,
+        isSelf: true,
+      });
       expect(validateSignature(bytes!.body, SECRET, bytes!.signature!)).toBe(true);
       expect([...bytes!.body]).toEqual([0xff, 0x00, 0x7b]);
       expect(unsigned).toMatchObject({ signature: undefined, type: 'text/plain' });
@@ -245,7 +301,11 @@ describe('webhook sender', () => {
     expect(new Set(events.map((e) => e.webhookEventId)).size).toBe(events.length);
     for (const e of events) {
       expect(e.webhookEventId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
-      expect(e).toMatchObject({ mode: 'active', deliveryContext: { isRedelivery: false }, timestamp: expect.any(Number) });
+      expect(e).toMatchObject({
+        mode: 'active',
+        deliveryContext: { isRedelivery: false },
+        timestamp: expect.any(Number),
+      });
     }
     expect(events[3]?.source).toEqual({ type: 'group', groupId: GROUP });
     expect(events[14]?.source).toEqual({ type: 'room', roomId: 'Rroom', userId: USER });

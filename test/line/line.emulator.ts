@@ -12,11 +12,30 @@ import type { messagingApi } from '@line/bot-sdk';
  */
 
 /** Every request the emulator answered, in order. Header names are lowercase (as node gives them). */
-export type LineApiRequest = { method: string; path: string; headers: Record<string, string>; body: unknown; status: number; at: number };
+export type LineApiRequest = {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: unknown;
+  status: number;
+  at: number;
+};
 /** Any LINE message object; `text` and `quickReply` are typed so tests can assert on them without narrowing. */
-export type LineMessageRecord = { type: string; text?: string; quickReply?: messagingApi.QuickReply; [key: string]: unknown };
+export type LineMessageRecord = {
+  type: string;
+  text?: string;
+  quickReply?: messagingApi.QuickReply;
+  [key: string]: unknown;
+};
 /** One accepted message for one recipient (a multicast to 3 users is 3 entries per message). */
-export type LineDelivery = { via: 'reply' | 'push' | 'multicast'; to: string; message: LineMessageRecord; retryKey?: string; requestId: string; at: number };
+export type LineDelivery = {
+  via: 'reply' | 'push' | 'multicast';
+  to: string;
+  message: LineMessageRecord;
+  retryKey?: string;
+  requestId: string;
+  at: number;
+};
 export type LineFailure = { status: number; retryAfterSeconds?: number; body?: object };
 export type LineProfile = { displayName: string; pictureUrl?: string; language?: string; statusMessage?: string };
 
@@ -60,11 +79,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Answer = { status: number; body: object; headers?: Record<string, string> };
 type Detail = { message: string; property: string };
-const error = (status: number, message: string, details?: Detail[]): Answer => ({ status, body: details ? { message, details } : { message } });
+const error = (status: number, message: string, details?: Detail[]): Answer => ({
+  status,
+  body: details ? { message, details } : { message },
+});
 const invalid = (details: Detail[]) => error(400, `The request body has ${details.length} error(s)`, details);
 const NOT_FOUND = error(404, 'Not found');
 
-export async function startLineEmulator(opts: { channelAccessToken: string; replyTokenTtlMs?: number; now?: () => number }): Promise<LineEmulator> {
+export async function startLineEmulator(opts: {
+  channelAccessToken: string;
+  replyTokenTtlMs?: number;
+  now?: () => number;
+}): Promise<LineEmulator> {
   const now = opts.now ?? Date.now;
   const ttl = opts.replyTokenTtlMs ?? 60_000;
   const requests: LineApiRequest[] = [];
@@ -83,10 +109,16 @@ export async function startLineEmulator(opts: { channelAccessToken: string; repl
   function send(kind: LineDelivery['via'], headers: Record<string, string>, body: unknown, requestId: string): Answer {
     const failure = failures.shift();
     if (failure) {
-      const retryAfter = failure.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(failure.retryAfterSeconds) };
-      return { status: failure.status, body: failure.body ?? { message: defaultMessage(failure.status) }, headers: retryAfter };
+      const retryAfter =
+        failure.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(failure.retryAfterSeconds) };
+      return {
+        status: failure.status,
+        body: failure.body ?? { message: defaultMessage(failure.status) },
+        headers: retryAfter,
+      };
     }
-    if (body === undefined || body === null || typeof body !== 'object') return error(400, 'The request body is not a JSON object');
+    if (body === undefined || body === null || typeof body !== 'object')
+      return error(400, 'The request body is not a JSON object');
     const req = body as Record<string, unknown>;
     // Retry keys: https://developers.line.biz/en/reference/messaging-api/#retry-api-request
     const retryKey = headers['x-line-retry-key'];
@@ -95,7 +127,11 @@ export async function startLineEmulator(opts: { channelAccessToken: string; repl
       if (!UUID.test(retryKey)) return error(400, 'The value of the X-Line-Retry-Key header must be a UUID');
       const before = accepted.get(retryKey);
       if (before && now() - before.at < RETRY_KEY_TTL_MS) {
-        return { status: 409, body: { message: 'The retry key is already accepted', ...before.body }, headers: { 'x-line-accepted-request-id': before.requestId } };
+        return {
+          status: 409,
+          body: { message: 'The retry key is already accepted', ...before.body },
+          headers: { 'x-line-accepted-request-id': before.requestId },
+        };
       }
     }
     const details = [...recipientErrors(kind, req), ...messageErrors(req.messages)];
@@ -118,10 +154,16 @@ export async function startLineEmulator(opts: { channelAccessToken: string; repl
     }
     const at = now();
     for (const to of recipients) {
-      for (const message of messages) delivered.push({ via: kind, to, message, ...(retryKey ? { retryKey } : {}), requestId, at });
+      for (const message of messages)
+        delivered.push({ via: kind, to, message, ...(retryKey ? { retryKey } : {}), requestId, at });
     }
     // Push and reply answer sentMessages; multicast answers {}.
-    const answer = kind === 'multicast' ? {} : { sentMessages: messages.map(() => ({ id: messageId(), quoteToken: randomBytes(24).toString('base64url') })) };
+    const answer =
+      kind === 'multicast'
+        ? {}
+        : {
+            sentMessages: messages.map(() => ({ id: messageId(), quoteToken: randomBytes(24).toString('base64url') })),
+          };
     if (retryKey) {
       accepted.set(retryKey, { requestId, at, body: answer });
       acceptedRetryKeys.add(retryKey);
@@ -141,18 +183,35 @@ export async function startLineEmulator(opts: { channelAccessToken: string; repl
     const profile = profiles.get(userId);
     // https://developers.line.biz/en/reference/messaging-api/#get-group-member-profile
     if (!profile || !members.get(chatId)?.has(userId)) return NOT_FOUND;
-    return { status: 200, body: { userId, displayName: profile.displayName, ...(profile.pictureUrl ? { pictureUrl: profile.pictureUrl } : {}) } };
+    return {
+      status: 200,
+      body: {
+        userId,
+        displayName: profile.displayName,
+        ...(profile.pictureUrl ? { pictureUrl: profile.pictureUrl } : {}),
+      },
+    };
   }
 
-  function route(method: string, path: string, headers: Record<string, string>, body: unknown, requestId: string): Answer {
+  function route(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: unknown,
+    requestId: string,
+  ): Answer {
     const authorized = headers.authorization === `Bearer ${opts.channelAccessToken}`;
     // https://developers.line.biz/en/reference/messaging-api/#status-codes
-    const unauthorized = error(401, 'Authentication failed. Confirm that the access token in the authorization header is valid.');
+    const unauthorized = error(
+      401,
+      'Authentication failed. Confirm that the access token in the authorization header is valid.',
+    );
     let m: RegExpExecArray | null;
     if (method === 'POST' && (m = /^\/v2\/bot\/message\/(reply|push|multicast)$/.exec(path))) {
       return authorized ? send(m[1] as LineDelivery['via'], headers, body, requestId) : unauthorized;
     }
-    if (method === 'GET' && (m = /^\/v2\/bot\/profile\/([^/]+)$/.exec(path))) return authorized ? profileOf(param(m[1])) : unauthorized;
+    if (method === 'GET' && (m = /^\/v2\/bot\/profile\/([^/]+)$/.exec(path)))
+      return authorized ? profileOf(param(m[1])) : unauthorized;
     if (method === 'GET' && (m = /^\/v2\/bot\/(?:group|room)\/([^/]+)\/member\/([^/]+)$/.exec(path))) {
       return authorized ? memberProfile(param(m[1]), param(m[2])) : unauthorized;
     }
@@ -175,7 +234,8 @@ export async function startLineEmulator(opts: { channelAccessToken: string; repl
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    for (const [name, value] of Object.entries(req.headers))
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     const path = new URL(req.url ?? '/', 'http://emulator').pathname;
     const method = req.method ?? 'GET';
     const requestId = randomUUID();
@@ -191,7 +251,11 @@ export async function startLineEmulator(opts: { channelAccessToken: string; repl
     const delay = delays.shift();
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     // Every LINE API response carries x-line-request-id: https://developers.line.biz/en/reference/messaging-api/#response-headers
-    res.writeHead(answer.status, { 'content-type': 'application/json', 'x-line-request-id': requestId, ...answer.headers });
+    res.writeHead(answer.status, {
+      'content-type': 'application/json',
+      'x-line-request-id': requestId,
+      ...answer.headers,
+    });
     res.end(JSON.stringify(answer.body));
   }
 
@@ -254,11 +318,18 @@ export async function startLineEmulator(opts: { channelAccessToken: string; repl
 }
 
 function recipientErrors(kind: LineDelivery['via'], req: Record<string, unknown>): Detail[] {
-  if (kind === 'reply') return typeof req.replyToken === 'string' && req.replyToken ? [] : [{ message: 'May not be empty', property: 'replyToken' }];
-  if (kind === 'push') return typeof req.to === 'string' && req.to ? [] : [{ message: 'May not be empty', property: 'to' }];
-  if (!Array.isArray(req.to) || !req.to.every((to) => typeof to === 'string' && to)) return [{ message: 'Must be an array of user IDs', property: 'to' }];
+  if (kind === 'reply')
+    return typeof req.replyToken === 'string' && req.replyToken
+      ? []
+      : [{ message: 'May not be empty', property: 'replyToken' }];
+  if (kind === 'push')
+    return typeof req.to === 'string' && req.to ? [] : [{ message: 'May not be empty', property: 'to' }];
+  if (!Array.isArray(req.to) || !req.to.every((to) => typeof to === 'string' && to))
+    return [{ message: 'Must be an array of user IDs', property: 'to' }];
   const size = req.to.length;
-  return size >= 1 && size <= MAX_MULTICAST_TO ? [] : [{ message: `Size must be between 1 and ${MAX_MULTICAST_TO}`, property: 'to' }];
+  return size >= 1 && size <= MAX_MULTICAST_TO
+    ? []
+    : [{ message: `Size must be between 1 and ${MAX_MULTICAST_TO}`, property: 'to' }];
 }
 
 /** The checks LINE applies to message objects that our bot can get wrong. https://developers.line.biz/en/reference/messaging-api/#message-objects */
@@ -275,17 +346,26 @@ function messageErrors(messages: unknown): Detail[] {
       return;
     }
     if (message.type === 'text' || message.type === 'textV2') {
-      if (typeof message.text !== 'string' || message.text.length === 0) details.push({ message: 'May not be empty', property: `${at}.text` });
-      else if (message.text.length > MAX_TEXT) details.push({ message: `Length must be between 0 and ${MAX_TEXT}`, property: `${at}.text` });
+      if (typeof message.text !== 'string' || message.text.length === 0)
+        details.push({ message: 'May not be empty', property: `${at}.text` });
+      else if (message.text.length > MAX_TEXT)
+        details.push({ message: `Length must be between 0 and ${MAX_TEXT}`, property: `${at}.text` });
     }
     const quickReply = message.quickReply as { items?: unknown } | undefined;
     if (quickReply === undefined) return;
     const items = Array.isArray(quickReply.items) ? (quickReply.items as { action?: { label?: unknown } }[]) : [];
-    if (items.length > MAX_QUICK_REPLY_ITEMS) details.push({ message: `Size must be between 0 and ${MAX_QUICK_REPLY_ITEMS}`, property: `${at}.quickReply.items` });
+    if (items.length > MAX_QUICK_REPLY_ITEMS)
+      details.push({
+        message: `Size must be between 0 and ${MAX_QUICK_REPLY_ITEMS}`,
+        property: `${at}.quickReply.items`,
+      });
     items.forEach((item, j) => {
       const label = item.action?.label;
       if (typeof label === 'string' && label.length > MAX_QUICK_REPLY_LABEL) {
-        details.push({ message: `Length must be between 0 and ${MAX_QUICK_REPLY_LABEL}`, property: `${at}.quickReply.items[${j}].action.label` });
+        details.push({
+          message: `Length must be between 0 and ${MAX_QUICK_REPLY_LABEL}`,
+          property: `${at}.quickReply.items[${j}].action.label`,
+        });
       }
     });
   });

@@ -21,7 +21,9 @@ export async function sendLineWebhook(
   body: object | string | Buffer,
   opts: { signature?: string | null; contentType?: string } = {},
 ): Promise<{ status: number; text: string }> {
-  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+  const bytes = Buffer.isBuffer(body)
+    ? body
+    : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
   const signature = opts.signature === undefined ? signLineBody(channelSecret, bytes) : opts.signature;
   const headers: Record<string, string> = {
     'content-type': opts.contentType ?? 'application/json; charset=utf-8',
@@ -90,15 +92,33 @@ function messageEvent<M extends webhook.MessageContent>(o: From & Common & Reply
  * A text message. `mention.self` marks the first "@name" in the text as a mention of the bot (isSelf), as LINE does
  * when the bot is mentioned in a group. https://developers.line.biz/en/reference/messaging-api/#wh-text
  */
-export function lineTextEvent(o: From & Common & Replyable & { text: string; mention?: { self: boolean; userId?: string } }): MessageEventOf<webhook.TextMessageContent> {
+export function lineTextEvent(
+  o: From & Common & Replyable & { text: string; mention?: { self: boolean; userId?: string } },
+): MessageEventOf<webhook.TextMessageContent> {
   let mention: webhook.Mention | undefined;
   if (o.mention) {
     const at = /@\S+/.exec(o.text);
     if (!at) throw new Error(`lineTextEvent: a mention needs an "@name" in the text, got ${JSON.stringify(o.text)}`);
     const userId = o.mention.userId ?? (o.mention.self ? undefined : lineId('U'));
-    mention = { mentionees: [{ type: 'user', index: at.index, length: at[0].length, ...(userId ? { userId } : {}), ...(o.mention.self ? { isSelf: true } : {}) }] };
+    mention = {
+      mentionees: [
+        {
+          type: 'user',
+          index: at.index,
+          length: at[0].length,
+          ...(userId ? { userId } : {}),
+          ...(o.mention.self ? { isSelf: true } : {}),
+        },
+      ],
+    };
   }
-  const message = { type: 'text', id: messageId(), text: o.text, quoteToken: quoteToken(), ...(mention ? { mention } : {}) } satisfies webhook.TextMessageContent;
+  const message = {
+    type: 'text',
+    id: messageId(),
+    text: o.text,
+    quoteToken: quoteToken(),
+    ...(mention ? { mention } : {}),
+  } satisfies webhook.TextMessageContent;
   return messageEvent(o, message);
 }
 
@@ -110,18 +130,35 @@ export function lineImageEvent(o: From & Common & Replyable): MessageEventOf<web
 }
 
 /** https://developers.line.biz/en/reference/messaging-api/#wh-video */
-export function lineVideoEvent(o: From & Common & Replyable & { duration?: number }): MessageEventOf<webhook.VideoMessageContent> {
-  return messageEvent(o, { type: 'video', id: messageId(), duration: o.duration ?? 8_000, contentProvider: fromLine, quoteToken: quoteToken() });
+export function lineVideoEvent(
+  o: From & Common & Replyable & { duration?: number },
+): MessageEventOf<webhook.VideoMessageContent> {
+  return messageEvent(o, {
+    type: 'video',
+    id: messageId(),
+    duration: o.duration ?? 8_000,
+    contentProvider: fromLine,
+    quoteToken: quoteToken(),
+  });
 }
 
 /** https://developers.line.biz/en/reference/messaging-api/#wh-audio */
-export function lineAudioEvent(o: From & Common & Replyable & { duration?: number }): MessageEventOf<webhook.AudioMessageContent> {
+export function lineAudioEvent(
+  o: From & Common & Replyable & { duration?: number },
+): MessageEventOf<webhook.AudioMessageContent> {
   return messageEvent(o, { type: 'audio', id: messageId(), duration: o.duration ?? 4_000, contentProvider: fromLine });
 }
 
 /** https://developers.line.biz/en/reference/messaging-api/#wh-file */
-export function lineFileEvent(o: From & Common & Replyable & { fileName?: string; fileSize?: number }): MessageEventOf<webhook.FileMessageContent> {
-  return messageEvent(o, { type: 'file', id: messageId(), fileName: o.fileName ?? '신청서.pdf', fileSize: o.fileSize ?? 20_480 });
+export function lineFileEvent(
+  o: From & Common & Replyable & { fileName?: string; fileSize?: number },
+): MessageEventOf<webhook.FileMessageContent> {
+  return messageEvent(o, {
+    type: 'file',
+    id: messageId(),
+    fileName: o.fileName ?? '신청서.pdf',
+    fileSize: o.fileSize ?? 20_480,
+  });
 }
 
 /** https://developers.line.biz/en/reference/messaging-api/#wh-location */
@@ -139,7 +176,9 @@ export function lineLocationEvent(
 }
 
 /** https://developers.line.biz/en/reference/messaging-api/#wh-sticker */
-export function lineStickerEvent(o: From & Common & Replyable & { packageId?: string; stickerId?: string }): MessageEventOf<webhook.StickerMessageContent> {
+export function lineStickerEvent(
+  o: From & Common & Replyable & { packageId?: string; stickerId?: string },
+): MessageEventOf<webhook.StickerMessageContent> {
   return messageEvent(o, {
     type: 'sticker',
     id: messageId(),
@@ -152,8 +191,15 @@ export function lineStickerEvent(o: From & Common & Replyable & { packageId?: st
 }
 
 /** https://developers.line.biz/en/reference/messaging-api/#follow-event */
-export function lineFollowEvent(o: { userId: string; isUnblocked?: boolean } & Common & Replyable): webhook.FollowEvent {
-  const event = { ...base(o), type: 'follow' as const, replyToken: replyTokenOf(o.replyToken), follow: { isUnblocked: o.isUnblocked ?? false } } satisfies webhook.Event;
+export function lineFollowEvent(
+  o: { userId: string; isUnblocked?: boolean } & Common & Replyable,
+): webhook.FollowEvent {
+  const event = {
+    ...base(o),
+    type: 'follow' as const,
+    replyToken: replyTokenOf(o.replyToken),
+    follow: { isUnblocked: o.isUnblocked ?? false },
+  } satisfies webhook.Event;
   return event;
 }
 
@@ -178,26 +224,48 @@ export function lineLeaveEvent(o: InChat & Common): webhook.LeaveEvent {
 const members = (userIds: string[]): webhook.UserSource[] => userIds.map((userId) => ({ type: 'user', userId }));
 
 /** https://developers.line.biz/en/reference/messaging-api/#member-joined-event */
-export function lineMemberJoinedEvent(o: InChat & Common & Replyable & { userIds: string[] }): webhook.MemberJoinedEvent {
-  const event = { ...base(o), type: 'memberJoined' as const, replyToken: replyTokenOf(o.replyToken), joined: { members: members(o.userIds) } } satisfies webhook.Event;
+export function lineMemberJoinedEvent(
+  o: InChat & Common & Replyable & { userIds: string[] },
+): webhook.MemberJoinedEvent {
+  const event = {
+    ...base(o),
+    type: 'memberJoined' as const,
+    replyToken: replyTokenOf(o.replyToken),
+    joined: { members: members(o.userIds) },
+  } satisfies webhook.Event;
   return event;
 }
 
 /** https://developers.line.biz/en/reference/messaging-api/#member-left-event */
 export function lineMemberLeftEvent(o: InChat & Common & { userIds: string[] }): webhook.MemberLeftEvent {
-  const event = { ...base(o), type: 'memberLeft' as const, left: { members: members(o.userIds) } } satisfies webhook.Event;
+  const event = {
+    ...base(o),
+    type: 'memberLeft' as const,
+    left: { members: members(o.userIds) },
+  } satisfies webhook.Event;
   return event;
 }
 
 /** https://developers.line.biz/en/reference/messaging-api/#postback-event */
-export function linePostbackEvent(o: From & Common & Replyable & { data: string; params?: Record<string, string> }): webhook.PostbackEvent {
+export function linePostbackEvent(
+  o: From & Common & Replyable & { data: string; params?: Record<string, string> },
+): webhook.PostbackEvent {
   const postback = { data: o.data, ...(o.params ? { params: o.params } : {}) };
-  const event = { ...base(o), type: 'postback' as const, replyToken: replyTokenOf(o.replyToken), postback } satisfies webhook.Event;
+  const event = {
+    ...base(o),
+    type: 'postback' as const,
+    replyToken: replyTokenOf(o.replyToken),
+    postback,
+  } satisfies webhook.Event;
   return event;
 }
 
 /** https://developers.line.biz/en/reference/messaging-api/#unsend-event */
 export function lineUnsendEvent(o: From & Common & { messageId?: string }): webhook.UnsendEvent {
-  const event = { ...base(o), type: 'unsend' as const, unsend: { messageId: o.messageId ?? messageId() } } satisfies webhook.Event;
+  const event = {
+    ...base(o),
+    type: 'unsend' as const,
+    unsend: { messageId: o.messageId ?? messageId() },
+  } satisfies webhook.Event;
   return event;
 }

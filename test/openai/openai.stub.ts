@@ -34,7 +34,9 @@ export async function startOpenAiStub(): Promise<OpenAiStub> {
   });
   const respond = (req: IncomingMessage, res: ServerResponse, body: string): void => {
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
       return;
     }
     const parsed = JSON.parse(body || '{}') as Record<string, unknown>;
@@ -48,7 +50,9 @@ export async function startOpenAiStub(): Promise<OpenAiStub> {
     if (answer.kind === 'status') {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (answer.retryAfterSeconds !== undefined) headers['retry-after'] = String(answer.retryAfterSeconds);
-      res.writeHead(answer.status, headers).end(JSON.stringify({ error: { message: `stub status ${answer.status}`, type: 'stub_error', code: null } }));
+      res
+        .writeHead(answer.status, headers)
+        .end(JSON.stringify({ error: { message: `stub status ${answer.status}`, type: 'stub_error', code: null } }));
       return;
     }
     const content = answer.kind === 'json' ? JSON.stringify(answer.content) : answer.content;
@@ -58,7 +62,9 @@ export async function startOpenAiStub(): Promise<OpenAiStub> {
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: typeof parsed.model === 'string' ? parsed.model : 'stub',
-        choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content, refusal: null } }],
+        choices: [
+          { index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content, refusal: null } },
+        ],
         usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
       }),
     );

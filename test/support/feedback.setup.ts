@@ -8,8 +8,13 @@ export async function setUpStaffRooms(t: TestApp, sim: ReturnType<typeof simClie
   await sim.sayInGroup('staff-goseong-eup', 'office-goseong', '직원방 연결');
   await sim.sayInGroup('staff-county', 'office-hq', '직원방 연결');
   const { id } = await sim.newPersona('삼산면 담당');
-  const [identity] = await t.database.db.select({ memberId: identities.memberId }).from(identities).where(eq(identities.platformUserId, id));
-  await t.database.db.insert(roles).values({ memberId: identity?.memberId ?? -1, role: 'district_staff', districtCode: 'samsan' });
+  const [identity] = await t.database.db
+    .select({ memberId: identities.memberId })
+    .from(identities)
+    .where(eq(identities.platformUserId, id));
+  await t.database.db
+    .insert(roles)
+    .values({ memberId: identity?.memberId ?? -1, role: 'district_staff', districtCode: 'samsan' });
   return { samsanStaff: id };
 }
 

@@ -3,7 +3,15 @@ import type { Db } from '../../db/db.client.ts';
 import { districts, identities, members, registrations, roles, villages } from '../../db/schema/index.ts';
 import type { Cipher } from '../../core/privacy/cipher.ts';
 
-export type SeededHead = { villageId: number; villageName: string; districtCode: string; memberId: number; platform: string; platformUserId: string; realName: string };
+export type SeededHead = {
+  villageId: number;
+  villageName: string;
+  districtCode: string;
+  memberId: number;
+  platform: string;
+  platformUserId: string;
+  realName: string;
+};
 
 const surnames = ['김', '이', '박', '최', '정', '강', '조', '윤'];
 const givens = ['말자', '덕배', '순이', '갑돌', '복례', '만수', '옥자'];
@@ -20,13 +28,22 @@ export function headUserId(platform: string, n: number): string {
  * turn (registering 221 heads through the dialog would test the dialog): villages, approved registrations with a
  * name, village_head roles, and one identity each on the platforms given in turn.
  */
-export async function seedHeads(db: Db, cipher: Cipher, input: { count: number; platforms: string[]; now: Date }): Promise<SeededHead[]> {
-  const codes = (await db.select({ code: districts.code }).from(districts).orderBy(asc(districts.position))).map((d) => d.code);
+export async function seedHeads(
+  db: Db,
+  cipher: Cipher,
+  input: { count: number; platforms: string[]; now: Date },
+): Promise<SeededHead[]> {
+  const codes = (await db.select({ code: districts.code }).from(districts).orderBy(asc(districts.position))).map(
+    (d) => d.code,
+  );
   const seeded: SeededHead[] = [];
   for (let k = 0; k < input.count; k++) {
     const districtCode = codes[k % codes.length] ?? '';
     const platform = input.platforms[k % input.platforms.length] ?? 'websim';
-    const [village] = await db.insert(villages).values({ districtCode, nameKo: `새마을${k + 1}리` }).returning({ id: villages.id, nameKo: villages.nameKo });
+    const [village] = await db
+      .insert(villages)
+      .values({ districtCode, nameKo: `새마을${k + 1}리` })
+      .returning({ id: villages.id, nameKo: villages.nameKo });
     const [member] = await db.insert(members).values({}).returning({ id: members.id });
     if (!village || !member) throw new Error('seed insert returned nothing');
     const platformUserId = headUserId(platform, k + 1);
@@ -46,7 +63,15 @@ export async function seedHeads(db: Db, cipher: Cipher, input: { count: number; 
       createdAt: input.now,
     });
     await db.insert(roles).values({ memberId: member.id, role: 'village_head', villageId: village.id });
-    seeded.push({ villageId: village.id, villageName: village.nameKo, districtCode, memberId: member.id, platform, platformUserId, realName });
+    seeded.push({
+      villageId: village.id,
+      villageName: village.nameKo,
+      districtCode,
+      memberId: member.id,
+      platform,
+      platformUserId,
+      realName,
+    });
   }
   return seeded;
 }

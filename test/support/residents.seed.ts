@@ -7,16 +7,30 @@ import type { Cipher } from '../../core/privacy/cipher.ts';
  * Many approved residents at once, straight into the real database (registering 37,000 people through the dialog
  * would test the dialog, not the fan-out). Each has one identity on `platform`; spread over the given villages.
  */
-export async function seedResidents(db: Db, cipher: Cipher, input: { count: number; platform: string; villageIds: number[]; now: Date }): Promise<string[]> {
+export async function seedResidents(
+  db: Db,
+  cipher: Cipher,
+  input: { count: number; platform: string; villageIds: number[]; now: Date },
+): Promise<string[]> {
   const userIds: string[] = [];
   const sealedName = 'Resident';
   for (let start = 0; start < input.count; start += 1000) {
     const size = Math.min(1000, input.count - start);
-    const created = await db.insert(members).values(Array.from({ length: size }, () => ({}))).returning({ id: members.id });
+    const created = await db
+      .insert(members)
+      .values(Array.from({ length: size }, () => ({})))
+      .returning({ id: members.id });
     const ids = created.map((m) => m.id);
     const batchUsers = ids.map((id) => `U${id}x${randomUUID().replace(/-/g, '').slice(0, 24)}`);
     userIds.push(...batchUsers);
-    await db.insert(identities).values(ids.map((memberId, i) => ({ memberId, platform: input.platform, platformUserId: batchUsers[i] ?? '', lastSeenAt: input.now })));
+    await db.insert(identities).values(
+      ids.map((memberId, i) => ({
+        memberId,
+        platform: input.platform,
+        platformUserId: batchUsers[i] ?? '',
+        lastSeenAt: input.now,
+      })),
+    );
     await db.insert(registrations).values(
       ids.map((memberId, i) => ({
         memberId,

@@ -3,7 +3,11 @@ import type { TranscriptEntry } from '../../bots/websim/websim.transcript.ts';
 /** Drives the simulator's JSON API the way the browser page does. */
 export function simClient(baseUrl: string) {
   async function post(path: string, body: unknown): Promise<{ status: number; json: any }> {
-    const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, json: await res.json() };
   }
   async function send(body: Record<string, unknown>): Promise<TranscriptEntry[]> {

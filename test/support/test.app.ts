@@ -20,7 +20,9 @@ export type TestApp = {
 
 /** The whole app on a real database of its own, on a free port, with an injected clock and captured logs. */
 export async function startTestApp(
-  options: { env?: Record<string, string>; database?: DatabaseHandle } & Partial<Pick<StartOptions, 'channels' | 'delivery'>> = {},
+  options: { env?: Record<string, string>; database?: DatabaseHandle } & Partial<
+    Pick<StartOptions, 'channels' | 'delivery'>
+  > = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const clock = createTestClock();
@@ -34,7 +36,16 @@ export async function startTestApp(
   const logger = createLogger({ level: 'debug', destination });
   const config = loadConfig({ PORT: '0', DEMO_DATA: 'off', MAEUL_SECRET_KEY: TEST_SECRET_KEY, ...options.env });
   const boot = () =>
-    startApp({ config, logger, clock, database, cipher: testCipher(), channels: options.channels, delivery: options.delivery, backgroundDelivery: false });
+    startApp({
+      config,
+      logger,
+      clock,
+      database,
+      cipher: testCipher(),
+      channels: options.channels,
+      delivery: options.delivery,
+      backgroundDelivery: false,
+    });
   const handle: TestApp = {
     app: await boot(),
     database,

@@ -1,12 +1,26 @@
 import { describe, expect, test } from 'vitest';
-import { defaultScope, matchPlaces, parseBroadcastText, parseSendTime, type PlaceCatalog } from '../../core/broadcasts/broadcast.scope.ts';
+import {
+  defaultScope,
+  matchPlaces,
+  parseBroadcastText,
+  parseSendTime,
+  type PlaceCatalog,
+} from '../../core/broadcasts/broadcast.scope.ts';
 import { matchCommand } from '../../core/conversation/command.match.ts';
 
 describe('who broadcasts to whom', () => {
   test.each([
     ['county staff: the county', [{ role: 'county_staff', villageId: null, districtCode: null }], { kind: 'county' }],
-    ['district staff: their district', [{ role: 'district_staff', villageId: null, districtCode: 'samsan' }], { kind: 'districts', codes: ['samsan'] }],
-    ['a village head: their village', [{ role: 'village_head', villageId: 7, districtCode: 'samsan' }], { kind: 'villages', ids: [7] }],
+    [
+      'district staff: their district',
+      [{ role: 'district_staff', villageId: null, districtCode: 'samsan' }],
+      { kind: 'districts', codes: ['samsan'] },
+    ],
+    [
+      'a village head: their village',
+      [{ role: 'village_head', villageId: 7, districtCode: 'samsan' }],
+      { kind: 'villages', ids: [7] },
+    ],
     ['a resident: nobody', [], null],
   ] as const)('%s', (_name, grants, scope) => {
     expect(defaultScope(grants)).toEqual(scope);
@@ -57,7 +71,11 @@ describe('a send time as staff write it, in county time', () => {
 
 describe('places named → a scope', () => {
   const catalog: PlaceCatalog = {
-    districts: [{ code: 'goseong-eup', nameKo: '고성읍' }, { code: 'samsan', nameKo: '삼산면' }, { code: 'hai', nameKo: '하이면' }],
+    districts: [
+      { code: 'goseong-eup', nameKo: '고성읍' },
+      { code: 'samsan', nameKo: '삼산면' },
+      { code: 'hai', nameKo: '하이면' },
+    ],
     villages: [
       { id: 1, nameKo: '고성1리', districtCode: 'goseong-eup' },
       { id: 2, nameKo: '고성2리', districtCode: 'goseong-eup' },
@@ -67,11 +85,23 @@ describe('places named → a scope', () => {
     ],
   };
   test.each([
-    ['districts only: a district scope', ['고성읍', '삼산면'], { kind: 'scope', scope: { kind: 'districts', codes: ['goseong-eup', 'samsan'] } }],
+    [
+      'districts only: a district scope',
+      ['고성읍', '삼산면'],
+      { kind: 'scope', scope: { kind: 'districts', codes: ['goseong-eup', 'samsan'] } },
+    ],
     ['villages: a village scope', ['고성1리', '삼산1리'], { kind: 'scope', scope: { kind: 'villages', ids: [1, 4] } }],
-    ['a district and a village: every village of both', ['삼산1리', '고성읍'], { kind: 'scope', scope: { kind: 'villages', ids: [4, 1, 2] } }],
+    [
+      'a district and a village: every village of both',
+      ['삼산1리', '고성읍'],
+      { kind: 'scope', scope: { kind: 'villages', ids: [4, 1, 2] } },
+    ],
     ['spaces do not matter', ['고성 1리'], { kind: 'scope', scope: { kind: 'villages', ids: [1] } }],
-    ['a village name two districts share must name its district', ['신촌리'], { kind: 'ambiguous', name: '신촌리', options: ['삼산면 신촌리', '하이면 신촌리'] }],
+    [
+      'a village name two districts share must name its district',
+      ['신촌리'],
+      { kind: 'ambiguous', name: '신촌리', options: ['삼산면 신촌리', '하이면 신촌리'] },
+    ],
     ['…and then it is found', ['하이면 신촌리'], { kind: 'scope', scope: { kind: 'villages', ids: [8] } }],
     ['an unknown name is said back', ['공지'], { kind: 'unknown', name: '공지' }],
   ] as const)('%s', (_name, names, expected) => {

@@ -27,9 +27,12 @@ describe('commands are understood however people type them', () => {
     expect(matchCommand(input)).toEqual({ command, args });
   });
 
-  test.each(['안녕하세요', '등록금 얼마예요', '도움이 필요해요 집에 물이 새요', '1', '', 'registered'])('%s is not a command', (input) => {
-    expect(matchCommand(input)).toBeNull();
-  });
+  test.each(['안녕하세요', '등록금 얼마예요', '도움이 필요해요 집에 물이 새요', '1', '', 'registered'])(
+    '%s is not a command',
+    (input) => {
+      expect(matchCommand(input)).toBeNull();
+    },
+  );
 });
 
 describe('numbered choices', () => {

@@ -26,7 +26,10 @@ describe('county days and times', () => {
 
 // A run every 30 minutes: slot S covers chosen times in (S − 30 min, S].
 describe('whose digest a run sends', () => {
-  const run = (slot: string) => ({ windowStart: new Date(new Date(slot).getTime() - 30 * 60_000), slot: new Date(slot) });
+  const run = (slot: string) => ({
+    windowStart: new Date(new Date(slot).getTime() - 30 * 60_000),
+    slot: new Date(slot),
+  });
   test.each([
     ['18:00 is due in the 18:00 KST run', '18:00', '2026-11-24T09:00:00Z', true],
     ['18:00 is not due again in the 18:30 run', '18:00', '2026-11-24T09:30:00Z', false],

@@ -36,12 +36,29 @@ describe('a first answer is due three working days later', () => {
 });
 
 describe('where an item is shown', () => {
-  const room = (chatId: string, staffDistrictCode: string | null, isHqStaffRoom = false): StaffRoomRef => ({ platform: 'line', chatId, staffDistrictCode, isHqStaffRoom });
+  const room = (chatId: string, staffDistrictCode: string | null, isHqStaffRoom = false): StaffRoomRef => ({
+    platform: 'line',
+    chatId,
+    staffDistrictCode,
+    isHqStaffRoom,
+  });
   const rooms = [room('goseong', 'goseong-eup'), room('samsan', 'samsan'), room('hq', null, true)];
   test.each([
-    ['an ordinary item: its district only', { districtCode: 'goseong-eup', urgent: false, category: 'road' }, ['goseong']],
-    ['an urgent item: its district and HQ', { districtCode: 'goseong-eup', urgent: true, category: 'road' }, ['goseong', 'hq']],
-    ['a safety item: its district and HQ', { districtCode: 'samsan', urgent: false, category: 'safety' }, ['samsan', 'hq']],
+    [
+      'an ordinary item: its district only',
+      { districtCode: 'goseong-eup', urgent: false, category: 'road' },
+      ['goseong'],
+    ],
+    [
+      'an urgent item: its district and HQ',
+      { districtCode: 'goseong-eup', urgent: true, category: 'road' },
+      ['goseong', 'hq'],
+    ],
+    [
+      'a safety item: its district and HQ',
+      { districtCode: 'samsan', urgent: false, category: 'safety' },
+      ['samsan', 'hq'],
+    ],
     ['a district without a staff room: HQ', { districtCode: 'hai', urgent: false, category: 'road' }, ['hq']],
   ] as const)('%s', (_name, item, expected) => {
     expect(staffRoomsFor(item, rooms).map((r) => r.chatId)).toEqual(expected);

@@ -8,10 +8,26 @@ const now = new Date('2026-11-24T01:00:00Z');
 
 describe('LINE events as core events', () => {
   test.each([
-    ['a 1:1 text', line.lineTextEvent({ userId: 'U1', text: '등록' }), { kind: 'text', text: '등록', addressed: false, chat: { type: 'direct', id: 'U1' } }],
-    ['a group text mentioning the bot', line.lineTextEvent({ userId: 'U1', groupId: 'C1', text: '@마을 도움말', mention: { self: true } }), { kind: 'text', text: '도움말', addressed: true, chat: { type: 'group', id: 'C1' } }],
-    ['a group text mentioning someone else', line.lineTextEvent({ userId: 'U1', groupId: 'C1', text: '@철수 안녕', mention: { self: false } }), { kind: 'text', addressed: false }],
-    ['a room text', line.lineTextEvent({ userId: 'U1', roomId: 'R1', text: 'hi' }), { chat: { type: 'group', id: 'R1' } }],
+    [
+      'a 1:1 text',
+      line.lineTextEvent({ userId: 'U1', text: '등록' }),
+      { kind: 'text', text: '등록', addressed: false, chat: { type: 'direct', id: 'U1' } },
+    ],
+    [
+      'a group text mentioning the bot',
+      line.lineTextEvent({ userId: 'U1', groupId: 'C1', text: '@마을 도움말', mention: { self: true } }),
+      { kind: 'text', text: '도움말', addressed: true, chat: { type: 'group', id: 'C1' } },
+    ],
+    [
+      'a group text mentioning someone else',
+      line.lineTextEvent({ userId: 'U1', groupId: 'C1', text: '@철수 안녕', mention: { self: false } }),
+      { kind: 'text', addressed: false },
+    ],
+    [
+      'a room text',
+      line.lineTextEvent({ userId: 'U1', roomId: 'R1', text: 'hi' }),
+      { chat: { type: 'group', id: 'R1' } },
+    ],
     ['a postback', line.linePostbackEvent({ userId: 'U1', data: '승인 3' }), { kind: 'action', command: '승인 3' }],
     ['a sticker', line.lineStickerEvent({ userId: 'U1' }), { kind: 'media', media: 'sticker' }],
     ['a follow', line.lineFollowEvent({ userId: 'U1' }), { kind: 'follow', sender: { platformUserId: 'U1' } }],
@@ -19,7 +35,11 @@ describe('LINE events as core events', () => {
     ['a join', line.lineJoinEvent({ groupId: 'C1' }), { kind: 'bot_joined', chat: { type: 'group', id: 'C1' } }],
     ['a leave', line.lineLeaveEvent({ groupId: 'C1' }), { kind: 'bot_left' }],
   ])('%s', (_name, event, expected) => {
-    expect(lineEventToInbound(event, now)).toMatchObject({ platform: 'line', eventId: event.webhookEventId, ...expected });
+    expect(lineEventToInbound(event, now)).toMatchObject({
+      platform: 'line',
+      eventId: event.webhookEventId,
+      ...expected,
+    });
   });
 
   test.each([
@@ -48,7 +68,11 @@ describe('core messages as LINE messages', () => {
 
   test('buttons are postbacks carrying their command; labels are clipped to 20 characters; at most 13 items', () => {
     const [message] = toLineMessages([
-      { text: 't', buttons: [{ label: '승인', command: '승인 12' }], choices: Array.from({ length: 20 }, (_, i) => `아주아주아주 긴 마을 이름 ${i}번째 선택지`) },
+      {
+        text: 't',
+        buttons: [{ label: '승인', command: '승인 12' }],
+        choices: Array.from({ length: 20 }, (_, i) => `아주아주아주 긴 마을 이름 ${i}번째 선택지`),
+      },
     ]);
     const items = (message as any).quickReply.items;
     expect(items).toHaveLength(13);
@@ -74,7 +98,13 @@ describe('splitting long text', () => {
 });
 
 describe('every other event type of the SDK is safely ignored', () => {
-  const base = { source: { type: 'user' as const, userId: 'U1' }, timestamp: 1, mode: 'active' as const, webhookEventId: 'E', deliveryContext: { isRedelivery: false } };
+  const base = {
+    source: { type: 'user' as const, userId: 'U1' },
+    timestamp: 1,
+    mode: 'active' as const,
+    webhookEventId: 'E',
+    deliveryContext: { isRedelivery: false },
+  };
   test.each<[string, Record<string, unknown>]>([
     ['videoPlayComplete', { replyToken: 't', videoPlayComplete: { trackingId: 'v' } }],
     ['beacon', { replyToken: 't', beacon: { hwid: 'h', type: 'enter' } }],

@@ -16,7 +16,9 @@ describe('quiet hours in the county time zone (21:00–07:00 by default)', () =>
   });
 
   test('a window that does not cross midnight (13:00–14:00 nap)', () => {
-    expect(quietUntil(new Date('2026-11-24T04:30:00Z'), { start: '13:00', end: '14:00' }, 'Asia/Seoul')?.toISOString()).toBe('2026-11-24T05:00:00.000Z');
+    expect(
+      quietUntil(new Date('2026-11-24T04:30:00Z'), { start: '13:00', end: '14:00' }, 'Asia/Seoul')?.toISOString(),
+    ).toBe('2026-11-24T05:00:00.000Z');
     expect(quietUntil(new Date('2026-11-24T05:30:00Z'), { start: '13:00', end: '14:00' }, 'Asia/Seoul')).toBeNull();
   });
 

@@ -2,8 +2,17 @@ import { describe, expect, test } from 'vitest';
 import { escapeText, fold } from '../../core/workshops/workshop.ics.ts';
 import { cell } from '../../core/workshops/workshop.export.ts';
 import {
-  attendedMinutes, certificateNumber, certificatePrefix, certificateValidUntil, checkInWindow, dueReminder, expiryReminderDue, placeFor, promotions,
-  reminderTimes, signupClosesAt,
+  attendedMinutes,
+  certificateNumber,
+  certificatePrefix,
+  certificateValidUntil,
+  checkInWindow,
+  dueReminder,
+  expiryReminderDue,
+  placeFor,
+  promotions,
+  reminderTimes,
+  signupClosesAt,
 } from '../../core/workshops/workshop.rules.ts';
 import { parseDuration } from '../../core/workshops/workshop.staff.commands.ts';
 
@@ -14,10 +23,26 @@ const END = new Date('2026-12-10T07:00:00Z'); // 16:00 KST
 
 describe('places and the waitlist', () => {
   test.each([
-    ['the first sign-up gets a place', { capacity: 30, confirmed: 0, waitlisted: 0 }, { status: 'confirmed', position: 1 }],
-    ['the 30th gets the last place', { capacity: 30, confirmed: 29, waitlisted: 0 }, { status: 'confirmed', position: 30 }],
-    ['the 31st is first on the waitlist', { capacity: 30, confirmed: 30, waitlisted: 0 }, { status: 'waitlisted', position: 1 }],
-    ['the 33rd is third on the waitlist', { capacity: 30, confirmed: 30, waitlisted: 2 }, { status: 'waitlisted', position: 3 }],
+    [
+      'the first sign-up gets a place',
+      { capacity: 30, confirmed: 0, waitlisted: 0 },
+      { status: 'confirmed', position: 1 },
+    ],
+    [
+      'the 30th gets the last place',
+      { capacity: 30, confirmed: 29, waitlisted: 0 },
+      { status: 'confirmed', position: 30 },
+    ],
+    [
+      'the 31st is first on the waitlist',
+      { capacity: 30, confirmed: 30, waitlisted: 0 },
+      { status: 'waitlisted', position: 1 },
+    ],
+    [
+      'the 33rd is third on the waitlist',
+      { capacity: 30, confirmed: 30, waitlisted: 2 },
+      { status: 'waitlisted', position: 3 },
+    ],
   ] as const)('%s', (_name, fill, expected) => {
     expect(placeFor(fill)).toEqual(expected);
   });
@@ -131,7 +156,9 @@ describe('what staff type and what files carry', () => {
     expect(lines.length).toBeGreaterThan(1);
     for (const line of lines) expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
     expect(lines.slice(1).every((l) => l.startsWith(' '))).toBe(true);
-    expect(lines.map((l, i) => (i ? l.slice(1) : l)).join('')).toBe(`SUMMARY:${'주민참여형 자치교육 워크숍 '.repeat(6)}`);
+    expect(lines.map((l, i) => (i ? l.slice(1) : l)).join('')).toBe(
+      `SUMMARY:${'주민참여형 자치교육 워크숍 '.repeat(6)}`,
+    );
   });
 
   test('CSV cells are quoted when needed and never start a formula', () => {

@@ -14,6 +14,7 @@ import {
   type DeliveryWorker,
   type DeliveryWorkerOptions,
 } from '../../core/delivery/delivery.worker.ts';
+import { conversation } from '../../core/features.ts';
 import { createInboundProcessor, type InboundProcessor } from '../../core/inbound/inbound.processor.ts';
 import { createCipher, type Cipher } from '../../core/privacy/cipher.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/db.client.ts';
@@ -97,6 +98,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     afterWork: () => delivery.kick(),
   });
   const inbound = createInboundProcessor(deps, {
+    handle: conversation.handleInboundEvent,
     afterHandled: () => {
       delivery.kick();
       triage.kick();

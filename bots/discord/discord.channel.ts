@@ -1,6 +1,6 @@
 import { REST, RESTEvents, Routes, InteractionResponseType } from 'discord.js';
 import type { InboundEvent } from '../../core/channel/channel.types.ts';
-import { errorSummary } from '../../core/inbound/inbound.pipeline.ts';
+import { errorSummary } from '../../core/error.summary.ts';
 import type { ChannelContext, ChannelModule } from '../channel.registry.ts';
 import { slashCommandDefinitions } from './discord.commands.ts';
 import { createGatewayKeeper, type GatewayDispatch, type GatewayOptions } from './discord.gateway.ts';

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Client, Events, GatewayDispatchEvents, GatewayIntentBits, Partials } from 'discord.js';
 import type { CoreDeps } from '../../core/core.deps.ts';
-import { errorSummary } from '../../core/inbound/inbound.pipeline.ts';
+import { errorSummary } from '../../core/error.summary.ts';
 import { claimLease, releaseLease } from '../../core/leases/lease.usecases.ts';
 
 export type GatewayOptions = {

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.port.ts';
-import { errorSummary } from '../inbound/inbound.pipeline.ts';
+import { errorSummary } from '../error.summary.ts';
 
 export type BackgroundLoop = {
   /** Runs passes until one finds nothing to do (tests and shutdown wait on this); a failing pass throws here. */

@@ -5,7 +5,7 @@ import type { ChannelSender, SendResult } from '../channel/channel.port.ts';
 import type { OutboundMessage, PlatformId } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { createBackgroundLoop } from '../background/background.loop.ts';
-import { errorSummary } from '../inbound/inbound.pipeline.ts';
+import { errorSummary } from '../error.summary.ts';
 import { nextAttemptDelayMs } from './delivery.backoff.ts';
 import { enqueueFallback } from './delivery.fallback.ts';
 import { uuidFrom } from './idempotency.key.ts';

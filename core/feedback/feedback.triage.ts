@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, isNull, lt, lte, ne, or } from 'drizzle-orm';
 import { feedbackItems, identities, registrations } from '../../db/schema/index.ts';
 import type { CoreDeps } from '../core.deps.ts';
-import { errorSummary } from '../inbound/inbound.pipeline.ts';
+import { errorSummary } from '../error.summary.ts';
 import { scrubForModel } from '../privacy/privacy.mask.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { categoryKo, firstSentence, triageByRules, type Triage } from './feedback.rules.ts';

@@ -1,9 +1,13 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { inboundEvents } from '../../db/schema/index.ts';
 import type { InboundEvent } from '../channel/channel.types.ts';
-import { handleInboundEvent } from '../conversation/conversation.engine.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
+import { errorSummary } from '../error.summary.ts';
+import type { DbOrTx } from '../../db/db.client.ts';
+
+/** What handles one event inside its transaction: the conversation built from the registered features. */
+export type InboundHandler = (deps: CoreDeps, tx: DbOrTx, event: InboundEvent) => Promise<void>;
 
 /**
  * Webhooks verify, store, acknowledge, then hand off (Chatwoot's thin webhook → job → service). Storing first
@@ -31,13 +35,17 @@ export async function recordInbound(deps: CoreDeps, event: InboundEvent): Promis
 }
 
 /** Handles one stored event exactly once: the state change, its replies and the 'handled' mark commit together. */
-export async function processStoredEvent(deps: CoreDeps, id: number): Promise<'handled' | 'skipped' | 'failed'> {
+export async function processStoredEvent(
+  deps: CoreDeps,
+  handle: InboundHandler,
+  id: number,
+): Promise<'handled' | 'skipped' | 'failed'> {
   try {
     return await deps.db.transaction(async (tx) => {
       const [row] = await tx.select().from(inboundEvents).where(eq(inboundEvents.id, id)).for('update');
       if (!row || row.status !== 'received' || !row.payloadEnc) return 'skipped';
       const event = JSON.parse(deps.cipher.decrypt(row.payloadEnc)) as InboundEvent;
-      await handleInboundEvent(deps, tx, event);
+      await handle(deps, tx, event);
       await tx
         .update(inboundEvents)
         .set({ status: 'handled', handledAt: deps.clock.now() })
@@ -80,13 +88,4 @@ export async function pendingInboundIds(deps: CoreDeps): Promise<number[]> {
     .where(eq(inboundEvents.status, 'received'))
     .orderBy(asc(inboundEvents.id));
   return rows.map((r) => r.id);
-}
-
-/** Error text without message contents: postgres errors carry parameters, which may be personal data. */
-export function errorSummary(error: unknown): string {
-  if (error instanceof Error) {
-    const own = `${error.name}: ${error.message.split('\n')[0] ?? ''}`.slice(0, 300);
-    return error.cause instanceof Error ? `${own} (cause: ${error.cause.message.split('\n')[0] ?? ''})` : own;
-  }
-  return String(error);
 }

@@ -1,6 +1,6 @@
 import type { InboundEvent } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
-import { pendingInboundIds, processStoredEvent, recordInbound } from './inbound.pipeline.ts';
+import { type InboundHandler, pendingInboundIds, processStoredEvent, recordInbound } from './inbound.pipeline.ts';
 
 export type InboundProcessor = {
   /** Stores the event (the caller may acknowledge once this resolves) and hands it off; `handled` settles after. */
@@ -17,7 +17,7 @@ export type InboundProcessor = {
  */
 export function createInboundProcessor(
   deps: CoreDeps,
-  hooks: { afterHandled?: () => void; concurrency?: number } = {},
+  hooks: { handle: InboundHandler; afterHandled?: () => void; concurrency?: number },
 ): InboundProcessor {
   const chains = new Map<string, Promise<void>>();
   // A burst of webhooks must not turn into a burst of transactions that starves the acknowledgements: at most a few
@@ -28,7 +28,7 @@ export function createInboundProcessor(
     const previous = chains.get(key) ?? Promise.resolve();
     const next = previous.then(() =>
       slots(async () => {
-        await processStoredEvent(deps, id);
+        await processStoredEvent(deps, hooks.handle, id);
         hooks.afterHandled?.();
       }),
     );

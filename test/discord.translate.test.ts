@@ -1,7 +1,7 @@
 import { DiscordAPIError, RateLimitError } from 'discord.js';
 import { describe, expect, test } from 'vitest';
-import { slashCommandDefinitions, slashCommandText, slashSpecs } from '../bots/discord/discord.commands.ts';
-import { matchCommand } from '../core/conversation/command.match.ts';
+import { slashCommandDefinitions, slashCommandText, slashCommands } from '../bots/discord/discord.commands.ts';
+import { matchCommand } from '../core/features.ts';
 import { failure, nonceFor } from '../bots/discord/discord.sender.ts';
 import {
   interactionToInbound,
@@ -131,10 +131,10 @@ describe('interactions', () => {
   });
 
   // https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-naming
-  test.each(slashSpecs.map((spec) => [spec.name, spec] as const))(
-    "/%s stands for a command the core understands, named within Discord's rules",
-    (_name, spec) => {
-      expect(matchCommand(slashCommandText({ name: spec.name }) ?? '')).not.toBeNull();
+  test.each(slashCommands.map(({ command, spec }) => [spec.name, command.id, spec] as const))(
+    "/%s stands for the command it is declared on (%s), named within Discord's rules",
+    (_name, id, spec) => {
+      expect(matchCommand(slashCommandText({ name: spec.name }) ?? '')?.command).toBe(id);
       for (const name of [spec.name, spec.ko]) expect(name).toMatch(/^[-_\p{L}\p{N}]{1,32}$/u);
       expect(spec.name).toBe(spec.name.toLowerCase());
       for (const description of [spec.description, spec.koDescription])

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { matchCommand } from '../core/conversation/command.match.ts';
+import { matchCommand } from '../core/features.ts';
 import { countHops, missingHops, type RecipientHops } from '../core/notices/notice.status.ts';
 import {
   followUpStep,

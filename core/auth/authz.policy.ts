@@ -74,3 +74,31 @@ export function can(grants: readonly RoleGrant[], action: Action, target: Target
 export function isApprover(grants: readonly RoleGrant[]): boolean {
   return grants.some((g) => authorizationTable['registration.decide'][g.role] !== undefined);
 }
+
+/**
+ * What a person must be for a command to be offered and run (features declare it per command): anyone; someone
+ * with neither a registration nor a role (실명 등록 is for them); someone who registered (also while pending); one
+ * whose registration waits; an approved resident; or someone whose role grants an action of the table somewhere (the handler still checks the
+ * target with `can`).
+ */
+export type Requirement =
+  | 'anyone'
+  | 'unregistered'
+  | 'registered'
+  | 'pending'
+  | 'approved'
+  | { action: Action }
+  | { role: RoleName };
+
+export type Person = { grants: readonly RoleGrant[]; registration: { status: string } | null };
+
+export function meetsRequirement(person: Person, requirement: Requirement): boolean {
+  if (requirement === 'anyone') return true;
+  if (requirement === 'unregistered') return !person.registration && person.grants.length === 0;
+  if (requirement === 'registered') return person.registration !== null;
+  if (requirement === 'pending') return person.registration?.status === 'pending';
+  if (requirement === 'approved') return person.registration?.status === 'approved';
+  if ('role' in requirement) return person.grants.some((g) => g.role === requirement.role);
+  const rules = authorizationTable[requirement.action];
+  return person.grants.some((g) => rules[g.role] !== undefined);
+}

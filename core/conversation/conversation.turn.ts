@@ -3,11 +3,12 @@ import type { ChatRef, InboundEvent, OutboundMessage } from '../channel/channel.
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import type { Actor } from '../members/member.resolve.ts';
-import { clearDialog, type DialogState, saveDialog } from './dialog.store.ts';
+import type { DialogState, Place } from './feature.types.ts';
 
 /**
  * One handled event: who spoke, where, inside one transaction. Replies are collected and written to the outbox
- * with the state change that caused them; messages to other people go out through `notify`.
+ * with the state change that caused them; messages to other people go out through `notify`. A dialog set during
+ * the turn is stored when the turn ends, together with the choices it showed.
  */
 export type Turn = {
   deps: CoreDeps;
@@ -15,6 +16,8 @@ export type Turn = {
   event: InboundEvent;
   actor: Actor;
   chat: ChatRef;
+  /** A 1:1 chat, a group chat, or a group linked as a staff room. */
+  place: Place;
   now: Date;
   replies: OutboundMessage[];
   reply(message: OutboundMessage | string): void;
@@ -25,18 +28,28 @@ export type Turn = {
     opts: { purpose: string; key: string; aboutMemberId?: number },
   ): Promise<boolean>;
   setDialog(state: DialogState | null): Promise<void>;
+  /** The dialog as this turn left it: `undefined` when the turn did not change it. */
+  readonly dialogChange: { state: DialogState | null } | undefined;
 };
 
-export function createTurn(input: { deps: CoreDeps; tx: DbOrTx; event: InboundEvent; actor: Actor }): Turn {
-  const { deps, tx, event, actor } = input;
+export function createTurn(input: {
+  deps: CoreDeps;
+  tx: DbOrTx;
+  event: InboundEvent;
+  actor: Actor;
+  place: Place;
+}): Turn {
+  const { deps, tx, event, actor, place } = input;
   const now = deps.clock.now();
   const replies: OutboundMessage[] = [];
+  let dialogChange: { state: DialogState | null } | undefined;
   return {
     deps,
     tx,
     event,
     actor,
     chat: event.chat,
+    place,
     now,
     replies,
     reply(message) {
@@ -52,8 +65,10 @@ export function createTurn(input: { deps: CoreDeps; tx: DbOrTx; event: InboundEv
       });
     },
     async setDialog(state) {
-      if (state) await saveDialog(tx, deps.cipher, actor.identityId, state, now);
-      else await clearDialog(tx, actor.identityId);
+      dialogChange = { state };
+    },
+    get dialogChange() {
+      return dialogChange;
     },
   };
 }

@@ -2,33 +2,34 @@ import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
 import { dialogStates } from '../../db/schema/index.ts';
 import type { Cipher } from '../privacy/cipher.ts';
+import type { DialogState } from './feature.types.ts';
 
-/** A dialog in progress. Kept in the database, encrypted (it holds names and numbers), so it survives a restart. */
-export type DialogState = { dialog: string; step: string; data: Record<string, unknown> };
+export type { DialogState } from './feature.types.ts';
 
-export async function loadDialog(tx: DbOrTx, cipher: Cipher, identityId: number): Promise<DialogState | null> {
+/**
+ * A dialog in progress, with the numbered choices it last showed (the engine tells an answer from a new command by
+ * them). Kept in the database, encrypted (it holds names and numbers), so it survives a restart.
+ */
+export type StoredDialog = DialogState & { choices: string[] };
+
+export async function loadDialog(tx: DbOrTx, cipher: Cipher, identityId: number): Promise<StoredDialog | null> {
   const [row] = await tx.select().from(dialogStates).where(eq(dialogStates.identityId, identityId));
   if (!row) return null;
-  return {
-    dialog: row.dialog,
-    step: row.step,
-    data: JSON.parse(cipher.decrypt(row.dataEnc)) as Record<string, unknown>,
-  };
+  const stored = JSON.parse(cipher.decrypt(row.dataEnc)) as { data?: unknown; choices?: unknown };
+  const data = (stored.data ?? {}) as Record<string, unknown>;
+  const choices = Array.isArray(stored.choices) ? stored.choices.filter((c) => typeof c === 'string') : [];
+  return { dialog: row.dialog, step: row.step, data, choices };
 }
 
 export async function saveDialog(
   tx: DbOrTx,
   cipher: Cipher,
   identityId: number,
-  state: DialogState,
+  state: StoredDialog,
   now: Date,
 ): Promise<void> {
-  const values = {
-    dialog: state.dialog,
-    step: state.step,
-    dataEnc: cipher.encrypt(JSON.stringify(state.data)),
-    updatedAt: now,
-  };
+  const dataEnc = cipher.encrypt(JSON.stringify({ data: state.data, choices: state.choices }));
+  const values = { dialog: state.dialog, step: state.step, dataEnc, updatedAt: now };
   await tx
     .insert(dialogStates)
     .values({ identityId, ...values })

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
-import type { Action } from '../auth/authz.policy.ts';
-import type { Actor } from '../members/member.resolve.ts';
+import type { Requirement } from '../auth/authz.policy.ts';
 import type { Turn } from './conversation.turn.ts';
 
 /**
@@ -19,14 +18,6 @@ export type Feature = {
 /** Where a command may be used: a 1:1 chat, a group linked to a village (or not linked), a staff room. */
 export type Place = 'direct' | 'group' | 'staff_room';
 
-/**
- * What the person must be for the command to be offered (menus) and run: anyone, someone who registered (also
- * while pending), an approved resident, or someone whose role grants an action of the authorisation table
- * somewhere. The handler still checks the action against its target (`can`).
- */
-export type Requirement =
-  'anyone' | 'unregistered' | 'registered' | 'approved' | { action: Action } | { role: 'village_head' };
-
 export type MenuEntry = {
   /** The label in the numbered help menu. */
   label: string;
@@ -34,6 +25,8 @@ export type MenuEntry = {
   order: number;
   /** The command text the entry runs (default: the command's first Korean word). */
   text?: string;
+  /** Whom the entry is for, when narrower than the command's requirement ("등록 신청 확인" for a pending one). */
+  for?: Requirement;
 };
 
 /**
@@ -65,12 +58,14 @@ export type CommandDef = {
   en: readonly string[];
   where: readonly Place[];
   requires: Requirement;
-  menu?: MenuEntry;
+  menu?: MenuEntry | readonly MenuEntry[];
   /** Not in any menu on purpose: typed after something else tells the person to (a number from a list, a button). */
   typedOnly?: string;
   slash?: SlashSpec;
-  /** True when the command opens a dialog: only in a 1:1 chat. */
-  opensDialog?: boolean;
+  /** The dialog the command opens, if any: such a command is only for a 1:1 chat. */
+  opensDialog?: string;
+  /** What to say when the command is sent where it is not used (default: a sentence derived from `where`). */
+  wrongPlace?: string;
   handle(turn: Turn, args: string): Promise<void>;
 };
 
@@ -110,6 +105,3 @@ export function defineDialog<Schema extends z.ZodType>(def: DialogDef<Schema>): 
 export function defineFeature(feature: Feature): Feature {
   return feature;
 }
-
-/** Whether the actor meets a requirement: one rule, used by the menus and by the engine before a handler runs. */
-export type RequirementCheck = (actor: Actor, requirement: Requirement) => boolean;

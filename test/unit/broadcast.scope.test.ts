@@ -6,7 +6,7 @@ import {
   parseSendTime,
   type PlaceCatalog,
 } from '../../core/broadcasts/broadcast.scope.ts';
-import { matchCommand } from '../../core/conversation/command.match.ts';
+import { matchCommand } from '../../core/features.ts';
 
 describe('who broadcasts to whom', () => {
   test.each([

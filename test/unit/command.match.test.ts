@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { matchChoice, matchCommand } from '../../core/conversation/command.match.ts';
+import { matchChoice } from '../../core/conversation/command.match.ts';
+import { matchCommand } from '../../core/features.ts';
 
 describe('commands are understood however people type them', () => {
   test.each([

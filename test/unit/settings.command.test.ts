@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { matchCommand } from '../../core/conversation/command.match.ts';
+import { matchCommand } from '../../core/features.ts';
 import { describeSettings } from '../../core/settings/settings.usecases.ts';
 
 test.each(['설정', '설정할게요', '/settings', 'SETTINGS', '알림 설정', '환경설정'])(

@@ -4,7 +4,9 @@ import type { DialogState } from '../conversation/dialog.store.ts';
 import { matchChoice } from '../conversation/command.match.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { approvedNotice, rejectedNotice } from './registration.copy.ts';
-import { decideRegistration, listDecidable, withdrawMember } from './registration.usecases.ts';
+import { decideRegistration, listDecidable } from './registration.usecases.ts';
+import { reclaimAfterWithdrawal } from './withdrawal.reclaim.ts';
+import { withdrawMember } from './withdrawal.usecases.ts';
 
 /** 승인 [번호] / 거절 [번호] [사유]: bare, it lists what this person may decide. */
 export async function decideCommand(turn: Turn, decision: 'approved' | 'rejected', args: string): Promise<void> {
@@ -30,6 +32,12 @@ export async function decideCommand(turn: Turn, decision: 'approved' | 'rejected
       return turn.reply('본인의 등록 신청은 직접 승인할 수 없습니다. 읍·면 담당자가 처리합니다.');
     case 'already_decided':
       return turn.reply(`#${m[1]}번 신청은 이미 처리되었습니다. (${statusKo(result.status)})`);
+    case 'appointment':
+      return turn.reply(
+        result.decidedBy === 'district'
+          ? `#${m[1]}번 신청은 이장·담당자 임명 명단에 있는 분의 신청이라 읍·면사무소에서 결정합니다. 따로 하실 일은 없습니다.`
+          : `#${m[1]}번 신청은 군청 담당자 임명 명단에 있는 분의 신청이라 군청에서 결정합니다. 따로 하실 일은 없습니다.`,
+      );
     case 'decided': {
       const r = result.registration;
       const notice = decision === 'approved' ? approvedNotice(r.villageName) : rejectedNotice((m[2] ?? '').trim());
@@ -68,7 +76,7 @@ function statusKo(status: string): string {
   );
 }
 
-const withdrawChoices = ['탈퇴합니다', '그만두기'];
+export const withdrawChoices = ['탈퇴합니다', '그만두기'];
 
 /** 탈퇴 asks once more, then erases name and number. */
 export async function startWithdrawal(turn: Turn): Promise<void> {
@@ -86,6 +94,15 @@ export async function continueWithdrawal(turn: Turn, _state: DialogState, text: 
     return turn.reply({ text: '탈퇴하시려면 1, 그만두시려면 2를 보내 주세요.', choices: withdrawChoices });
   await turn.setDialog(null);
   if (choice === 1) return turn.reply('탈퇴하지 않았습니다. 계속 함께해 주셔서 고맙습니다.');
-  await withdrawMember({ tx: turn.tx, now: turn.now, memberId: turn.actor.memberId });
-  turn.reply('탈퇴했습니다. 이름과 휴대전화 번호를 지웠습니다. 다시 함께하시려면 언제든 "등록"을 보내 주세요.');
+  const result = await withdrawMember({ tx: turn.tx, deps: turn.deps, memberId: turn.actor.memberId });
+  // After this transaction ends: the old row versions leave the embedded database's table files.
+  reclaimAfterWithdrawal(turn.deps.db, turn.deps.logger);
+  turn.reply(
+    [
+      '탈퇴했습니다. 이름과 휴대전화 번호를 지웠습니다.',
+      ...(result.cancelledPending ? ['기다리던 등록 신청은 취소했습니다.'] : []),
+      ...(result.releasedSeats > 0 ? ['신청하신 교육 자리는 다음 분께 넘겼습니다.'] : []),
+      '다시 함께하시려면 언제든 "등록"을 보내 주세요.',
+    ].join(' '),
+  );
 }

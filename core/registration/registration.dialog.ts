@@ -1,9 +1,10 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { counties, districts, villages } from '../../db/schema/index.ts';
-import { matchChoice } from '../conversation/command.match.ts';
+import { matchChoice, matchYesNo } from '../conversation/command.match.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import type { DialogState } from '../conversation/dialog.store.ts';
 import * as copy from './registration.copy.ts';
+import { sendApprovalRequests, whenInWords } from './registration.request.ts';
 import { isMobileTaken, submitRegistration } from './registration.usecases.ts';
 import { checkMobile, checkRealName } from './registration.validate.ts';
 
@@ -39,7 +40,7 @@ export async function continueRegistration(turn: Turn, state: DialogState, text:
     case 'consent': {
       const choice =
         matchChoice(text, copy.consentChoices) ??
-        (/^(네|예|동의)/.test(text.trim()) ? 0 : /^(아니|싫)/.test(text.trim()) ? 1 : null);
+        (matchYesNo(text) === 'yes' ? 0 : matchYesNo(text) === 'no' ? 1 : null);
       if (choice === 1) {
         await turn.setDialog(null);
         turn.reply('알겠습니다. 등록하지 않았습니다. 안내가 필요하시면 언제든 "도움말"을 보내 주세요.');
@@ -118,7 +119,7 @@ export async function continueRegistration(turn: Turn, state: DialogState, text:
       );
     }
     case 'confirm': {
-      const choice = matchChoice(text, copy.confirmChoices) ?? (/^(네|예|응|맞)/.test(text.trim()) ? 0 : null);
+      const choice = matchChoice(text, copy.confirmChoices) ?? (matchYesNo(text) === 'yes' ? 0 : null);
       if (choice === 1) {
         await step('name', { consentedAt: data.consentedAt ?? turn.now.toISOString() });
         return turn.reply({ text: `처음부터 다시 받겠습니다. ${copy.askName.text}` });
@@ -166,13 +167,19 @@ async function submit(turn: Turn, data: Data): Promise<void> {
     mobile: data.mobile,
     ...place,
   });
-  for (const approverId of result.approverIds)
-    await turn.notify(approverId, [request], {
-      purpose: 'registration.request',
-      key: `approver:${approverId}`,
-      aboutMemberId: turn.actor.memberId,
-    });
-  turn.reply(copy.submittedMessage(place.villageName));
+  const reach = await sendApprovalRequests(turn, {
+    approverIds: result.approverIds,
+    villageId: data.villageId,
+    request,
+  });
+  turn.reply(
+    copy.submittedMessage({
+      villageName: place.villageName,
+      districtName: place.districtName,
+      byHead: reach.byHead,
+      heldUntil: reach.queued > 0 && reach.at ? whenInWords(reach.at, turn.now, turn.deps.timezone) : null,
+    }),
+  );
 }
 
 function districtList(turn: Turn) {

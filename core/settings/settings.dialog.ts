@@ -9,17 +9,27 @@ import {
   type SettingsChange,
   updateSettings,
 } from './settings.usecases.ts';
+import { josa } from '../text/korean.text.ts';
 
-const topics = ['마을방송 받는 방법', '모아 받는 시각', '알림 쉬는 시간', '마치기'];
+export const topics = ['마을방송 받는 방법', '모아 받는 시각', '알림 쉬는 시간', '마치기'];
 const modes = ['즉시 받기', '하루 한 번 모아 받기'];
 const quietLabels = QUIET_WINDOWS.map((w) => w.label);
 
-/** 설정: shows the current settings and asks which to change (numbered, "취소" leaves). */
+/** 설정: shows the current settings and asks which to change (numbered); it stays open until 마치기 or 취소. */
 export async function startSettings(turn: Turn): Promise<void> {
+  await showTopics(turn, '지금 설정입니다.');
+}
+
+/** The current settings and the topics, after each change too: the person stays where they are until done. */
+async function showTopics(turn: Turn, lead: string): Promise<void> {
   const current = await loadSettings(turn.tx, turn.actor.memberId);
   await turn.setDialog({ dialog: 'settings', step: 'topic', data: {} });
   turn.reply({
-    text: ['지금 설정입니다.', ...describeSettings(current), '바꾸실 항목의 번호를 보내 주세요.'].join('\n'),
+    text: [
+      lead,
+      ...describeSettings(current),
+      '바꾸실 항목의 번호를 보내 주세요. 다 되셨으면 "마치기"를 골라 주세요.',
+    ].join('\n'),
     choices: topics,
   });
 }
@@ -57,10 +67,11 @@ async function chooseTopic(turn: Turn, text: string): Promise<void> {
     return turn.reply('설정을 마쳤습니다.');
   }
   // Digests are of one's village's broadcasts: only a resident whose registration was approved has a village.
-  if (i < 2 && turn.actor.registration?.status !== 'approved') {
-    await turn.setDialog(null);
-    return turn.reply('마을방송 받는 방법은 실명 등록이 승인된 주민만 고르실 수 있습니다. 먼저 "등록"을 해 주세요.');
-  }
+  if (i < 2 && turn.actor.registration?.status !== 'approved')
+    return turn.reply({
+      text: '마을방송 받는 방법은 실명 등록이 승인된 주민만 고르실 수 있습니다. 먼저 "등록"을 해 주세요. 알림 쉬는 시간은 지금 바꾸실 수 있습니다.',
+      choices: topics,
+    });
   const step = (['mode', 'time', 'quiet'] as const)[i] ?? 'quiet';
   await turn.setDialog({ dialog: 'settings', step, data: {} });
   if (step === 'mode')
@@ -78,16 +89,15 @@ async function chooseTopic(turn: Turn, text: string): Promise<void> {
 
 async function apply(turn: Turn, change: SettingsChange): Promise<void> {
   const now = await updateSettings({ tx: turn.tx, memberId: turn.actor.memberId, change });
-  await turn.setDialog(null);
   const said =
     'broadcastMode' in change
       ? now.broadcastMode === 'digest'
         ? `이제 마을방송을 하루 한 번 ${now.digestTime}에 모아 보내 드립니다. 긴급 방송은 바로 보내 드립니다.`
         : '이제 마을방송을 오는 대로 바로 보내 드립니다.'
       : 'digestTime' in change
-        ? `모아 받는 시각을 ${now.digestTime}로 바꿨습니다.${now.broadcastMode === 'instant' ? ' 지금은 "즉시 받기"입니다. 모아 받으시려면 "설정"에서 1번을 골라 주세요.' : ''}`
+        ? `모아 받는 시각을 ${josa(now.digestTime, '으로/로')} 바꿨습니다.${now.broadcastMode === 'instant' ? ' 지금은 "즉시 받기"입니다. 모아 받으시려면 "설정"에서 1번을 골라 주세요.' : ''}`
         : now.quietStart === now.quietEnd
           ? '이제 쉬는 시간 없이 알림을 보내 드립니다.'
-          : `알림 쉬는 시간을 ${now.quietStart} ~ ${now.quietEnd}로 바꿨습니다.`;
-  turn.reply(`${said} 다른 설정도 바꾸시려면 "설정"을 보내 주세요.`);
+          : `알림 쉬는 시간을 ${now.quietStart} ~ ${josa(now.quietEnd, '으로/로')} 바꿨습니다.`;
+  await showTopics(turn, `${said}\n\n바뀐 설정입니다.`);
 }

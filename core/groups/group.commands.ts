@@ -1,6 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { districts, groupChats, villages } from '../../db/schema/index.ts';
 import { can } from '../auth/authz.policy.ts';
+import { loadLink } from './group.links.ts';
+import { linkRefusal, mayChangeLink } from './group.rules.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 
 /**
@@ -20,6 +22,10 @@ export async function linkGroupCommand(turn: Turn, args: string): Promise<void> 
     return turn.reply(`어느 마을인지 알려 주세요. 예: "마을방 연결 ${candidates[0]?.nameKo ?? ''}"`);
   const village = candidates[0];
   if (!village) return;
+  const existing = await loadLink(turn.tx, turn.chat);
+  if (existing.kind === 'village' && existing.villageId === village.id)
+    return turn.reply(`이 방은 이미 ${village.districtName} ${village.nameKo} 마을방입니다.`);
+  if (!mayChangeLink(turn.actor.grants, existing)) return turn.reply(linkRefusal(existing));
   await turn.tx
     .insert(groupChats)
     .values({ platform: turn.chat.platform, chatId: turn.chat.id, villageId: village.id })
@@ -36,24 +42,15 @@ export async function linkGroupCommand(turn: Turn, args: string): Promise<void> 
 export async function unlinkGroupCommand(turn: Turn): Promise<void> {
   if (turn.chat.type !== 'group') return turn.reply('해제는 해당 단체방에서 보내 주세요.');
   const where = and(eq(groupChats.platform, turn.chat.platform), eq(groupChats.chatId, turn.chat.id));
-  const [linked] = await turn.tx
-    .select({
-      villageId: groupChats.villageId,
-      districtCode: villages.districtCode,
-      staffDistrictCode: groupChats.staffDistrictCode,
-      hq: groupChats.isHqStaffRoom,
-    })
-    .from(groupChats)
-    .leftJoin(villages, eq(villages.id, groupChats.villageId))
-    .where(where);
-  if (linked && (linked.staffDistrictCode || linked.hq)) {
-    if (!can(turn.actor.grants, 'staffroom.link', linked.hq ? {} : { districtCode: linked.staffDistrictCode }))
+  const linked = await loadLink(turn.tx, turn.chat);
+  if (linked.kind === 'hq' || linked.kind === 'staff_room') {
+    if (!mayChangeLink(turn.actor.grants, linked))
       return turn.reply('직원방 해제는 그 직원방의 담당 공무원만 할 수 있습니다.');
     await turn.tx.update(groupChats).set({ staffDistrictCode: null, isHqStaffRoom: false }).where(where);
     return turn.reply('직원방 연결을 해제했습니다. 이제 이 방에는 주민 의견과 요약이 오지 않습니다.');
   }
-  if (!linked?.villageId) return turn.reply('이 방은 마을방이나 직원방으로 연결되어 있지 않습니다.');
-  if (!can(turn.actor.grants, 'group.link', { villageId: linked.villageId, districtCode: linked.districtCode }))
+  if (linked.kind === 'none') return turn.reply('이 방은 마을방이나 직원방으로 연결되어 있지 않습니다.');
+  if (!mayChangeLink(turn.actor.grants, linked))
     return turn.reply('마을방 해제는 그 마을 이장님이나 담당 공무원만 할 수 있습니다.');
   await turn.tx.update(groupChats).set({ villageId: null }).where(where);
   turn.reply('마을방 연결을 해제했습니다. 이제 이 방에는 공지와 마을방송이 오지 않습니다.');

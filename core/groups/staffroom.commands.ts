@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { districts, groupChats } from '../../db/schema/index.ts';
 import { can } from '../auth/authz.policy.ts';
+import { loadLink } from './group.links.ts';
+import { linkRefusal, mayChangeLink } from './group.rules.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 
 type StaffRoom = { kind: 'hq' } | { kind: 'district'; code: string; name: string };
@@ -25,6 +27,8 @@ export async function linkStaffRoomCommand(turn: Turn, args: string): Promise<vo
     return turn.reply(
       '직원방 연결은 담당 공무원만 할 수 있습니다. 읍·면 담당자는 자기 읍·면의 직원방만 연결할 수 있습니다.',
     );
+  const existing = await loadLink(turn.tx, turn.chat);
+  if (!mayChangeLink(turn.actor.grants, existing)) return turn.reply(linkRefusal(existing));
   const values = {
     villageId: null,
     staffDistrictCode: room.kind === 'district' ? room.code : null,

@@ -41,7 +41,7 @@ describe('a command gets through a dialog', () => {
       STAFF,
       '방송 보내기 [긴급] 오늘 오후 강풍 주의보가 내려졌습니다. 외출을 삼가 주세요.',
     );
-    expect(answers[0]).toBe('하시던 설정은 그만두었습니다. 다시 하시려면 "설정"을 보내 주세요.');
+    expect(answers[0]).toBe('하시던 설정은 잠시 두었습니다. 이어서 하시려면 "계속"을 보내 주세요.');
     expect(answers.join('\n')).not.toContain('바꾸실 항목의 번호');
     const sent = await t.database.db.select({ category: broadcasts.category, body: broadcasts.body }).from(broadcasts);
     expect(sent.filter((b) => b.body.includes('강풍 주의보'))).toEqual([
@@ -52,8 +52,32 @@ describe('a command gets through a dialog', () => {
   test('a staff member at the consent step of 등록 who asks for 교육 현황 gets it, not the consent prompt again', async () => {
     await sim.say(STAFF, '등록');
     const answers = await sim.say(STAFF, '교육 현황');
-    expect(answers[0]).toContain('실명 등록은 그만두었습니다');
+    expect(answers[0]).toContain('실명 등록은 잠시 두었습니다');
     expect(answers.join('\n')).not.toContain('동의하시면 1');
+  });
+
+  test('계속 takes up the dialog set aside where it stopped, with what was typed into it', async () => {
+    const { id } = await sim.newPersona('이어서');
+    for (const answer of ['등록', '1', '한이음', '010-5100-0009']) await sim.say(id, answer);
+    const aside = await sim.say(id, '방송');
+    expect(aside[0]).toBe('하시던 실명 등록은 잠시 두었습니다. 이어서 하시려면 "계속"을 보내 주세요.');
+    const back = await sim.sayFull(id, '계속');
+    expect(back[0]?.text).toBe('하시던 실명 등록을 이어서 하겠습니다.');
+    expect(back[1]?.choices?.[0]).toBe('고성읍');
+    await sim.say(id, '고성읍');
+    await sim.say(id, '1');
+    const confirm = (await sim.say(id, '네')).join('\n');
+    expect(confirm).toContain('이장님');
+    const [row] = await t.database.db
+      .select({ realName: registrations.realName, status: registrations.status })
+      .from(registrations)
+      .where(eq(registrations.memberId, await memberOf(id)));
+    expect(row).toEqual({ realName: '한이음', status: 'pending' });
+  });
+
+  test('"계속" with nothing set aside says there is nothing to take up', async () => {
+    const { id } = await sim.newPersona('계속씨');
+    expect((await sim.say(id, '계속'))[0]).toContain('이어서 할 일이 없습니다');
   });
 
   test('at a free-text step, text that begins like a command is the answer', async () => {
@@ -73,9 +97,11 @@ describe('a command gets through a dialog', () => {
     await sim.say(id, '등록');
     await sim.say(id, '1');
     const help = await sim.sayFull(id, '도움말');
-    expect(help[0]?.text).toContain('하시던 실명 등록은 그만두었습니다. 다시 하시려면 "등록"을 보내 주세요.');
-    expect(help[0]?.choices).toContain('실명 등록');
+    expect(help[0]?.text).toBe('하시던 실명 등록은 잠시 두었습니다. 이어서 하시려면 "계속"을 보내 주세요.');
+    expect(help[1]?.choices).toContain('실명 등록');
     expect((await sim.say(id, '취소'))[0]).toContain('취소했습니다');
+    expect((await sim.say(id, '취소'))[0]).toBe('잠시 두었던 실명 등록을 지웠습니다.');
+    expect((await sim.say(id, '계속'))[0]).toContain('이어서 할 일이 없습니다');
   });
 });
 

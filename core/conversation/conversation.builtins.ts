@@ -38,6 +38,16 @@ export function builtinCommands(router: Router): CommandDef[] {
       },
       handle: async (turn) => turn.reply('진행 중인 일이 없습니다. 할 수 있는 일은 "도움말"을 보내 보세요.'),
     },
+    {
+      id: 'resume',
+      ko: ['계속', '이어서', '이어하기'],
+      en: ['resume', 'continue'],
+      where: ['direct'],
+      requires: 'anyone',
+      typedOnly: 'after a command got through a dialog; the line that says so names it',
+      // Handled by the 1:1 router, which knows the dialog set aside; reached here only when there is none.
+      handle: async (turn) => turn.reply('이어서 할 일이 없습니다. 할 수 있는 일은 "도움말"을 보내 보세요.'),
+    },
   ];
 }
 

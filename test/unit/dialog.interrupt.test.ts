@@ -66,6 +66,8 @@ describe('what a message does to a dialog in progress', () => {
     ['feedback', '방송 보내기가 너무 어려워요', 'continue'],
     ['answerText', '의견 답글 확인했습니다', 'continue'],
     ['mobile', '010-1234-5678', 'continue'],
+    ['feedback', '계속', 'continue'],
+    ['settings', '계속', 'set_aside'],
     // … but a slash command still gets through, and 취소 and 도움말 work the same in every dialog.
     ['feedback', '/settings', 'set_aside'],
     ['name', '/help', 'help'],

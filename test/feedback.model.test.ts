@@ -6,6 +6,7 @@ import { setUpStaffRooms, settleFeedback } from './support/feedback.setup.ts';
 import { registerApproved } from './support/registration.flow.ts';
 import { simClient } from './support/sim.client.ts';
 import { startTestApp, type TestApp } from './support/test.app.ts';
+import { testCipher } from './support/test.keys.ts';
 
 let stub: OpenAiStub;
 let t: TestApp;
@@ -53,12 +54,8 @@ describe('AI triage through an OpenAI-compatible endpoint', () => {
     const { receipt, item, askedBeforeReceipt } = await write(PERSONAL);
     expect(askedBeforeReceipt).toBe(before);
     expect(stub.requests.length).toBe(before + 1);
-    expect(item).toMatchObject({
-      category: 'welfare',
-      urgent: false,
-      triagedBy: 'model',
-      summary: '어르신 댁 보일러 고장, 난방 점검 요청',
-    });
+    expect(item).toMatchObject({ category: 'welfare', urgent: false, triagedBy: 'model' });
+    expect(testCipher().decrypt(item?.summaryEnc ?? '')).toBe('어르신 댁 보일러 고장, 난방 점검 요청');
     const card = (await sim.chat('group', 'office-goseong')).at(-1)?.text ?? '';
     expect(card).toContain(`[주민 의견 ${receipt}] 복지·돌봄`);
     expect(card).toContain('요약: 어르신 댁 보일러 고장, 난방 점검 요청');

@@ -42,16 +42,17 @@ test('an item unanswered for three working days is escalated to HQ once, across 
   await settleFeedback(t);
   await sim.sayInGroup('staff-goseong-eup', 'office-goseong', `답변 ${answered} 군청 누리집에 있습니다.`);
   const [item] = await t.database.db.select().from(feedbackItems).where(eq(feedbackItems.receiptNo, late));
-  expect(item?.dueAt.toISOString()).toBe('2026-12-01T06:00:00.000Z'); // Tuesday 15:00 KST: Saturday and Sunday do not count
+  expect(item?.dueAt.toISOString()).toBe('2026-12-01T09:00:00.000Z'); // Tuesday 18:00 KST: Saturday and Sunday do not count
 
   expect(await runSla('2026-11-30T06:00:00Z')).toEqual({ escalated: 0 }); // Monday: not yet
-  expect(await runSla('2026-12-01T06:15:00Z')).toEqual({ escalated: 1 });
+  expect(await runSla('2026-12-01T06:15:00Z')).toEqual({ escalated: 0 }); // Tuesday 15:15: due at the end of the day
+  expect(await runSla('2026-12-01T09:15:00Z')).toEqual({ escalated: 1 });
   await t.app.delivery.flush();
   const escalations = (await hq()).filter((m) => m.includes('[답변 기한 지남]'));
   expect(escalations).toHaveLength(1);
   expect(escalations[0]).toContain(late);
   expect(escalations.join()).not.toContain(answered);
-  expect(await runSla('2026-12-01T06:30:00Z')).toEqual({ escalated: 0 }); // once
+  expect(await runSla('2026-12-01T09:30:00Z')).toEqual({ escalated: 0 }); // once
 });
 
 test("the next morning's staff digest flags the overdue item", async () => {
@@ -74,7 +75,7 @@ test("the village head's weekly digest shows their village's open feedback", asy
   expect(digest).toContain('[이번 주 고성1리 소식]');
   expect(digest).toContain('이번 주 살펴보실 일: 우리 마을 주민 의견(답변 전 의견 1건)입니다.');
   expect(digest).toContain(
-    '■ 우리 마을 주민 의견 새 의견 0건 · 답변 전 1건 · 기한 지남 1건\n· 기한 지남: 2026-000001 (도로·교통, 12.1.(화) 15:00)',
+    '■ 우리 마을 주민 의견 새로 0건 · 답변 전 1건 · 기한 지남 1건\n· 기한 지남: 2026-000001 (도로·교통, 12.1.(화) 18:00)',
   );
   expect((await sim.chat('direct', 'head-samsan-1')).at(-1)?.text ?? '').not.toContain('주민 의견');
 });

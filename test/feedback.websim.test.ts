@@ -36,7 +36,7 @@ describe('two-way feedback (의견) over the simulator', () => {
     const reply = await say(resident, '의견 마을 앞 도로에 구멍이 생겨 위험합니다');
     receipt = /접수번호 (\d{4}-\d{6})/.exec(reply)?.[1] ?? '';
     expect(receipt).toBe('2026-000001');
-    expect(reply).toContain('답변 기한 11.27.(금) 10:00');
+    expect(reply).toContain('답변 기한 11.27.(금) 18:00');
     expect((await last('group', 'office-goseong'))?.text ?? '').not.toContain(receipt); // not before triage
     await settleFeedback(t);
     const card = await last('group', 'office-goseong');
@@ -56,7 +56,7 @@ describe('two-way feedback (의견) over the simulator', () => {
     expect(await say(samsanStaff, `답변 ${receipt} 저희가 보겠습니다`)).toContain(
       '다른 읍·면의 의견이라 처리할 권한이 없습니다',
     );
-    expect(await say(resident, `답변 ${receipt} 제가 답합니다`)).toContain('권한이 없습니다');
+    expect(await say(resident, `답변 ${receipt} 제가 답합니다`)).toContain('읍·면 담당 직원이 합니다');
     expect(await t.database.db.$count(feedbackMessages, eq(feedbackMessages.role, 'staff'))).toBe(0);
   });
 

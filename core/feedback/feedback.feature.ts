@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import { defineDialog, defineFeature } from '../conversation/feature.types.ts';
 import {
-  answerCommand,
   attachToFeedback,
-  closeCommand,
   continueFeedback,
   continueFeedbackText,
   feedbackCommand,
   myFeedbackCommand,
-  rateCommand,
+  rateResolvedCommand,
+  rateSatisfactionCommand,
   replyCommand,
-  takeCommand,
 } from './feedback.commands.ts';
+import { answerCommand, closeCommand, takeCommand } from './feedback.staff.commands.ts';
 
 const staffPlaces = ['direct', 'group', 'staff_room'] as const;
 const RECEIPT_BUTTON = 'the buttons under each item in the staff room, with its receipt number';
@@ -103,7 +102,7 @@ export const feedbackFeature = defineFeature({
       where: ['direct'],
       requires: 'registered',
       typedOnly: 'the buttons asking whether a closed item was resolved',
-      handle: (turn, args) => rateCommand(turn, args, 'resolved'),
+      handle: (turn, args) => rateResolvedCommand(turn, args),
     },
     {
       id: 'feedback_score',
@@ -112,7 +111,7 @@ export const feedbackFeature = defineFeature({
       where: ['direct'],
       requires: 'registered',
       typedOnly: 'the 1–5 buttons after a closed item',
-      handle: (turn, args) => rateCommand(turn, args, 'satisfaction'),
+      handle: (turn, args) => rateSatisfactionCommand(turn, args),
     },
   ],
   dialogs: [

@@ -1,16 +1,29 @@
-import { and, eq, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { members, registrations, villages } from '../../db/schema/index.ts';
 import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
 import { quietUntil } from '../delivery/quiet.hours.ts';
 import { maskName } from '../privacy/privacy.mask.ts';
-import { formatKoreanDateTime } from '../time/korean.format.ts';
-import { categoryKo } from './feedback.rules.ts';
-import { feedbackGoesToHq } from './feedback.routing.ts';
 import { tellStaff as tellStaffOf } from '../staff/staff.rooms.ts';
-import type { Attachment, FeedbackItem } from './feedback.usecases.ts';
+import { formatKoreanDateTime } from '../time/korean.format.ts';
+import { quietHoursOf, writerOf, type FeedbackItem } from './feedback.repository.ts';
+import { feedbackGoesToHq } from './feedback.routing.ts';
+import { categoryKo } from './feedback.rules.ts';
+
+export type Attachment = {
+  kind: string;
+  ref?: string | undefined;
+  latitude?: number | undefined;
+  longitude?: number | undefined;
+  address?: string | undefined;
+};
+
+/**
+ * A message a usecase wrote to the outbox for someone other than the person acting: the usecases send them
+ * themselves (so no entry point can skip them) and return them in their result (so every entry point can show
+ * what went where).
+ */
+export type Notice = { to: 'resident' | 'staff'; messages: OutboundMessage[] };
 
 /** Tells the staff of an item's scope (its district; HQ too when urgent or about safety). `event` keeps each notice once. */
 export async function tellStaff(
@@ -19,8 +32,8 @@ export async function tellStaff(
   item: FeedbackItem,
   event: string,
   messages: OutboundMessage[],
-): Promise<number> {
-  return tellStaffOf(tx, deps, {
+): Promise<Notice> {
+  await tellStaffOf(tx, deps, {
     districtCode: item.districtCode,
     alsoHq: feedbackGoesToHq(item),
     urgent: item.urgent,
@@ -28,6 +41,7 @@ export async function tellStaff(
     purpose: 'feedback.staff',
     messages,
   });
+  return { to: 'staff', messages };
 }
 
 /**
@@ -40,14 +54,9 @@ export async function tellResident(
   item: FeedbackItem,
   event: string,
   messages: OutboundMessage[],
-): Promise<void> {
-  const [member] = await tx
-    .select({ quietStart: members.quietStart, quietEnd: members.quietEnd })
-    .from(members)
-    .where(eq(members.id, item.memberId));
-  const held = member
-    ? quietUntil(deps.clock.now(), { start: member.quietStart, end: member.quietEnd }, deps.timezone)
-    : null;
+): Promise<Notice> {
+  const quiet = await quietHoursOf(tx, item.memberId);
+  const held = quiet ? quietUntil(deps.clock.now(), quiet, deps.timezone) : null;
   await enqueue(tx, deps, {
     dedupeKey: `feedback:${item.id}:${event}:resident`,
     to: { platform: item.platform, type: 'direct', id: item.platformUserId },
@@ -56,31 +65,27 @@ export async function tellResident(
     messages,
     notBefore: held ?? undefined,
   });
+  return { to: 'resident', messages };
+}
+
+export function readAttachments(deps: Pick<CoreDeps, 'cipher'>, item: FeedbackItem): Attachment[] {
+  return item.attachmentsEnc ? (JSON.parse(deps.cipher.decrypt(item.attachmentsEnc)) as Attachment[]) : [];
 }
 
 /** What a staff room sees of a new item: the text in full (staff may), the writer's name masked (a room has many). */
 export async function staffCard(tx: DbOrTx, deps: CoreDeps, item: FeedbackItem): Promise<OutboundMessage> {
-  const [writer] = await tx
-    .select({ realName: registrations.realName, village: villages.nameKo })
-    .from(registrations)
-    .innerJoin(villages, eq(villages.id, registrations.villageId))
-    .where(
-      and(
-        eq(registrations.memberId, item.memberId),
-        or(eq(registrations.status, 'approved'), eq(registrations.status, 'pending')),
-      ),
-    );
+  const writer = await writerOf(tx, item.memberId);
   const body = item.bodyEnc ? deps.cipher.decrypt(item.bodyEnc) : '';
-  const attachments = item.attachmentsEnc ? (JSON.parse(deps.cipher.decrypt(item.attachmentsEnc)) as Attachment[]) : [];
+  const summary = item.summaryEnc ? deps.cipher.decrypt(item.summaryEnc) : '';
   const head = [
     `[주민 의견 ${item.receiptNo}] ${categoryKo[item.category]}${item.urgent ? ' · 긴급' : ''}`,
     `${writer?.village ?? ''} ${maskName(writer?.realName ?? '주민')} 님${item.unapproved ? ' (등록 승인 전)' : ''}`,
     // A one-sentence opinion is its own summary: the line would only repeat it.
-    ...(item.summary && item.summary !== body.trim() ? [`요약: ${item.summary}`] : []),
+    ...(summary && summary !== body.trim() ? [`요약: ${summary}`] : []),
   ];
   const text = [
     head.join('\n'),
-    [body, ...attachments.map(describeAttachment)].join('\n'),
+    [body, ...readAttachments(deps, item).map(describeAttachment)].join('\n'),
     `첫 답변 기한: ${formatKoreanDateTime(item.dueAt, deps.timezone)}\n답변: "답변 ${item.receiptNo} 내용"`,
   ];
   return {

@@ -1,11 +1,10 @@
-import { and, eq, isNotNull, isNull, lt, lte, ne, or } from 'drizzle-orm';
-import { feedbackItems, identities, registrations } from '../../db/schema/index.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { errorSummary } from '../error.summary.ts';
 import { scrubForModel } from '../privacy/privacy.mask.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
-import { categoryKo, firstSentence, triageByRules, type Triage } from './feedback.rules.ts';
 import { staffCard, tellStaff } from './feedback.notify.ts';
+import * as repo from './feedback.repository.ts';
+import { categoryKo, firstSentence, triageByRules, type Triage } from './feedback.rules.ts';
 
 /**
  * The model's side of triage. It is only ever given text from which names, numbers and addresses were removed
@@ -22,33 +21,17 @@ const TRIAGE_LEASE_MS = 2 * 60_000;
  */
 export async function triagePendingFeedback(deps: CoreDeps, classifier: FeedbackClassifier | null): Promise<number> {
   const now = deps.clock.now();
-  const open = and(
-    isNull(feedbackItems.triagedBy),
-    or(
-      isNull(feedbackItems.triageStartedAt),
-      lt(feedbackItems.triageStartedAt, new Date(now.getTime() - TRIAGE_LEASE_MS)),
-    ),
-  );
-  const pending = await deps.db
-    .select({ id: feedbackItems.id })
-    .from(feedbackItems)
-    .where(open)
-    .orderBy(feedbackItems.id)
-    .limit(20);
+  const staleBefore = new Date(now.getTime() - TRIAGE_LEASE_MS);
   let done = 0;
-  for (const { id } of pending) {
-    const [item] = await deps.db
-      .update(feedbackItems)
-      .set({ triageStartedAt: now })
-      .where(and(eq(feedbackItems.id, id), open))
-      .returning();
+  for (const id of await repo.untriagedIds(deps.db, staleBefore, 20)) {
+    const item = await repo.claimForTriage(deps.db, id, now, staleBefore);
     if (!item) continue;
     if (!item.bodyEnc) {
       // Erased (탈퇴) before triage: nothing to classify or to show.
-      await deps.db.update(feedbackItems).set({ triagedBy: 'rules' }).where(eq(feedbackItems.id, id));
+      await repo.updateItem(deps.db, id, { triagedBy: 'rules' });
       continue;
     }
-    const names = await knownNames(deps, item.memberId);
+    const names = await repo.knownNamesOf(deps.db, item.memberId);
     const scrubbed = scrubForModel(deps.cipher.decrypt(item.bodyEnc), names);
     let triage: Triage = triageByRules(scrubbed);
     let by = 'rules';
@@ -61,30 +44,20 @@ export async function triagePendingFeedback(deps: CoreDeps, classifier: Feedback
         deps.logger.warn({ feedbackId: id, err: errorSummary(error) }, 'model triage failed; keyword rules used');
       }
     }
+    // The summary is the resident's words (the rules' first sentence) or close to them: encrypted like the text.
+    const { summary, ...decided } = triage;
     await deps.db.transaction(async (tx) => {
-      const [triaged] = await tx
-        .update(feedbackItems)
-        .set({ ...triage, triagedBy: by, updatedAt: deps.clock.now() })
-        .where(and(eq(feedbackItems.id, id), isNull(feedbackItems.triagedBy)))
-        .returning();
+      const triaged = await repo.saveTriage(tx, id, {
+        ...decided,
+        summaryEnc: summary ? deps.cipher.encrypt(summary) : null,
+        triagedBy: by,
+        updatedAt: deps.clock.now(),
+      });
       if (triaged) await tellStaff(tx, deps, triaged, 'new', [await staffCard(tx, deps, triaged)]);
     });
     done++;
   }
   return done;
-}
-
-/** The person's own real name and nicknames: text written about oneself often carries them. */
-async function knownNames(deps: CoreDeps, memberId: number): Promise<string[]> {
-  const names = await deps.db
-    .select({ name: registrations.realName })
-    .from(registrations)
-    .where(and(eq(registrations.memberId, memberId), isNotNull(registrations.realName)));
-  const nicknames = await deps.db
-    .select({ name: identities.nickname })
-    .from(identities)
-    .where(and(eq(identities.memberId, memberId), isNotNull(identities.nickname)));
-  return [...names, ...nicknames].flatMap((n) => (n.name ? [n.name] : []));
 }
 
 /**
@@ -93,26 +66,10 @@ async function knownNames(deps: CoreDeps, memberId: number): Promise<string[]> {
  */
 export async function escalateOverdueFeedback(deps: CoreDeps): Promise<number> {
   const now = deps.clock.now();
-  const overdue = await deps.db
-    .select()
-    .from(feedbackItems)
-    .where(
-      and(
-        isNull(feedbackItems.firstAnsweredAt),
-        isNull(feedbackItems.escalatedAt),
-        ne(feedbackItems.status, 'closed'),
-        lte(feedbackItems.dueAt, now),
-        isNotNull(feedbackItems.triagedBy),
-      ),
-    );
   let escalated = 0;
-  for (const item of overdue)
+  for (const item of await repo.overdueItems(deps.db, now))
     await deps.db.transaction(async (tx) => {
-      const [claimed] = await tx
-        .update(feedbackItems)
-        .set({ escalatedAt: now })
-        .where(and(eq(feedbackItems.id, item.id), isNull(feedbackItems.escalatedAt)))
-        .returning();
+      const claimed = await repo.claimEscalation(tx, item.id, now);
       if (!claimed) return;
       const text = `[답변 기한 지남] 주민 의견 ${item.receiptNo} (${categoryKo[item.category]}) — 기한 ${formatKoreanDateTime(item.dueAt, deps.timezone)}\n아직 첫 답변이 없습니다. 담당 읍·면에 확인해 주세요.`;
       // Escalation goes to HQ: an item marked urgent reaches HQ rooms whatever its district has.

@@ -1,287 +1,204 @@
-import { and, desc, eq, gte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { counters, feedbackItems, feedbackMessages } from '../../db/schema/index.ts';
-import { can, type RoleGrant } from '../auth/authz.policy.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import type { ActiveRegistration } from '../members/member.resolve.ts';
-import { countyParts, countyTime } from '../time/county.time.ts';
-import { dueAfterWorkingDays } from './feedback.sla.ts';
+import { countyParts } from '../time/county.time.ts';
+import { staffCard, tellStaff, type Attachment, type Notice } from './feedback.notify.ts';
+import * as repo from './feedback.repository.ts';
+import type { FeedbackItem } from './feedback.repository.ts';
+import {
+  checkText,
+  defaultFeedbackSettings,
+  dueAfterWorkingDays,
+  isSatisfaction,
+  mayReopen,
+  normalizeReceipt,
+  receiptNo,
+  startOfDay,
+  startOfNextDay,
+  type FeedbackSettings,
+} from './feedback.rules.ts';
 
-export type FeedbackItem = typeof feedbackItems.$inferSelect;
-export type FeedbackSettings = { maxLength: number; dailyLimit: number; slaWorkingDays: number; reopenDays: number };
-export const defaultFeedbackSettings: FeedbackSettings = {
-  maxLength: 1000,
-  dailyLimit: 5,
-  slaWorkingDays: 3,
-  reopenDays: 14,
-};
-export type Attachment = {
-  kind: string;
-  ref?: string | undefined;
-  latitude?: number | undefined;
-  longitude?: number | undefined;
-  address?: string | undefined;
-};
+/**
+ * What a resident does with feedback: write an item, attach a photo, write back, rate, look at their items. Each
+ * usecase takes one object and returns a named result; messages to others are written to the outbox here, in the
+ * caller's transaction, and returned as `notices`.
+ */
+export type { Attachment, FeedbackItem, Notice };
+
+type Ctx = { tx: DbOrTx; deps: CoreDeps };
+
+/** The county's settings (FEEDBACK_* in the configuration) over the defaults. */
+export function feedbackSettings(deps: Pick<CoreDeps, 'feedback'>): FeedbackSettings {
+  const configured = Object.entries(deps.feedback ?? {}).filter(([, v]) => v !== undefined);
+  return { ...defaultFeedbackSettings, ...Object.fromEntries(configured) };
+}
+
+/** A receipt as people type it; a bare sequence number means this year's (county time). */
+export async function findByReceipt(tx: DbOrTx, deps: CoreDeps, receipt: string): Promise<FeedbackItem | undefined> {
+  const normalized = normalizeReceipt(receipt, countyParts(deps.clock.now(), deps.timezone).year);
+  return normalized ? repo.findItemByReceipt(tx, normalized) : undefined;
+}
 
 export type CreateFeedbackResult =
   | { kind: 'created'; item: FeedbackItem }
   | { kind: 'not_registered' }
   | { kind: 'empty' }
   | { kind: 'too_long'; length: number; max: number }
-  | { kind: 'daily_limit'; limit: number };
+  | { kind: 'daily_limit'; limit: number; again: Date };
 
 /**
  * 의견: a receipt number at once; triage (model or rules) and routing to the staff rooms follow after the commit,
  * so the receipt never waits for a model. A resident still waiting for approval may write: the item is flagged.
  */
-export async function createFeedback(input: {
-  tx: DbOrTx;
-  deps: CoreDeps;
-  author: { memberId: number; platform: string; platformUserId: string; registration: ActiveRegistration | null };
-  text: string;
-  attachments?: Attachment[];
-  settings?: FeedbackSettings;
-}): Promise<CreateFeedbackResult> {
+export async function createFeedback(
+  input: Ctx & {
+    author: { memberId: number; platform: string; platformUserId: string; registration: ActiveRegistration | null };
+    text: string;
+    attachments?: Attachment[];
+  },
+): Promise<CreateFeedbackResult> {
   const { tx, deps, author } = input;
-  const settings = input.settings ?? { ...defaultFeedbackSettings, ...deps.feedback };
-  const text = input.text.trim();
+  const settings = feedbackSettings(deps);
   if (!author.registration) return { kind: 'not_registered' };
-  if (!text) return { kind: 'empty' };
-  if ([...text].length > settings.maxLength)
-    return { kind: 'too_long', length: [...text].length, max: settings.maxLength };
+  const text = checkText(input.text, settings.maxLength);
+  if (text.kind === 'empty') return text;
+  if (text.kind === 'too_long') return { ...text, max: settings.maxLength };
   const now = deps.clock.now();
-  const today = countyParts(now, deps.timezone);
-  const dayStart = countyTime({ ...today, hour: 0, minute: 0 }, deps.timezone);
-  const written = await tx.$count(
-    feedbackItems,
-    and(eq(feedbackItems.memberId, author.memberId), gte(feedbackItems.createdAt, dayStart)),
-  );
-  if (written >= settings.dailyLimit) return { kind: 'daily_limit', limit: settings.dailyLimit };
-  // One counter row per year, incremented atomically: two instances never hand out the same number.
-  const [counter] = await tx
-    .insert(counters)
-    .values({ name: `feedback:${today.year}`, value: 1 })
-    .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + 1` } })
-    .returning({ value: counters.value });
-  const [item] = await tx
-    .insert(feedbackItems)
-    .values({
-      receiptNo: `${today.year}-${String(counter?.value ?? 0).padStart(6, '0')}`,
-      memberId: author.memberId,
-      platform: author.platform,
-      platformUserId: author.platformUserId,
-      districtCode: author.registration.districtCode,
-      villageId: author.registration.villageId,
-      unapproved: author.registration.status !== 'approved',
-      bodyEnc: deps.cipher.encrypt(text),
-      attachmentsEnc: input.attachments?.length ? deps.cipher.encrypt(JSON.stringify(input.attachments)) : null,
-      createdAt: now,
-      dueAt: dueAfterWorkingDays(now, settings.slaWorkingDays, deps.timezone),
-      updatedAt: now,
-    })
-    .returning();
-  if (!item) throw new Error('feedback insert returned nothing');
-  await tx.insert(feedbackMessages).values({
+  if ((await repo.countItemsSince(tx, author.memberId, startOfDay(now, deps.timezone))) >= settings.dailyLimit)
+    return { kind: 'daily_limit', limit: settings.dailyLimit, again: startOfNextDay(now, deps.timezone) };
+  const year = countyParts(now, deps.timezone).year;
+  const bodyEnc = deps.cipher.encrypt(text.text);
+  const item = await repo.insertItem(tx, {
+    receiptNo: receiptNo(year, await repo.nextReceiptSequence(tx, year)),
+    memberId: author.memberId,
+    platform: author.platform,
+    platformUserId: author.platformUserId,
+    districtCode: author.registration.districtCode,
+    villageId: author.registration.villageId,
+    unapproved: author.registration.status !== 'approved',
+    bodyEnc,
+    attachmentsEnc: input.attachments?.length ? deps.cipher.encrypt(JSON.stringify(input.attachments)) : null,
+    createdAt: now,
+    dueAt: dueAfterWorkingDays(now, settings.slaWorkingDays, deps.timezone),
+    updatedAt: now,
+  });
+  await repo.insertMessage(tx, {
     itemId: item.id,
     authorMemberId: author.memberId,
     role: 'resident',
-    bodyEnc: item.bodyEnc,
+    bodyEnc,
     createdAt: now,
   });
   return { kind: 'created', item };
 }
 
-/** A receipt as people type it; a bare sequence number means this year's (county time). */
-export async function findByReceipt(
-  tx: DbOrTx,
-  receipt: string,
-  now: Date,
-  timeZone: string,
-): Promise<FeedbackItem | undefined> {
-  const normalized = normalizeReceipt(receipt, countyParts(now, timeZone).year);
-  if (!normalized) return undefined;
-  const [item] = await tx.select().from(feedbackItems).where(eq(feedbackItems.receiptNo, normalized));
-  return item;
-}
+export type AttachResult = { kind: 'attached'; item: FeedbackItem; notices: Notice[] } | { kind: 'no_item' };
 
-/** "2026-000123", "2026-123" or "123" (this year's) → "2026-000123". */
-export function normalizeReceipt(text: string, year: number): string | null {
-  const m = /^#?(?:(\d{4})-)?(\d{1,6})$/.exec(text.trim());
-  return m ? `${m[1] ?? year}-${(m[2] ?? '').padStart(6, '0')}` : null;
-}
-
-export type StaffActionResult<T extends object = object> =
-  | ({ kind: 'done'; item: FeedbackItem } & T)
-  | { kind: 'not_found' }
-  | { kind: 'forbidden' }
-  | { kind: 'closed' }
-  | { kind: 'empty' };
-
-type Staff = { memberId: number; grants: readonly RoleGrant[] };
-type Ctx = { tx: DbOrTx; deps: CoreDeps };
-
-async function staffItem(
-  { tx, deps }: Ctx,
-  staff: Staff,
-  receipt: string,
-): Promise<FeedbackItem | { kind: 'not_found' } | { kind: 'forbidden' }> {
-  const item = await findByReceipt(tx, receipt, deps.clock.now(), deps.timezone);
-  if (!item) return { kind: 'not_found' };
-  if (!can(staff.grants, 'feedback.answer', { districtCode: item.districtCode, villageId: item.villageId }))
-    return { kind: 'forbidden' };
-  return item;
-}
-
-/** 의견 맡기: the staff member takes the item; received → assigned. */
-export async function takeFeedback(
-  input: Ctx & { staff: Staff; receipt: string },
-): Promise<StaffActionResult<{ changed: boolean }>> {
-  const found = await staffItem(input, input.staff, input.receipt);
-  const now = input.deps.clock.now();
-  if ('kind' in found) return found;
-  if (found.status === 'closed') return { kind: 'closed' };
-  const status = found.status === 'received' ? 'assigned' : found.status;
-  const [item] = await input.tx
-    .update(feedbackItems)
-    .set({ assignedTo: input.staff.memberId, status, updatedAt: now })
-    .where(eq(feedbackItems.id, found.id))
-    .returning();
-  return { kind: 'done', item: item ?? found, changed: found.status !== status };
-}
-
-/** 답변: the answer joins the thread; the first one stops the service-level clock. */
-export async function answerFeedback(
-  input: Ctx & { staff: Staff; receipt: string; text: string },
-): Promise<StaffActionResult> {
-  const found = await staffItem(input, input.staff, input.receipt);
-  if ('kind' in found) return found;
-  if (found.status === 'closed') return { kind: 'closed' };
-  const text = input.text.trim();
-  if (!text) return { kind: 'empty' };
-  const now = input.deps.clock.now();
-  await input.tx.insert(feedbackMessages).values({
-    itemId: found.id,
-    authorMemberId: input.staff.memberId,
-    role: 'staff',
-    bodyEnc: input.deps.cipher.encrypt(text),
-    createdAt: now,
-  });
-  const [item] = await input.tx
-    .update(feedbackItems)
-    .set({
-      status: 'answered',
-      assignedTo: found.assignedTo ?? input.staff.memberId,
-      firstAnsweredAt: found.firstAnsweredAt ?? now,
-      updatedAt: now,
-    })
-    .where(eq(feedbackItems.id, found.id))
-    .returning();
-  return { kind: 'done', item: item ?? found };
-}
-
-/** 의견 닫기: closed by staff; the resident is then asked whether it was resolved. */
-export async function closeFeedback(input: Ctx & { staff: Staff; receipt: string }): Promise<StaffActionResult> {
-  const found = await staffItem(input, input.staff, input.receipt);
-  if ('kind' in found) return found;
-  if (found.status === 'closed') return { kind: 'closed' };
-  const now = input.deps.clock.now();
-  const [item] = await input.tx
-    .update(feedbackItems)
-    .set({ status: 'closed', closedAt: now, updatedAt: now })
-    .where(eq(feedbackItems.id, found.id))
-    .returning();
-  return { kind: 'done', item: item ?? found };
+/** A photo or a location sent just after 의견 (10 minutes): it joins the writer's latest open item. */
+export async function attachToLatestFeedback(
+  input: Ctx & { memberId: number; attachment: Attachment; eventKey: string },
+): Promise<AttachResult> {
+  const { tx, deps } = input;
+  const now = deps.clock.now();
+  const item = await repo.latestOpenItemSince(tx, input.memberId, new Date(now.getTime() - 10 * 60_000));
+  if (!item) return { kind: 'no_item' };
+  const previous = item.attachmentsEnc ? (JSON.parse(deps.cipher.decrypt(item.attachmentsEnc)) as Attachment[]) : [];
+  const attachmentsEnc = deps.cipher.encrypt(JSON.stringify([...previous, input.attachment]));
+  const updated = (await repo.updateItem(tx, item.id, { attachmentsEnc, updatedAt: now })) ?? item;
+  // Already shown to staff: they get the addition; otherwise the card they will get includes it.
+  const notices = updated.triagedBy
+    ? [await tellStaff(tx, deps, updated, `attachment:${input.eventKey}`, [await staffCard(tx, deps, updated)])]
+    : [];
+  return { kind: 'attached', item: updated, notices };
 }
 
 export type ResidentReplyResult =
-  | { kind: 'added'; item: FeedbackItem; reopened: boolean }
+  | { kind: 'added'; item: FeedbackItem; reopened: boolean; notices: Notice[] }
   | { kind: 'not_found' }
   | { kind: 'too_late'; days: number }
   | { kind: 'empty' }
-  | { kind: 'too_long'; max: number };
+  | { kind: 'too_long'; max: number }
+  | { kind: 'daily_limit'; limit: number; again: Date };
 
-/** The resident writes back: it joins the thread; on a closed item within the reopening window, it reopens it. */
+/**
+ * The resident writes back: it joins the thread and reaches the staff rooms; on a closed item within the reopening
+ * window, it reopens it. "Not found" and "not yours" are one answer, so receipt numbers tell nothing. Follow-ups
+ * have a daily limit of their own (FEEDBACK_REPLY_DAILY_LIMIT): without it, they would reach the staff rooms
+ * without any.
+ */
 export async function replyToFeedback(
-  input: Ctx & { memberId: number; receipt: string; text: string; settings?: FeedbackSettings },
+  input: Ctx & { memberId: number; receipt: string; text: string; eventKey: string },
 ): Promise<ResidentReplyResult> {
-  const settings = input.settings ?? defaultFeedbackSettings;
-  const found = await findByReceipt(input.tx, input.receipt, input.deps.clock.now(), input.deps.timezone);
+  const { tx, deps } = input;
+  const settings = feedbackSettings(deps);
+  const found = await findByReceipt(tx, deps, input.receipt);
   if (!found || found.memberId !== input.memberId) return { kind: 'not_found' };
-  const text = input.text.trim();
-  if (!text) return { kind: 'empty' };
-  if ([...text].length > settings.maxLength) return { kind: 'too_long', max: settings.maxLength };
-  const now = input.deps.clock.now();
+  const text = checkText(input.text, settings.maxLength);
+  if (text.kind === 'empty') return text;
+  if (text.kind === 'too_long') return { kind: 'too_long', max: settings.maxLength };
+  const now = deps.clock.now();
   const reopened = found.status === 'closed';
-  if (reopened && now.getTime() - (found.closedAt?.getTime() ?? 0) > settings.reopenDays * 86_400_000)
+  if (reopened && !mayReopen(found.closedAt, now, settings.reopenDays))
     return { kind: 'too_late', days: settings.reopenDays };
-  await input.tx.insert(feedbackMessages).values({
+  const written = await repo.countFollowUpsSince(tx, input.memberId, startOfDay(now, deps.timezone));
+  if (written >= settings.replyDailyLimit)
+    return { kind: 'daily_limit', limit: settings.replyDailyLimit, again: startOfNextDay(now, deps.timezone) };
+  await repo.insertMessage(tx, {
     itemId: found.id,
     authorMemberId: input.memberId,
     role: 'resident',
-    bodyEnc: input.deps.cipher.encrypt(text),
+    bodyEnc: deps.cipher.encrypt(text.text),
     createdAt: now,
   });
-  const [item] = await input.tx
-    .update(feedbackItems)
-    .set({
+  const item =
+    (await repo.updateItem(tx, found.id, {
       status: found.assignedTo ? 'assigned' : 'received',
       closedAt: null,
       resolved: null,
       satisfaction: null,
       updatedAt: now,
-    })
-    .where(eq(feedbackItems.id, found.id))
-    .returning();
-  return { kind: 'added', item: item ?? found, reopened };
+    })) ?? found;
+  const notice = await tellStaff(tx, deps, item, `resident:${input.eventKey}`, [
+    {
+      text: `[의견 ${item.receiptNo} ${reopened ? '다시 열림' : '주민 답글'}]\n${text.text}`,
+      buttons: [{ label: '맡기', command: `의견 맡기 ${item.receiptNo}` }],
+    },
+  ]);
+  return { kind: 'added', item, reopened, notices: [notice] };
 }
+
+export type RateResult =
+  { kind: 'rated'; item: FeedbackItem } | { kind: 'not_found' } | { kind: 'not_closed' } | { kind: 'invalid' };
 
 /** After closing: resolved or not, then satisfaction 1–5. Only the writer, only once closed. */
 export async function rateFeedback(
-  input: Ctx & {
-    memberId: number;
-    receipt: string;
-    rating: { resolved: boolean } | { satisfaction: number };
-  },
-): Promise<
-  { kind: 'rated'; item: FeedbackItem } | { kind: 'not_found' } | { kind: 'not_closed' } | { kind: 'invalid' }
-> {
-  const found = await findByReceipt(input.tx, input.receipt, input.deps.clock.now(), input.deps.timezone);
+  input: Ctx & { memberId: number; receipt: string; rating: { resolved: boolean } | { satisfaction: number } },
+): Promise<RateResult> {
+  const found = await findByReceipt(input.tx, input.deps, input.receipt);
   if (!found || found.memberId !== input.memberId) return { kind: 'not_found' };
   if (found.status !== 'closed') return { kind: 'not_closed' };
-  if (
-    'satisfaction' in input.rating &&
-    !(Number.isInteger(input.rating.satisfaction) && input.rating.satisfaction >= 1 && input.rating.satisfaction <= 5)
-  )
-    return { kind: 'invalid' };
-  const [item] = await input.tx
-    .update(feedbackItems)
-    .set({ ...input.rating, updatedAt: input.deps.clock.now() })
-    .where(eq(feedbackItems.id, found.id))
-    .returning();
+  if ('satisfaction' in input.rating && !isSatisfaction(input.rating.satisfaction)) return { kind: 'invalid' };
+  const item = await repo.updateItem(input.tx, found.id, { ...input.rating, updatedAt: input.deps.clock.now() });
   return { kind: 'rated', item: item ?? found };
 }
 
+export type OwnFeedback = { item: FeedbackItem; body: string; lastAnswer: string | null };
+
 /** 내 의견: the writer's recent items with their last staff answer. */
-export async function listOwnFeedback(tx: DbOrTx, deps: Pick<CoreDeps, 'cipher'>, memberId: number, limit = 5) {
-  const items = await tx
-    .select()
-    .from(feedbackItems)
-    .where(eq(feedbackItems.memberId, memberId))
-    .orderBy(desc(feedbackItems.createdAt), desc(feedbackItems.id))
-    .limit(limit);
-  return Promise.all(
+export async function listOwnFeedback(
+  input: Ctx & { memberId: number; limit?: number },
+): Promise<{ kind: 'listed'; entries: OwnFeedback[] }> {
+  const { tx, deps } = input;
+  const items = await repo.listItemsOf(tx, input.memberId, input.limit ?? 5);
+  const entries = await Promise.all(
     items.map(async (item) => {
-      const [answer] = await tx
-        .select({ bodyEnc: feedbackMessages.bodyEnc })
-        .from(feedbackMessages)
-        .where(and(eq(feedbackMessages.itemId, item.id), eq(feedbackMessages.role, 'staff')))
-        .orderBy(desc(feedbackMessages.id))
-        .limit(1);
+      const answer = await repo.lastStaffAnswerEnc(tx, item.id);
       return {
         item,
         body: item.bodyEnc ? deps.cipher.decrypt(item.bodyEnc) : '',
-        lastAnswer: answer?.bodyEnc ? deps.cipher.decrypt(answer.bodyEnc) : null,
+        lastAnswer: answer ? deps.cipher.decrypt(answer) : null,
       };
     }),
   );
+  return { kind: 'listed', entries };
 }

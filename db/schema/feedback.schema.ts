@@ -16,7 +16,8 @@ export type FeedbackStatus = (typeof feedbackStatuses)[number];
 
 /**
  * A resident's opinion or complaint (의견): a receipt number, where it comes from, what it is about, and where it
- * stands. The text is encrypted (residents write their numbers and addresses into it) and erased on 탈퇴.
+ * stands. The text and its summary are encrypted (residents write their numbers and addresses into them) and
+ * erased on 탈퇴: no column holds a copy of what the resident wrote in plain text.
  */
 export const feedbackItems = pgTable(
   'feedback_items',
@@ -41,7 +42,8 @@ export const feedbackItems = pgTable(
     attachmentsEnc: text(),
     category: text({ enum: feedbackCategories }).notNull().default('other'),
     urgent: boolean().notNull().default(false),
-    summary: text(),
+    /** The one-line summary staff see on the card (the model's, or the first sentence): encrypted like the text. */
+    summaryEnc: text(),
     /** 'model' or 'rules': who classified it. Null until triage ran; staff rooms hear of it after triage. */
     triagedBy: text(),
     triageStartedAt: timestamp({ withTimezone: true }),

@@ -1,9 +1,20 @@
 import { describe, expect, test } from 'vitest';
+import { loadConfig } from '../../bots/app/app.config.ts';
 import { staffRoomsFor, type StaffRoomRef } from '../../core/feedback/feedback.routing.ts';
-import { triageByRules } from '../../core/feedback/feedback.rules.ts';
-import { dueAfterWorkingDays } from '../../core/feedback/feedback.sla.ts';
-import { normalizeReceipt } from '../../core/feedback/feedback.usecases.ts';
+import {
+  checkText,
+  dueAfterWorkingDays,
+  isSatisfaction,
+  mayReopen,
+  normalizeReceipt,
+  readResolved,
+  startOfDay,
+  startOfNextDay,
+  triageByRules,
+} from '../../core/feedback/feedback.rules.ts';
+import { feedbackSettings } from '../../core/feedback/feedback.usecases.ts';
 import { scrubForModel } from '../../core/privacy/privacy.mask.ts';
+import { TEST_SECRET_KEY } from '../support/test.keys.ts';
 
 describe('offline triage rules', () => {
   test.each([
@@ -24,14 +35,71 @@ describe('offline triage rules', () => {
   });
 });
 
-describe('a first answer is due three working days later', () => {
+describe('a first answer is due at the end of the third working day after it (18:00 county time)', () => {
   test.each([
-    ['Tuesday 10:00 → Friday 10:00', '2026-11-24T01:00:00Z', '2026-11-27T01:00:00.000Z'],
-    ['Thursday 15:00 → Tuesday 15:00 (the weekend does not count)', '2026-11-26T06:00:00Z', '2026-12-01T06:00:00.000Z'],
-    ['Saturday 10:00 → Wednesday 10:00 (counted from Monday)', '2026-11-28T01:00:00Z', '2026-12-02T01:00:00.000Z'],
-    ['Friday 23:30 KST (Friday 14:30 UTC) → Wednesday 23:30 KST', '2026-11-27T14:30:00Z', '2026-12-02T14:30:00.000Z'],
+    ['Tuesday 10:00 → Friday 18:00', '2026-11-24T01:00:00Z', '2026-11-27T09:00:00.000Z'],
+    ['Thursday 15:00 → Tuesday 18:00 (the weekend does not count)', '2026-11-26T06:00:00Z', '2026-12-01T09:00:00.000Z'],
+    ['Saturday 10:00 → Wednesday 18:00 (counted from Monday)', '2026-11-28T01:00:00Z', '2026-12-02T09:00:00.000Z'],
+    ['Friday 23:30 → Wednesday 18:00', '2026-11-27T14:30:00Z', '2026-12-02T09:00:00.000Z'],
+    ['Wednesday 02:54 → Monday 18:00, not 02:54', '2026-12-01T17:54:00Z', '2026-12-07T09:00:00.000Z'],
+    ['Monday 17:59 → Thursday 18:00', '2026-11-30T08:59:00Z', '2026-12-03T09:00:00.000Z'],
   ])('%s', (_name, created, due) => {
     expect(dueAfterWorkingDays(new Date(created), 3, 'Asia/Seoul').toISOString()).toBe(due);
+  });
+  test('one working day after a Friday is Monday, 18:00', () => {
+    expect(dueAfterWorkingDays(new Date('2026-11-27T01:00:00Z'), 1, 'Asia/Seoul').toISOString()).toBe(
+      '2026-11-30T09:00:00.000Z',
+    );
+  });
+});
+
+describe('daily limits count county days', () => {
+  test.each([
+    ['late evening', '2026-12-01T14:30:00Z', '2026-12-01T15:00:00.000Z', '2026-11-30T15:00:00.000Z'],
+    ['just after midnight', '2026-12-01T15:05:00Z', '2026-12-02T15:00:00.000Z', '2026-12-01T15:00:00.000Z'],
+    ['the last day of a month', '2026-11-30T05:00:00Z', '2026-11-30T15:00:00.000Z', '2026-11-29T15:00:00.000Z'],
+  ])('%s: the day started at %s… and the next starts at midnight KST', (_name, now, next, start) => {
+    expect(startOfNextDay(new Date(now), 'Asia/Seoul').toISOString()).toBe(next);
+    expect(startOfDay(new Date(now), 'Asia/Seoul').toISOString()).toBe(start);
+  });
+});
+
+describe('what a resident may send', () => {
+  test.each([
+    ['  가로등이 꺼졌어요 ', 1000, { kind: 'ok', text: '가로등이 꺼졌어요' }],
+    ['   ', 1000, { kind: 'empty' }],
+    ['가'.repeat(1001), 1000, { kind: 'too_long', length: 1001 }],
+    ['👍'.repeat(1000), 1000, { kind: 'ok', text: '👍'.repeat(1000) }],
+  ] as const)('%#: %s', (text, max, expected) => {
+    expect(checkText(text, max)).toEqual(expected);
+  });
+
+  test.each([
+    ['closed a day ago', '2026-11-23T01:00:00Z', true],
+    ['closed exactly 14 days ago', '2026-11-10T01:00:00Z', true],
+    ['closed 15 days ago', '2026-11-09T01:00:00Z', false],
+  ])('reopening: %s → %s', (_name, closedAt, expected) => {
+    expect(mayReopen(new Date(closedAt), new Date('2026-11-24T01:00:00Z'), 14)).toBe(expected);
+  });
+
+  test.each([
+    [1, true],
+    [5, true],
+    [0, false],
+    [6, false],
+    [2.5, false],
+    [Number.NaN, false],
+  ])('satisfaction %s → %s', (value, expected) => {
+    expect(isSatisfaction(value)).toBe(expected);
+  });
+
+  test.each([
+    ['해결', true],
+    ['미해결', false],
+    ['아니요', false],
+    ['안 됐어요', false],
+  ])('resolved "%s" → %s', (value, expected) => {
+    expect(readResolved(value)).toBe(expected);
   });
 });
 
@@ -89,5 +157,21 @@ describe('what may leave for a model', () => {
     ['마을회관 앞 도로에 구멍', '마을회관 앞 도로에 구멍'],
   ])('%s', (text, expected) => {
     expect(scrubForModel(text, ['홍길동'])).toBe(expected);
+  });
+});
+
+describe("a county's feedback settings", () => {
+  test('the configured limits replace the defaults, one by one', () => {
+    expect(feedbackSettings({ feedback: { replyDailyLimit: 2, dailyLimit: undefined } })).toMatchObject({
+      dailyLimit: 5,
+      replyDailyLimit: 2,
+      slaWorkingDays: 3,
+    });
+  });
+  test('FEEDBACK_REPLY_DAILY_LIMIT is read from the environment, 5 by default', () => {
+    expect(loadConfig({ MAEUL_SECRET_KEY: TEST_SECRET_KEY }).FEEDBACK_REPLY_DAILY_LIMIT).toBe(5);
+    expect(
+      loadConfig({ MAEUL_SECRET_KEY: TEST_SECRET_KEY, FEEDBACK_REPLY_DAILY_LIMIT: '12' }).FEEDBACK_REPLY_DAILY_LIMIT,
+    ).toBe(12);
   });
 });

@@ -1,7 +1,9 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/db.client.ts';
 import { appointments, registrations, roles } from '../../db/schema/index.ts';
 import type { RoleName } from '../../db/schema/members.schema.ts';
+import { can, type RoleGrant, type Target } from '../auth/authz.policy.ts';
 
 export type Appointment = { mobileHash: string; role: RoleName; villageId: number | null; districtCode: string | null };
 
@@ -54,17 +56,56 @@ export async function claimAppointments(
   return open.length;
 }
 
-/** Someone the roster names as a village head is approved by district staff, not by the head they may replace. */
-export async function hasOpenAppointment(tx: DbOrTx, mobileHash: string): Promise<boolean> {
-  const [row] = await tx
-    .select({ id: appointments.id })
+/** SQL: no role is waiting for the number in this column (a registration a village head may decide). */
+export function noOpenAppointment(mobileHash: AnyPgColumn): SQL {
+  return sql`not exists (select 1 from ${appointments} where ${appointments}.mobile_hash = ${mobileHash} and ${appointments}.claimed_by is null)`;
+}
+
+/** Roles waiting for these numbers (unclaimed appointments), by number. */
+export async function openAppointments(tx: DbOrTx, mobileHashes: readonly string[]): Promise<Map<string, RoleName[]>> {
+  const found = new Map<string, RoleName[]>();
+  if (mobileHashes.length === 0) return found;
+  const rows = await tx
+    .select({ mobileHash: appointments.mobileHash, role: appointments.role })
     .from(appointments)
-    .where(
-      and(
-        eq(appointments.mobileHash, mobileHash),
-        isNull(appointments.claimedBy),
-        inArray(appointments.role, ['village_head', 'district_staff', 'county_staff', 'admin']),
-      ),
-    );
-  return row !== undefined;
+    .where(and(inArray(appointments.mobileHash, [...new Set(mobileHashes)]), isNull(appointments.claimedBy)));
+  for (const row of rows) found.set(row.mobileHash, [...(found.get(row.mobileHash) ?? []), row.role]);
+  return found;
+}
+
+export async function openAppointmentRoles(tx: DbOrTx, mobileHash: string | null): Promise<RoleName[]> {
+  if (!mobileHash) return [];
+  return (await openAppointments(tx, [mobileHash])).get(mobileHash) ?? [];
+}
+
+const rank: Record<RoleName, number> = { village_head: 1, district_staff: 2, county_staff: 3, admin: 4 };
+
+/** The highest role among these, or null: it decides who may approve the registration that grants them. */
+export function highestRole(roles: readonly RoleName[]): RoleName | null {
+  return roles.reduce<RoleName | null>((top, r) => (top === null || rank[r] > rank[top] ? r : top), null);
+}
+
+/**
+ * Approving a registration grants the roles appointed to its number, so it is decided only by staff who stand at
+ * least as high as the highest of them: a roster head by district staff (not by the head they may replace), district
+ * staff by district or county staff, county staff by county staff, an admin by an admin. Never by a village head.
+ * Within that, the decider's reach over the registration's village is the ordinary `registration.decide` rule.
+ */
+export function mayDecideAppointed(
+  grants: readonly RoleGrant[],
+  appointed: readonly RoleName[],
+  target: Target,
+): boolean {
+  const top = highestRole(appointed);
+  if (top === null) return can(grants, 'registration.decide', target);
+  const standing = grants.filter((g) => g.role !== 'village_head' && rank[g.role] >= rank[top]);
+  return can(standing, 'registration.decide', target);
+}
+
+/** Which approvers' tiers may decide a registration that carries these appointments (used to route the request). */
+export function approverRolesFor(appointed: readonly RoleName[]): RoleName[] {
+  const top = highestRole(appointed);
+  const all: RoleName[] = ['village_head', 'district_staff', 'county_staff', 'admin'];
+  if (top === null) return all;
+  return all.filter((r) => r !== 'village_head' && rank[r] >= rank[top]);
 }

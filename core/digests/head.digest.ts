@@ -14,7 +14,7 @@ const WEEK = 7 * 24 * 3_600_000;
 
 /** A village head's week: residents waiting, the week's broadcasts and notices, and the village's open feedback. */
 export const headWeeklySections: readonly SectionProvider[] = [
-  pendingRegistrationsSection('승인을 기다리는 주민', 0),
+  pendingRegistrationsSection('승인을 기다리는 주민', 0, { headDecides: true }),
   broadcastsSection('이번 주 우리 마을 마을방송'),
   noticesSection('이번 주 공지', 7),
   feedbackSection('우리 마을 주민 의견'),

@@ -1,6 +1,8 @@
 import { and, arrayOverlaps, asc, count, eq, gte, inArray, isNotNull, lt, or, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
 import { broadcasts, districts, outbox, registrations, villages } from '../../db/schema/index.ts';
+import { noOpenAppointment } from '../admin/appointments.ts';
+import { residentRegistration } from '../members/resident.rule.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { feedbackSection } from '../feedback/feedback.digest.ts';
 import { noticesSection } from '../notices/notice.digest.ts';
@@ -61,14 +63,26 @@ export function broadcastsSection(title: string): SectionProvider {
   };
 }
 
-/** Registrations still waiting for a decision, submitted at least `olderThanHours` before the end of the period. */
-export function pendingRegistrationsSection(title: string, olderThanHours: number): SectionProvider {
+/**
+ * Registrations still waiting for a decision, submitted at least `olderThanHours` before the end of the period.
+ * `headDecides`: only those a village head may decide (not those whose number carries an appointment: the district
+ * office decides them).
+ */
+export function pendingRegistrationsSection(
+  title: string,
+  olderThanHours: number,
+  options: { headDecides?: boolean } = {},
+): SectionProvider {
   return async ({ tx, scope, until, timezone }) => {
     const cutoff = new Date(until.getTime() - olderThanHours * 3_600_000);
     const rows = await byVillage(
       tx,
       scope,
-      and(eq(registrations.status, 'pending'), lt(registrations.createdAt, cutoff)),
+      and(
+        eq(registrations.status, 'pending'),
+        lt(registrations.createdAt, cutoff),
+        options.headDecides ? noOpenAppointment(registrations.mobileHash) : undefined,
+      ),
       registrations.createdAt,
     );
     const total = rows.reduce((n, r) => n + r.n, 0);
@@ -84,17 +98,13 @@ export function pendingRegistrationsSection(title: string, olderThanHours: numbe
   };
 }
 
-/** Residents whose registration was approved in the period. */
+/** Residents whose registration was approved in the period (heads and staff are not residents: resident.rule). */
 export function newResidentsSection(title: string): SectionProvider {
   return async ({ tx, scope, since, until }) => {
     const rows = await byVillage(
       tx,
       scope,
-      and(
-        eq(registrations.status, 'approved'),
-        gte(registrations.decidedAt, since),
-        lt(registrations.decidedAt, until),
-      ),
+      and(residentRegistration(), gte(registrations.decidedAt, since), lt(registrations.decidedAt, until)),
       registrations.decidedAt,
     );
     const total = rows.reduce((n, r) => n + r.n, 0);

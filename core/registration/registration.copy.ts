@@ -54,8 +54,29 @@ export function confirmMessage(input: {
   };
 }
 
-export function submittedMessage(villageName: string): OutboundMessage {
-  return { text: `등록 신청이 접수되었습니다. ${villageName} 이장님이 확인하신 뒤 결과를 알려 드립니다.` };
+/**
+ * `heldUntil`: when the request reaches the approver, in words ("내일 07:00"), if it waits for their quiet hours.
+ * `approver`: the village head decides; else the district office or the county (no head, or an appointed number).
+ */
+export function submittedMessage(input: {
+  villageName: string;
+  districtName: string;
+  approver: 'head' | 'district' | 'county';
+  heldUntil: string | null;
+}): OutboundMessage {
+  const who =
+    input.approver === 'head'
+      ? `${input.villageName} 이장님`
+      : input.approver === 'district'
+        ? `${input.districtName} 담당자`
+        : '군청 담당자';
+  if (input.heldUntil)
+    return {
+      text: `등록 신청이 접수되었습니다. 지금은 쉬는 시간이라 ${who}께 ${input.heldUntil}에 전해집니다. 확인하신 뒤 결과를 알려 드립니다.`,
+    };
+  return {
+    text: `등록 신청이 접수되었습니다. ${who}${input.approver === 'head' ? '이' : '가'} 확인하신 뒤 결과를 알려 드립니다.`,
+  };
 }
 
 export function approvalRequest(input: {

@@ -176,7 +176,7 @@ async function submit(turn: Turn, data: Data): Promise<void> {
     copy.submittedMessage({
       villageName: place.villageName,
       districtName: place.districtName,
-      byHead: reach.byHead,
+      approver: reach.approver,
       heldUntil: reach.queued > 0 && reach.at ? whenInWords(reach.at, turn.now, turn.deps.timezone) : null,
     }),
   );

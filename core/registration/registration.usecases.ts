@@ -1,19 +1,17 @@
-import { and, asc, eq, inArray, isNotNull, ne, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
+import { districts, registrations, roles, villages } from '../../db/schema/index.ts';
+import type { RoleName } from '../../db/schema/members.schema.ts';
 import {
-  dialogStates,
-  districts,
-  feedbackItems,
-  feedbackMessages,
-  identities,
-  inboundEvents,
-  outbox,
-  registrations,
-  roles,
-  villages,
-} from '../../db/schema/index.ts';
-import { claimAppointments, hasOpenAppointment } from '../admin/appointments.ts';
+  approverRolesFor,
+  claimAppointments,
+  highestRole,
+  mayDecideAppointed,
+  openAppointmentRoles,
+  openAppointments,
+} from '../admin/appointments.ts';
 import { can, type RoleGrant } from '../auth/authz.policy.ts';
+import { deleteHeldApprovalRequests } from '../delivery/outbox.erase.ts';
 import type { Cipher } from '../privacy/cipher.ts';
 import { CONSENT_VERSION } from './registration.copy.ts';
 
@@ -73,33 +71,38 @@ export async function submitRegistration(input: {
     })
     .returning({ id: registrations.id });
   if (!created) throw new Error('registration insert returned nothing');
-  const appointed = await hasOpenAppointment(tx, cipher.blindIndex(input.mobile));
+  const appointed = await openAppointmentRoles(tx, cipher.blindIndex(input.mobile));
   return {
     kind: 'submitted',
     registrationId: created.id,
-    approverIds: await findApprovers(tx, input.villageId, input.memberId, { skipVillageHeads: appointed }),
+    approverIds: await findApprovers(tx, input.villageId, input.memberId, { appointed }),
   };
 }
 
 /**
  * Who decides a registration: the village's head(s); where the village has none, the district's staff; where the
- * district has none either, county staff. Never the applicant themself.
+ * district has none either, county staff. Never the applicant themself. A number that carries an appointment skips
+ * the tiers that may not grant it (mayDecideAppointed): a roster head's request goes to district staff.
  */
 export async function findApprovers(
   tx: DbOrTx,
   villageId: number,
   applicantId: number,
-  options: { skipVillageHeads?: boolean } = {},
+  options: { appointed?: readonly RoleName[] } = {},
 ): Promise<number[]> {
   const [village] = await tx
     .select({ districtCode: villages.districtCode })
     .from(villages)
     .where(eq(villages.id, villageId));
   if (!village) return [];
+  const allowed = approverRolesFor(options.appointed ?? []);
+  const county = (['county_staff', 'admin'] as const).filter((r) => allowed.includes(r));
   const tiers = [
-    ...(options.skipVillageHeads ? [] : [and(eq(roles.role, 'village_head'), eq(roles.villageId, villageId))]),
-    and(eq(roles.role, 'district_staff'), eq(roles.districtCode, village.districtCode)),
-    or(eq(roles.role, 'county_staff'), eq(roles.role, 'admin')),
+    ...(allowed.includes('village_head') ? [and(eq(roles.role, 'village_head'), eq(roles.villageId, villageId))] : []),
+    ...(allowed.includes('district_staff')
+      ? [and(eq(roles.role, 'district_staff'), eq(roles.districtCode, village.districtCode))]
+      : []),
+    ...(county.length ? [or(...county.map((r) => eq(roles.role, r)))] : []),
   ];
   for (const tier of tiers) {
     const rows = await tx
@@ -121,6 +124,7 @@ export type PendingRegistration = {
   districtCode: string;
   districtName: string;
   createdAt: Date;
+  mobileHash: string | null;
 };
 
 const pendingColumns = {
@@ -133,6 +137,7 @@ const pendingColumns = {
   districtCode: districts.code,
   districtName: districts.nameKo,
   createdAt: registrations.createdAt,
+  mobileHash: registrations.mobileHash,
   status: registrations.status,
 };
 
@@ -153,10 +158,17 @@ export async function listDecidable(
   const rows = await registrationsWithPlace(tx)
     .where(eq(registrations.status, 'pending'))
     .orderBy(asc(registrations.id));
+  const appointed = await openAppointments(
+    tx,
+    rows.flatMap((r) => (r.mobileHash ? [r.mobileHash] : [])),
+  );
   return rows.filter(
     (r) =>
       r.memberId !== memberId &&
-      can(grants, 'registration.decide', { villageId: r.villageId, districtCode: r.districtCode }),
+      mayDecideAppointed(grants, (r.mobileHash && appointed.get(r.mobileHash)) || [], {
+        villageId: r.villageId,
+        districtCode: r.districtCode,
+      }),
   );
 }
 
@@ -165,7 +177,9 @@ export type DecideResult =
   | { kind: 'not_found' }
   | { kind: 'forbidden' }
   | { kind: 'own_registration' }
-  | { kind: 'already_decided'; status: string };
+  | { kind: 'already_decided'; status: string }
+  /** The number carries an appointment this decider may not grant: `decidedBy` says who decides it. */
+  | { kind: 'appointment'; decidedBy: 'district' | 'county' };
 
 export async function decideRegistration(input: {
   tx: DbOrTx;
@@ -183,6 +197,16 @@ export async function decideRegistration(input: {
     return { kind: 'forbidden' };
   if (row.memberId === input.decider.memberId) return { kind: 'own_registration' };
   if (row.status !== 'pending') return { kind: 'already_decided', status: row.status };
+  const appointed = await openAppointmentRoles(tx, row.mobileHash);
+  if (
+    !mayDecideAppointed(input.decider.grants, appointed, { villageId: row.villageId, districtCode: row.districtCode })
+  ) {
+    const top = highestRole(appointed);
+    return {
+      kind: 'appointment',
+      decidedBy: top === 'village_head' || top === 'district_staff' ? 'district' : 'county',
+    };
+  }
   const [decided] = await tx
     .update(registrations)
     .set({ status: input.decision, decidedBy: input.decider.memberId, decidedAt: input.now })
@@ -190,56 +214,7 @@ export async function decideRegistration(input: {
     .returning({ mobileHash: registrations.mobileHash });
   if (input.decision === 'approved' && decided?.mobileHash)
     await claimAppointments(tx, { mobileHash: decided.mobileHash, memberId: row.memberId, now: input.now });
+  // The other approvers' requests still held for their quiet hours would ask about what is settled: withdrawn.
+  await deleteHeldApprovalRequests(tx, row.memberId);
   return { kind: 'decided', decision: input.decision, registration: row };
-}
-
-/**
- * 탈퇴: the registration is marked withdrawn and the person's name and number are erased, together with every
- * copy of what they typed (dialogs, stored inbound events) and the message bodies sent to them.
- */
-export async function withdrawMember(input: { tx: DbOrTx; now: Date; memberId: number }): Promise<{ erased: number }> {
-  const { tx, memberId } = input;
-  const erased = await tx
-    .update(registrations)
-    .set({ realName: null, mobileEnc: null, mobileHash: null, withdrawnAt: input.now })
-    .where(
-      and(
-        eq(registrations.memberId, memberId),
-        or(isNotNull(registrations.realName), isNotNull(registrations.mobileEnc)),
-      ),
-    )
-    .returning({ id: registrations.id });
-  await tx
-    .update(registrations)
-    .set({ status: 'withdrawn' })
-    .where(and(eq(registrations.memberId, memberId), inArray(registrations.status, ['pending', 'approved'])));
-  const own = await tx
-    .select({ id: identities.id, platform: identities.platform, platformUserId: identities.platformUserId })
-    .from(identities)
-    .where(eq(identities.memberId, memberId));
-  for (const identity of own) {
-    await tx.delete(dialogStates).where(eq(dialogStates.identityId, identity.id));
-    await tx
-      .update(inboundEvents)
-      .set({ payloadEnc: null })
-      .where(
-        and(eq(inboundEvents.platform, identity.platform), eq(inboundEvents.platformUserId, identity.platformUserId)),
-      );
-  }
-  await tx
-    .update(outbox)
-    .set({ messagesEnc: null })
-    .where(
-      and(
-        or(eq(outbox.memberId, memberId), eq(outbox.aboutMemberId, memberId)),
-        inArray(outbox.status, ['sent', 'failed']),
-      ),
-    );
-  // What they wrote as feedback, and its photos and places; staff answers to them stay (they are the county's).
-  await tx
-    .update(feedbackItems)
-    .set({ bodyEnc: null, attachmentsEnc: null, summary: null })
-    .where(eq(feedbackItems.memberId, memberId));
-  await tx.update(feedbackMessages).set({ bodyEnc: null }).where(eq(feedbackMessages.authorMemberId, memberId));
-  return { erased: erased.length };
 }

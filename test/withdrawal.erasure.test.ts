@@ -1,0 +1,224 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { and, eq, getTableName, inArray, or } from 'drizzle-orm';
+import { PgTable } from 'drizzle-orm/pg-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { enqueueToMember } from '../core/delivery/outbox.write.ts';
+import { reclaimsDone } from '../core/registration/withdrawal.reclaim.ts';
+import { createWorkshop } from '../core/workshops/workshop.usecases.ts';
+import { openPglite, pgliteOptions } from '../db/db.client.ts';
+import * as schema from '../db/schema/index.ts';
+import { identities, outbox, registrations, workshopSignups } from '../db/schema/index.ts';
+import { registerApproved, registerResident } from './support/registration.flow.ts';
+import { simClient } from './support/sim.client.ts';
+import { startTestApp, type TestApp } from './support/test.app.ts';
+
+const HEAD = 'head-goseong-eup-1'; // 고성읍 고성1리
+
+async function memberOf(t: TestApp, userId: string): Promise<number> {
+  const [row] = await t.database.db
+    .select({ id: identities.memberId })
+    .from(identities)
+    .where(eq(identities.platformUserId, userId));
+  return row?.id ?? -1;
+}
+
+async function withdraw(sim: ReturnType<typeof simClient>, id: string): Promise<string> {
+  expect((await sim.say(id, '탈퇴'))[0]).toContain('탈퇴할까요');
+  return (await sim.say(id, '1')).join('\n');
+}
+
+describe('탈퇴 on the database in use', () => {
+  let t: TestApp;
+  let sim: ReturnType<typeof simClient>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    sim = simClient(t.app.url);
+  });
+  afterAll(() => t.stop());
+
+  test('a resident who withdraws at night before the head saw the request: the held request never reaches the head at 07:00 and the registration is cancelled', async () => {
+    t.clock.set('2026-11-24T13:30:00Z'); // 22:30 KST: the head's quiet hours
+    const { id } = await registerResident(sim, { nickname: '밤하늘', name: '김하늘', mobile: '010-3100-0001' });
+    const memberId = await memberOf(t, id);
+    const held = await t.database.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.aboutMemberId, memberId), eq(outbox.purpose, 'registration.request')));
+    expect(held).toHaveLength(1);
+    expect(held[0]?.status).toBe('queued');
+
+    const answer = await withdraw(sim, id);
+    expect(answer).toContain('이름과 휴대전화 번호를 지웠습니다');
+    expect(answer).toContain('기다리던 등록 신청은 취소했습니다');
+
+    t.clock.set('2026-11-24T22:00:00Z'); // 07:00 KST
+    await t.app.delivery.flush();
+    const head = await sim.chat('direct', HEAD);
+    expect(head.some((m) => m.text.includes('김하늘'))).toBe(false);
+    const [registration] = await t.database.db.select().from(registrations).where(eq(registrations.memberId, memberId));
+    expect(registration).toMatchObject({ status: 'withdrawn', realName: null, mobileEnc: null, mobileHash: null });
+    expect(
+      await t.database.db
+        .select()
+        .from(outbox)
+        .where(
+          and(
+            or(eq(outbox.memberId, memberId), eq(outbox.aboutMemberId, memberId)),
+            inArray(outbox.status, ['queued', 'retrying']),
+          ),
+        ),
+    ).toEqual([]);
+    // The head may still be asked for the list: nothing about them is waiting.
+    expect((await sim.say(HEAD, '승인'))[0]).not.toContain('김하늘');
+  });
+
+  test('a message held for the quiet hours of a person who then withdraws does not go out to them', async () => {
+    t.clock.set('2026-11-25T01:00:00Z'); // 10:00 KST
+    const id = await registerApproved(sim, { nickname: '별', name: '박별님', mobile: '010-3100-0002', head: HEAD });
+    const memberId = await memberOf(t, id);
+    t.clock.set('2026-11-25T13:00:00Z'); // 22:00 KST
+    await t.database.db.transaction((tx) =>
+      enqueueToMember(tx, t.app.deps, {
+        memberId,
+        messages: [{ text: '[교육] 내일 아침 안내: 박별님' }],
+        purpose: 'workshop.reminder',
+        dedupeKey: 'test:held-for-withdrawn',
+      }),
+    );
+    expect(await withdraw(sim, id)).toContain('탈퇴했습니다');
+    t.clock.set('2026-11-25T22:00:00Z'); // 07:00 KST
+    await t.app.delivery.flush();
+    expect((await sim.chat('direct', id)).some((m) => m.text.includes('내일 아침 안내'))).toBe(false);
+  });
+
+  test("after 탈퇴 no row of any table, and no stored message to anyone, carries the person's name", async () => {
+    t.clock.set('2026-11-25T03:00:00Z'); // 12:00 KST
+    const NAME = '황보솔잎';
+    const { id } = await registerResident(sim, { nickname: '솔잎', name: NAME, mobile: '010-3100-0005' });
+    // The head is shown the name in the request, in the 승인 list and in the confirmation of the decision.
+    expect((await sim.say(HEAD, '승인'))[0]).toContain(NAME);
+    const registrationId = /#(\d+)/.exec((await sim.chat('direct', HEAD)).at(-1)?.text ?? '')?.[1];
+    expect((await sim.press(HEAD, `승인 ${registrationId}`))[0]).toContain(NAME);
+    await t.app.delivery.flush();
+
+    expect(await withdraw(sim, id)).toContain('탈퇴했습니다');
+    const tables = Object.values(schema as Record<string, unknown>).filter((v): v is PgTable => v instanceof PgTable);
+    for (const table of tables)
+      expect(JSON.stringify(await t.database.db.select().from(table)), getTableName(table)).not.toContain(NAME);
+    const bodies = await t.database.db.select({ sealed: outbox.messagesEnc }).from(outbox);
+    const opened = bodies.flatMap((b) => (b.sealed ? [t.app.deps.cipher.decrypt(b.sealed)] : []));
+    // The rows that name nobody stay readable (the head's other answers).
+    expect(opened.length).toBeGreaterThan(0);
+    expect(opened.filter((text) => text.includes(NAME))).toEqual([]);
+  });
+
+  test("a withdrawn person's workshop place goes to the first on the waitlist, who is told", async () => {
+    t.clock.set('2026-11-26T01:00:00Z'); // 11.26.(목) 10:00 KST
+    const created = await t.database.db.transaction((tx) =>
+      createWorkshop({
+        tx,
+        deps: t.app.deps,
+        creator: null,
+        workshop: {
+          title: '마을 기록 교실',
+          districtCode: 'goseong-eup',
+          place: '고성읍 주민자치센터',
+          startsAt: new Date('2026-12-10T05:00:00Z'),
+          minutes: 120,
+          capacity: 1,
+        },
+      }),
+    );
+    if (created.kind !== 'created') throw new Error(created.kind);
+    const workshopId = created.workshop.id;
+    const first = await registerApproved(sim, {
+      nickname: '첫째',
+      name: '이첫째',
+      mobile: '010-3100-0003',
+      head: HEAD,
+    });
+    const second = await registerApproved(sim, {
+      nickname: '둘째',
+      name: '이둘째',
+      mobile: '010-3100-0004',
+      head: HEAD,
+    });
+    expect((await sim.say(first, `교육 신청 ${workshopId}`)).join('\n')).toContain('확정');
+    expect((await sim.say(second, `교육 신청 ${workshopId}`)).join('\n')).toContain('대기');
+
+    expect(await withdraw(sim, first)).toContain('교육 자리는 다음 분께 넘겼습니다');
+    await t.app.delivery.flush();
+    const seats = await t.database.db
+      .select({ memberId: workshopSignups.memberId, status: workshopSignups.status })
+      .from(workshopSignups)
+      .where(eq(workshopSignups.workshopId, workshopId));
+    expect(seats).toEqual(
+      expect.arrayContaining([
+        { memberId: await memberOf(t, first), status: 'cancelled' },
+        { memberId: await memberOf(t, second), status: 'confirmed' },
+      ]),
+    );
+    expect((await sim.chat('direct', second)).at(-1)?.text).toContain('자리가 나서 대기하시던');
+  });
+});
+
+/** Every file under `dir` whose bytes contain `needle`, as paths relative to `dir`. */
+function filesContaining(dir: string, needle: string): string[] {
+  const bytes = Buffer.from(needle, 'utf8');
+  const found: string[] = [];
+  const walk = (path: string) => {
+    for (const entry of readdirSync(path)) {
+      const full = join(path, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (readFileSync(full).includes(bytes)) found.push(full.slice(dir.length + 1));
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+// The embedded database on disk, as `npm start` keeps it; PostgreSQL's files are the server's (autovacuum).
+describe.skipIf(Boolean(inject('pgTemplateUrl')))('탈퇴 on the embedded database, on disk', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'maeul-erasure-'));
+  const dataDir = join(dir, 'pglite');
+  let t: TestApp;
+  const open = async (seeded: boolean) =>
+    openPglite(
+      new PGlite(dataDir, {
+        ...pgliteOptions,
+        ...(seeded ? { loadDataDir: new Blob([readFileSync(inject('pgliteDump'))]) } : {}),
+      }),
+      { migrate: false },
+    );
+  /** Stops the app and closes the database files, then opens them again: a process restart. */
+  const restart = async () => {
+    await t.stop();
+    t = await startTestApp({ database: await open(false) });
+  };
+  beforeAll(async () => {
+    t = await startTestApp({ database: await open(true) });
+  });
+  afterAll(async () => {
+    await t.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("after 탈퇴 and a restart, the person's name is in none of the table files", async () => {
+    const sim = simClient(t.app.url);
+    const NAME = '예다솜누리';
+    const id = await registerApproved(sim, { nickname: '누리', name: NAME, mobile: '010-3100-0009', head: HEAD });
+    await restart();
+    // The control: the name is on disk, in the registrations table (the grep can see it).
+    expect(filesContaining(join(dataDir, 'base'), NAME).length).toBeGreaterThan(0);
+
+    expect(await withdraw(simClient(t.app.url), id)).toContain('이름과 휴대전화 번호를 지웠습니다');
+    await reclaimsDone();
+    await restart();
+    expect(filesContaining(join(dataDir, 'base'), NAME)).toEqual([]);
+    // The database still works after the rewrite.
+    expect((await simClient(t.app.url).say(id, '등록'))[0]).toContain('개인정보 수집·이용 동의');
+  }, 120_000);
+});

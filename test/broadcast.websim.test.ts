@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { identities, outbox } from '../db/schema/index.ts';
+import { sendBroadcast } from './support/broadcast.flow.ts';
 import { approveLatest, registerResident } from './support/registration.flow.ts';
 import { simClient } from './support/sim.client.ts';
 import { startTestApp, type TestApp } from './support/test.app.ts';
@@ -28,7 +29,8 @@ const lastText = async (kind: 'direct' | 'group', id: string) => (await sim.chat
 
 describe('village broadcasts (마을방송)', () => {
   test("district staff broadcast to every resident and village chat of their district, and nobody else's", async () => {
-    const reply = await sim.say(
+    const reply = await sendBroadcast(
+      sim,
       'staff-goseong-eup',
       '방송 보내기 내일 오전 9시 마을회관에서 도로 보수 설명회가 있습니다',
     );
@@ -44,9 +46,9 @@ describe('village broadcasts (마을방송)', () => {
   });
 
   test('a village head broadcasts to their own village only', async () => {
-    expect((await sim.say('head-goseong-eup-1', '방송 보내기 [행사] 토요일 마을 잔치에 오세요'))[0]).toContain(
-      '주민 1명',
-    );
+    expect(
+      (await sendBroadcast(sim, 'head-goseong-eup-1', '방송 보내기 [행사] 토요일 마을 잔치에 오세요'))[0],
+    ).toContain('주민 1명');
     expect(await lastText('direct', goseong1)).toContain('[마을방송·행사]');
     expect(await lastText('direct', goseong2)).not.toContain('마을 잔치');
   });
@@ -59,9 +61,9 @@ describe('village broadcasts (마을방송)', () => {
 
   test('at night a broadcast waits for the morning; an urgent one goes at once', async () => {
     t.clock.set('2026-11-24T13:00:00Z'); // 22:00 KST
-    await sim.say('head-samsan-1', '방송 보내기 내일 분리수거 날입니다');
+    await sendBroadcast(sim, 'head-samsan-1', '방송 보내기 내일 분리수거 날입니다');
     expect(await lastText('direct', samsan)).not.toContain('분리수거');
-    await sim.say('head-samsan-1', '방송 보내기 긴급 산불 위험! 논밭 태우기를 멈춰 주세요');
+    await sendBroadcast(sim, 'head-samsan-1', '방송 보내기 긴급 산불 위험! 논밭 태우기를 멈춰 주세요');
     expect(await lastText('direct', samsan)).toContain('[긴급 마을방송]');
     t.clock.set('2026-11-24T22:00:00Z'); // 07:00 KST
     await t.app.delivery.flush();
@@ -89,14 +91,14 @@ describe('village broadcasts (마을방송)', () => {
     expect(recent).not.toContain('분리수거');
     const found = (await sim.say(goseong1, '방송 도로'))[0] ?? '';
     expect(found).toContain('"도로" 찾은 마을방송 1건');
-    expect((await sim.say(goseong1, '방송 태풍'))[0]).toContain('"태풍"가 들어간 마을방송이 없습니다');
+    expect((await sim.say(goseong1, '방송 태풍'))[0]).toContain('"태풍"이 들어간 마을방송이 없습니다');
     expect((await sim.say(samsan, '방송 산불'))[0]).toContain('[긴급]');
   });
 
   test('when a broadcast has ended, the village head learns who it did not reach, names masked', async () => {
     await t.database.db.update(identities).set({ reachable: false }).where(eq(identities.platformUserId, goseong2));
-    await sim.say('head-goseong-eup-1', '방송 보내기 고성읍 전체 소식 시험');
-    await sim.say('staff-goseong-eup', '방송 보내기 고성읍 전체 소식입니다');
+    await sendBroadcast(sim, 'head-goseong-eup-1', '방송 보내기 고성읍 전체 소식 시험');
+    await sendBroadcast(sim, 'staff-goseong-eup', '방송 보내기 고성읍 전체 소식입니다');
     await t.app.delivery.flush();
     const report = await lastText('direct', 'head-goseong-eup-2');
     expect(report).toMatch(/못 받은 주민 1명 — 고성2리/);

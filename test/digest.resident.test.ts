@@ -6,6 +6,7 @@ import { identities, members, outbox } from '../db/schema/index.ts';
 import { createJobs } from '../jobs/job.registry.ts';
 import { createJobScheduler, type JobScheduler } from '../jobs/job.scheduler.ts';
 import { registerResident } from './support/registration.flow.ts';
+import { sendBroadcast } from './support/broadcast.flow.ts';
 import { simClient } from './support/sim.client.ts';
 import { startTestApp, type TestApp } from './support/test.app.ts';
 
@@ -110,12 +111,12 @@ describe('설정 (settings)', () => {
 describe('the resident broadcast digest', () => {
   test("a digest-mode resident gets the day's non-urgent broadcasts of their village in one message at their time; an instant-mode resident gets none", async () => {
     t.clock.set('2026-11-24T01:30:00Z'); // 10:30 KST
-    await sim.say('staff-goseong-eup', '방송 보내기 내일 오전 9시 마을회관에서 도로 보수 설명회가 있습니다');
+    await sendBroadcast(sim, 'staff-goseong-eup', '방송 보내기 내일 오전 9시 마을회관에서 도로 보수 설명회가 있습니다');
     t.clock.set('2026-11-24T02:00:00Z');
-    await sim.say('head-goseong-eup-1', '방송 보내기 [행사] 토요일 마을 잔치에 오세요');
-    await sim.say('head-samsan-1', '방송 보내기 삼산면 분리수거 안내');
+    await sendBroadcast(sim, 'head-goseong-eup-1', '방송 보내기 [행사] 토요일 마을 잔치에 오세요');
+    await sendBroadcast(sim, 'head-samsan-1', '방송 보내기 삼산면 분리수거 안내');
     t.clock.set('2026-11-24T03:00:00Z');
-    await sim.say('staff-goseong-eup', '방송 보내기 긴급 산불 위험! 논밭 태우기를 멈춰 주세요');
+    await sendBroadcast(sim, 'staff-goseong-eup', '방송 보내기 긴급 산불 위험! 논밭 태우기를 멈춰 주세요');
     await t.app.delivery.flush();
     const direct = (await sim.chat('direct', digestFan)).map((m) => m.text).join('\n');
     expect(direct).toContain('[긴급 마을방송]'); // urgent ones arrive at once
@@ -149,7 +150,7 @@ describe('the resident broadcast digest', () => {
     await runAt('resident-digest', '2026-11-24T10:00:00Z');
     expect(await digestsIn(digestFan)).toHaveLength(1);
     t.clock.set('2026-11-24T10:00:00Z'); // 19:00 KST, after today's digest
-    await sim.say('staff-goseong-eup', '방송 보내기 저녁 8시 부녀회 모임이 있습니다');
+    await sendBroadcast(sim, 'staff-goseong-eup', '방송 보내기 저녁 8시 부녀회 모임이 있습니다');
     await runAt('resident-digest', '2026-11-25T09:00:00Z');
     const digests = await digestsIn(digestFan);
     expect(digests).toHaveLength(2);

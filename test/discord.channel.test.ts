@@ -181,6 +181,7 @@ describe('a village channel on Discord', () => {
 
   test("the head's broadcast is relayed into the linked channel, with no mention pinging anyone", async () => {
     await discord.dm(HEAD, HEAD_DM, '방송 보내기 긴급 @everyone 내일 아침 마을회관 대청소가 있습니다');
+    await discord.dm(HEAD, HEAD_DM, '1'); // 보내기, on the preview
     const relayed = emulator.rest
       .filter((r) => r.method === 'POST' && r.path === `/channels/${VILLAGE_CHANNEL}/messages`)
       .at(-1);

@@ -4,6 +4,7 @@ import { enqueue } from '../core/delivery/outbox.write.ts';
 import { groupChats, identities, inboundEvents, outbox, registrations, roles } from '../db/schema/index.ts';
 import { startLineEmulator, type LineEmulator } from './line/line.emulator.ts';
 import * as line from './line/line.webhook.sender.ts';
+import { sendBroadcast } from './support/broadcast.flow.ts';
 import { simClient } from './support/sim.client.ts';
 import { startTestApp, type TestApp } from './support/test.app.ts';
 
@@ -212,7 +213,7 @@ describe('LINE webhook events', () => {
   test('a body that is not JSON is 400, an oversized one 413, the URL check 200; the server keeps running', async () => {
     expect((await line.sendLineWebhook(webhookUrl, SECRET, '{"events": [')).status).toBe(400);
     expect((await line.sendLineWebhook(webhookUrl, SECRET, '"just a string"')).status).toBe(400);
-    expect((await line.sendLineWebhook(webhookUrl, SECRET, Buffer.alloc(400_000, 0x20))).status).toBe(413);
+    expect((await line.sendLineWebhook(webhookUrl, SECRET, Buffer.alloc(1_200_000, 0x20))).status).toBe(413);
     expect((await line.sendLineWebhook(webhookUrl, SECRET, line.lineWebhookBody('Ubot', []))).status).toBe(200);
     expect(
       (
@@ -266,7 +267,7 @@ describe('a resident on two platforms', () => {
   test('a broadcast that LINE refuses for good reaches them on their next platform, and 현황 counts it as a fallback', async () => {
     const sim = simClient(t.app.url);
     emulator.failNext(1, { status: 400, body: { message: 'The request body has 1 error(s)' } });
-    await sim.say('staff-goseong-eup', '방송 보내기 상수도 공사로 오후 2시부터 단수됩니다');
+    await sendBroadcast(sim, 'staff-goseong-eup', '방송 보내기 상수도 공사로 오후 2시부터 단수됩니다');
     await settle();
     const rows = await t.database.db.select().from(outbox).where(eq(outbox.memberId, memberId));
     const onLine = rows.find((r) => r.platform === 'line' && r.purpose === 'broadcast');
@@ -284,7 +285,7 @@ describe('a resident on two platforms', () => {
     await post([line.lineUnfollowEvent({ userId: lineUser })]);
     await settle();
     const sim = simClient(t.app.url);
-    await sim.say('staff-goseong-eup', '방송 보내기 내일은 쓰레기 수거가 없습니다');
+    await sendBroadcast(sim, 'staff-goseong-eup', '방송 보내기 내일은 쓰레기 수거가 없습니다');
     await settle();
     expect((await sim.chat('direct', simTwin)).at(-1)?.text).toContain('쓰레기 수거');
     expect(emulator.delivered.some((d) => d.to === lineUser)).toBe(false);

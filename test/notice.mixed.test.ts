@@ -9,6 +9,7 @@ import { buttonIds, discordDriver } from './discord/discord.harness.ts';
 import { startLineEmulator, type LineEmulator } from './line/line.emulator.ts';
 import * as line from './line/line.webhook.sender.ts';
 import { seedHeads, type SeededHead } from './support/heads.seed.ts';
+import { sendNotice } from './support/broadcast.flow.ts';
 import { simClient } from './support/sim.client.ts';
 import { startTestApp, type TestApp } from './support/test.app.ts';
 
@@ -98,7 +99,7 @@ describe('a county-wide notice to 263 village heads on the simulator, LINE and D
   test('every head gets it once on their platform, and every delivery is recorded with the notice', async () => {
     await t.app.inbound.idle();
     const reply = (
-      await sim.say('staff-county', '공지 [기한 11.25 18:00] 김장 나눔 행사에 참여할 마을을 알려 주세요.')
+      await sendNotice(sim, 'staff-county', '공지 [기한 11.25 18:00] 김장 나눔 행사에 참여할 마을을 알려 주세요.')
     ).join();
     expect(reply).toContain('공지 #1을 마을 263곳의 이장님 263명께 보냈습니다');
     await settle();

@@ -4,6 +4,7 @@ import { noSummaryWriter } from '../core/ai/summary.port.ts';
 import { noticesSection } from '../core/notices/notice.digest.ts';
 import { noticeRecipients, noticeRelays, notices, outbox, reports, villages } from '../db/schema/index.ts';
 import { noticeFollowUpJob } from '../jobs/notice.followup.job.ts';
+import { sendNotice } from './support/broadcast.flow.ts';
 import { setUpStaffRooms } from './support/feedback.setup.ts';
 import { simClient } from './support/sim.client.ts';
 import { startTestApp, type TestApp } from './support/test.app.ts';
@@ -25,6 +26,8 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 const say = async (who: string, text: string) => (await sim.say(who, text)).join('\n');
+/** A notice typed and confirmed (보내기); a refusal comes back as it is. */
+const send = async (who: string, text: string) => (await sendNotice(sim, who, text)).join('\n');
 const press = async (who: string, command: string) => (await sim.press(who, command)).join('\n');
 const last = async (kind: 'direct' | 'group', id: string) => (await sim.chat(kind, id)).at(-1);
 const texts = async (kind: 'direct' | 'group', id: string) => (await sim.chat(kind, id)).map((m) => m.text);
@@ -53,7 +56,7 @@ describe('who may send a notice', () => {
 
 describe('a notice from the district office to its village heads', () => {
   test('each head of the district gets it with 확인 and 마을방에 전달 buttons; every delivery is recorded', async () => {
-    const reply = await say(
+    const reply = await send(
       'staff-goseong-eup',
       '공지 [기한 11.24 18:00] 내일 아침 마을 안길 제설 작업이 있습니다. 주민들께 알려 주세요.',
     );
@@ -196,9 +199,9 @@ describe('correction and withdrawal', () => {
   test('a village that opted in gets the notice in its chat at once, marked as an automatic relay', async () => {
     await t.database.db.update(villages).set({ autoRelay: true }).where(eq(villages.id, 3));
     t.clock.set(KST('19:00'));
-    const reply = await say('staff-county', '공지 중요 [고성3리, 삼산면] 한파 특보입니다. 어르신들을 살펴 주세요.');
+    const reply = await send('staff-county', '공지 중요 [고성3리, 삼산면] 한파 특보입니다. 어르신들을 살펴 주세요.');
     expect(reply).toMatch(
-      /중요 공지 #2을 마을 4곳의 이장님 4명께 보냈습니다\..*자동 전달을 고른 마을방 1곳에는 바로 올렸습니다/,
+      /중요 공지 #2를 마을 4곳의 이장님 4명께 보냈습니다\..*자동 전달을 고른 마을방 1곳에는 바로 올렸습니다/,
     );
     expect((await last('group', 'village-3'))?.text).toBe(
       '[고성군 공지 · 중요]\n한파 특보입니다. 어르신들을 살펴 주세요.\n— 고성군청 발신 · 자동 전달',

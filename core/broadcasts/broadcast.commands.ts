@@ -3,33 +3,33 @@ import { counties, districts, villages } from '../../db/schema/index.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { listVillageBroadcasts } from './broadcast.archive.ts';
+import { loadPlaceCatalog } from './broadcast.preview.ts';
 import {
   type BroadcastScope,
   defaultScope,
   matchPlaces,
   parseBroadcastText,
   parseSendTime,
-  type PlaceCatalog,
 } from './broadcast.scope.ts';
 import { broadcastReach } from './broadcast.status.ts';
-import {
-  BROADCAST_MAX_LENGTH,
-  cancelScheduledBroadcast,
-  SCHEDULE_HORIZON_DAYS,
-  sendBroadcast,
-} from './broadcast.usecases.ts';
+import { type BroadcastDraftData, broadcastKind } from './broadcast.dialog.ts';
+import { cancelScheduledBroadcast } from './broadcast.usecases.ts';
+import { startDraft } from './draft.confirm.ts';
+import { josa } from '../text/korean.text.ts';
 
 const USAGE =
   '예: "방송 보내기 내일 오전 9시 마을회관 대청소가 있습니다"\n보낼 곳과 시각은 대괄호로: "방송 보내기 [고성1리, 고성2리] [내일 09:00] …"\n급한 일은 "방송 보내기 긴급 …"';
 
 /**
  * 방송 보내기 [긴급|행사] [곳, 곳] [시각] <내용>: to the places named (within the sender's scope) or the sender's whole
- * scope, now or at the time given.
+ * scope, now or at the time given — after a preview that the sender answers with 보내기 (broadcast_confirm). A place
+ * of the sender's that opens the text without brackets is offered as the scope first.
  */
 export async function sendBroadcastCommand(turn: Turn, args: string): Promise<void> {
   const widest = defaultScope(turn.actor.grants);
   if (!widest)
     return turn.reply('마을방송은 이장님과 담당 공무원만 보낼 수 있습니다. 의견이 있으시면 "도움말"을 보내 보세요.');
+  if (turn.chat.type !== 'direct') return turn.reply(DIRECT_ONLY);
   const parsed = parseBroadcastText(args);
   if (!parsed.body) return turn.reply(`보낼 내용을 함께 적어 주세요.\n${USAGE}`);
   const scope = await scopeOrReply(turn, {
@@ -42,49 +42,22 @@ export async function sendBroadcastCommand(turn: Turn, args: string): Promise<vo
   const sendAt = parsed.when ? parseSendTime(parsed.when, turn.now, turn.deps.timezone) : undefined;
   if (sendAt === null)
     return turn.reply(
-      `보낼 시각 "${parsed.when ?? ''}"을(를) 알아보지 못했습니다. 예: [09:00], [내일 오후 2시], [11.25 09:00]`,
+      `보낼 시각 ${josa(`"${parsed.when ?? ''}"`, '을/를')} 알아보지 못했습니다. 예: [09:00], [내일 오후 2시], [11.25 09:00]`,
     );
-  const result = await sendBroadcast({
-    tx: turn.tx,
-    deps: turn.deps,
-    sender: { memberId: turn.actor.memberId, grants: turn.actor.grants, label: await senderLabel(turn) },
-    scope,
+  const draft: BroadcastDraftData = {
     category: parsed.category,
+    scope,
+    sendAt: sendAt?.toISOString() ?? null,
     body: parsed.body,
-    sendAt,
-  });
-  const when = (at: Date) => formatKoreanDateTime(at, turn.deps.timezone);
-  switch (result.kind) {
-    case 'forbidden':
-      return turn.reply(
-        parsed.places.length
-          ? `${parsed.places.join(', ')}에는 방송을 보낼 권한이 없습니다. 맡으신 곳으로만 보낼 수 있습니다.`
-          : '이 범위로 방송을 보낼 권한이 없습니다.',
-      );
-    case 'empty':
-      return turn.reply('보낼 내용이 비어 있습니다.');
-    case 'too_long':
-      return turn.reply(
-        `방송 내용은 ${BROADCAST_MAX_LENGTH}자 이내로 적어 주세요. (지금 ${result.length}자) 보내신 글은 그대로 다시 보내시면 됩니다.`,
-      );
-    case 'past':
-      return turn.reply(`${when(result.sendAt)}은(는) 이미 지난 시각입니다. 지금 보내시려면 시각 없이 보내 주세요.`);
-    case 'too_far':
-      return turn.reply(
-        `${when(result.sendAt)}은(는) 너무 먼 날입니다. 예약은 ${SCHEDULE_HORIZON_DAYS}일 안쪽으로 해 주세요.`,
-      );
-    case 'scheduled':
-      return turn.reply(
-        `마을방송 #${result.broadcastId}을 ${when(result.sendAt)}에 보내도록 예약했습니다. 취소하려면 "방송 취소 ${result.broadcastId}"를 보내 주세요.`,
-      );
-    case 'sent':
-      return turn.reply(
-        `${parsed.category === 'urgent' ? '긴급 ' : ''}마을방송 #${result.broadcastId}을 보냈습니다. 주민 ${result.residents}명, 마을방 ${result.groupChats}곳에 전합니다.` +
-          (result.digest ? ` 하루 한 번 모아 받기를 고른 ${result.digest}명께는 정하신 시각에 모아서 전합니다.` : '') +
-          (parsed.category === 'urgent' ? '' : ' 쉬는 시간(밤 9시~아침 7시)인 분께는 아침에 전해집니다.'),
-      );
-  }
+    label: await senderLabel(turn),
+    places: parsed.places,
+    typed: args.trim(),
+  };
+  return startDraft(turn, broadcastKind, draft, { offerPlaceAtStart: parsed.places.length === 0 });
 }
+
+/** Broadcasts and notices are previewed and confirmed in a 1:1 chat, not in front of a room. */
+export const DIRECT_ONLY = '보내기 전에 받는 곳과 인원을 보여 드리고 확인을 받습니다. 저와 1:1 대화방에서 보내 주세요.';
 
 /** 방송 취소 <번호>: withdraws a scheduled broadcast that has not gone out. */
 export async function cancelBroadcastCommand(turn: Turn, args: string): Promise<void> {
@@ -106,7 +79,7 @@ export async function cancelBroadcastCommand(turn: Turn, args: string): Promise<
       return turn.reply(`#${id}번 마을방송을 취소할 권한이 없습니다.`);
     case 'cancelled':
       return turn.reply(
-        `${formatKoreanDateTime(result.sendAt, turn.deps.timezone)}에 보낼 예정이던 마을방송 #${id}을 취소했습니다.`,
+        `${formatKoreanDateTime(result.sendAt, turn.deps.timezone)}에 보낼 예정이던 마을방송 ${josa(`#${id}`, '을/를')} 취소했습니다.`,
       );
   }
 }
@@ -120,24 +93,14 @@ export async function scopeOrReply(
   input: { widest: BroadcastScope; places: readonly string[]; bracketHint: string; usage: string },
 ): Promise<BroadcastScope | null> {
   if (input.places.length === 0) return input.widest;
-  const match = matchPlaces(input.places, await placeCatalog(turn));
+  const match = matchPlaces(input.places, await loadPlaceCatalog(turn.tx));
   if (match.kind === 'scope') return match.scope;
   turn.reply(
     match.kind === 'unknown'
-      ? `"${match.name}"(이)라는 읍·면이나 마을을 찾지 못했습니다. 대괄호 [ ] 안에는 ${input.bracketHint}만 적어 주세요.\n${input.usage}`
-      : `"${match.name}"(이)라는 마을이 여러 곳입니다. 읍·면과 함께 적어 주세요: ${match.options.join(', ')}`,
+      ? `${josa(`"${match.name}"`, '이라/라')}는 읍·면이나 마을을 찾지 못했습니다. 대괄호 [ ] 안에는 ${input.bracketHint}만 적어 주세요.\n${input.usage}`
+      : `${josa(`"${match.name}"`, '이라/라')}는 마을이 여러 곳입니다. 읍·면과 함께 적어 주세요: ${match.options.join(', ')}`,
   );
   return null;
-}
-
-async function placeCatalog(turn: Turn): Promise<PlaceCatalog> {
-  const [districtRows, villageRows] = [
-    await turn.tx.select({ code: districts.code, nameKo: districts.nameKo }).from(districts),
-    await turn.tx
-      .select({ id: villages.id, nameKo: villages.nameKo, districtCode: villages.districtCode })
-      .from(villages),
-  ];
-  return { districts: districtRows, villages: villageRows };
 }
 
 export async function senderLabel(turn: Turn): Promise<string> {
@@ -176,7 +139,7 @@ export async function listBroadcastsCommand(turn: Turn, args: string): Promise<v
   if (found.length === 0)
     return turn.reply(
       query
-        ? `"${query}"가 들어간 마을방송이 없습니다. 다른 낱말로 찾아보세요.`
+        ? `${josa(`"${query}"`, '이/가')} 들어간 마을방송이 없습니다. 다른 낱말로 찾아보세요.`
         : `${registration.villageName}에 아직 마을방송이 없습니다.`,
     );
   const lines = found.map(

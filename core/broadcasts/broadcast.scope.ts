@@ -164,3 +164,80 @@ export function matchPlaces(names: readonly string[], catalog: PlaceCatalog): Pl
 function districtName(catalog: PlaceCatalog, code: string): string {
   return catalog.districts.find((d) => d.code === code)?.nameKo ?? '';
 }
+
+/** The part of a catalog a sender may address: whole districts within the scope, and the villages in it. */
+export function catalogWithin(
+  catalog: PlaceCatalog,
+  inScope: readonly { id: number; districtCode: string }[],
+): PlaceCatalog {
+  const ids = new Set(inScope.map((v) => v.id));
+  const villages = catalog.villages.filter((v) => ids.has(v.id));
+  const districts = catalog.districts.filter((d) => {
+    const all = catalog.villages.filter((v) => v.districtCode === d.code);
+    return all.length > 0 && all.every((v) => ids.has(v.id));
+  });
+  return { districts, villages };
+}
+
+/**
+ * Place names that open the text, without brackets: "고성1리 …", "고성읍 고성1리 …", "고성1리, 고성2리 …". Only
+ * names of the catalog given (the sender's own places) that name one place each; the first other word ends them,
+ * and some text must follow. Null when the text does not start with a place.
+ */
+export function placesAtStart(text: string, catalog: PlaceCatalog): { names: string[]; scope: BroadcastScope } | null {
+  const words = text.trim().split(/\s+/);
+  const names: string[] = [];
+  let i = 0;
+  const known = (name: string) => matchPlaces([name], catalog).kind === 'scope';
+  const isDistrict = (name: string) => catalog.districts.some((d) => d.nameKo === name);
+  while (i < words.length) {
+    const parts = (words[i] ?? '').split(/[,，、·/:]/).filter(Boolean);
+    const last = words[i] ?? '';
+    // "고성읍 고성1리": a village of that district, not the whole district and the village.
+    const next = (words[i + 1] ?? '').replace(/[,，、·/:]+$/, '');
+    if (parts.length === 1 && isDistrict(parts[0] ?? '') && /[^,，、·/:]$/.test(last) && next) {
+      const pair = `${parts[0] ?? ''} ${next}`;
+      if (known(pair) && !isDistrict(next)) {
+        names.push(pair);
+        i += 2;
+        continue;
+      }
+    }
+    if (parts.length === 0 || !parts.every(known)) break;
+    names.push(...parts);
+    i++;
+  }
+  if (names.length === 0 || i >= words.length) return null;
+  const match = matchPlaces(names, catalog);
+  return match.kind === 'scope' ? { names, scope: match.scope } : null;
+}
+
+/** Whether two scopes reach the same villages. */
+export function sameVillages(a: readonly { id: number }[], b: readonly { id: number }[]): boolean {
+  const ids = new Set(a.map((v) => v.id));
+  return a.length === b.length && b.every((v) => ids.has(v.id));
+}
+
+/**
+ * The scope in words, as the preview shows it: "고성군 전체", "고성읍 전체", "고성읍 고성1리, 고성2리". A district whose
+ * villages are all in scope is named whole; long lists end in "외 N곳".
+ */
+export function describeScope(scope: BroadcastScope, catalog: PlaceCatalog & { countyName: string }, max = 8): string {
+  if (scope.kind === 'county') return `${catalog.countyName} 전체`;
+  const ids = new Set(
+    scope.kind === 'villages'
+      ? scope.ids
+      : catalog.villages.filter((v) => scope.codes.includes(v.districtCode)).map((v) => v.id),
+  );
+  const parts: string[] = [];
+  for (const d of catalog.districts) {
+    const all = catalog.villages.filter((v) => v.districtCode === d.code);
+    const chosen = all.filter((v) => ids.has(v.id));
+    if (chosen.length === 0) continue;
+    const names = chosen.slice(0, max).map((v) => v.nameKo);
+    if (chosen.length === all.length) parts.push(`${d.nameKo} 전체`);
+    else parts.push(`${d.nameKo} ${names.join(', ')}${chosen.length > max ? ` 외 ${chosen.length - max}곳` : ''}`);
+  }
+  const shown = parts.slice(0, max).join(' · ');
+  return parts.length > max ? `${shown} 외 읍·면 ${parts.length - max}곳` : shown || '받는 곳 없음';
+}

@@ -1,12 +1,13 @@
 import { and, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { broadcasts, groupChats, identities, members, outbox, registrations, villages } from '../../db/schema/index.ts';
+import { broadcasts, groupChats, outbox, villages } from '../../db/schema/index.ts';
 import type { BroadcastCategory } from '../../db/schema/messaging.schema.ts';
 import type { RoleGrant } from '../auth/authz.policy.ts';
 import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
+import { audienceCtes, rowsOf } from './broadcast.audience.ts';
 import { type BroadcastScope, mayAddressScope } from './broadcast.scope.ts';
 
 export const BROADCAST_MAX_LENGTH = 1000;
@@ -30,12 +31,7 @@ export const SCHEDULE_HORIZON_DAYS = 31;
 
 type BroadcastRow = typeof broadcasts.$inferSelect;
 
-/**
- * Creates a broadcast. Sent now, it fans out in the same transaction: one outbox row per resident and per village
- * chat. With a later `sendAt` it is kept and fanned out when due (fanOutDueBroadcasts), to the residents of that
- * moment and with their quiet hours of that moment.
- */
-export async function sendBroadcast(input: {
+export type BroadcastDraft = {
   tx: DbOrTx;
   deps: CoreDeps;
   sender: { memberId: number; grants: readonly RoleGrant[]; label: string };
@@ -43,17 +39,53 @@ export async function sendBroadcast(input: {
   category: BroadcastCategory;
   body: string;
   sendAt?: Date | undefined;
-}): Promise<CreateResult> {
-  const { tx, deps } = input;
+};
+
+export type DraftRefusal = Exclude<CreateResult, { kind: 'sent' } | { kind: 'scheduled' }>;
+
+/**
+ * What may be sent, checked the same way for the preview and for the sending: the text, the time (now when none or
+ * already come), the sender's right over the whole scope. The villages in scope come with it.
+ */
+export async function checkBroadcast(
+  input: BroadcastDraft,
+): Promise<
+  | DraftRefusal
+  | { kind: 'ok'; body: string; sendAt: Date; scheduled: boolean; inScope: { id: number; districtCode: string }[] }
+> {
   const body = input.body.trim();
   if (!body) return { kind: 'empty' };
   if ([...body].length > BROADCAST_MAX_LENGTH) return { kind: 'too_long', length: [...body].length };
-  const now = deps.clock.now();
+  const now = input.deps.clock.now();
   const sendAt = input.sendAt && input.sendAt > now ? input.sendAt : now;
   if (input.sendAt && input.sendAt.getTime() < now.getTime() - 60_000) return { kind: 'past', sendAt: input.sendAt };
   if (sendAt.getTime() - now.getTime() > SCHEDULE_HORIZON_DAYS * 86_400_000) return { kind: 'too_far', sendAt };
-  if (!mayAddressScope(input.sender.grants, 'broadcast.send', input.scope, await villagesInScope(tx, input.scope)))
-    return { kind: 'forbidden' };
+  const inScope = await villagesInScope(input.tx, input.scope);
+  if (!mayAddressScope(input.sender.grants, 'broadcast.send', input.scope, inScope)) return { kind: 'forbidden' };
+  return { kind: 'ok', body, sendAt, scheduled: sendAt > now, inScope };
+}
+
+/** What a resident (and a village chat) receives: the category, the text, who sent it and when it went out. */
+export function broadcastMessage(
+  b: { category: BroadcastCategory; body: string; senderLabel: string },
+  at: Date,
+  timeZone: string,
+): OutboundMessage {
+  return { text: `[${categoryKo[b.category]}]\n${b.body}\n— ${b.senderLabel} · ${formatKoreanDateTime(at, timeZone)}` };
+}
+
+/**
+ * Creates a broadcast. Sent now, it fans out in the same transaction: one outbox row per resident and per village
+ * chat. With a later `sendAt` it is kept and fanned out when due (fanOutDueBroadcasts), to the residents of that
+ * moment and with their quiet hours of that moment. Chat commands preview it first (previewBroadcast); the staff
+ * console and programmatic sends (workshop announcements) call this directly.
+ */
+export async function sendBroadcast(input: BroadcastDraft): Promise<CreateResult> {
+  const { tx, deps } = input;
+  const checked = await checkBroadcast(input);
+  if (checked.kind !== 'ok') return checked;
+  const { body, sendAt } = checked;
+  const now = deps.clock.now();
   const [created] = await tx
     .insert(broadcasts)
     .values({
@@ -135,9 +167,7 @@ async function fanOutBroadcast(
   broadcast: BroadcastRow,
 ): Promise<{ residents: number; digest: number; groupChats: number }> {
   const now = deps.clock.now();
-  const message: OutboundMessage = {
-    text: `[${categoryKo[broadcast.category]}]\n${broadcast.body}\n— ${broadcast.senderLabel} · ${formatKoreanDateTime(now, deps.timezone)}`,
-  };
+  const message = broadcastMessage(broadcast, now, deps.timezone);
   const villageIds = (await villagesInScope(tx, scopeOf(broadcast))).map((v) => v.id);
   const reach = await fanOutToResidents(tx, deps, {
     broadcastId: broadcast.id,
@@ -189,33 +219,9 @@ async function fanOutToResidents(
   if (input.villageIds.length === 0) return { residents: 0, digest: 0 };
   const now = deps.clock.now().toISOString();
   const id = input.broadcastId;
-  const minutes = (column: string) =>
-    sql.raw(`split_part(${column}, ':', 1)::int * 60 + split_part(${column}, ':', 2)::int`);
+  const ctes = audienceCtes({ ...input, at: now, timezone: deps.timezone });
   const result = await tx.execute(sql`
-    with chosen as (
-      -- Each resident's reachable identity seen most recently (never seen: last), ties to the lowest identity id.
-      -- The sender has it already; 설정 "하루 한 번 모아 받기" leaves ordinary broadcasts to the evening digest.
-      select distinct on (r.member_id) r.member_id, i.platform, i.platform_user_id, m.quiet_start, m.quiet_end,
-        m.broadcast_mode = 'digest' and not ${input.urgent}::boolean as digest
-      from ${registrations} r
-      join ${members} m on m.id = r.member_id
-      join ${identities} i on i.member_id = r.member_id and i.reachable
-      where r.village_id = any(${`{${input.villageIds.join(',')}}`}::int[]) and r.status = 'approved' and r.member_id <> ${input.senderId}::int
-      order by r.member_id, i.last_seen_at desc nulls last, i.id
-    ),
-    clock as (
-      select (extract(hour from local) * 60 + extract(minute from local))::int as minute, floor(extract(epoch from at) / 60)::bigint * 60 as epoch
-      from (select ${now}::timestamptz as at, ${now}::timestamptz at time zone ${deps.timezone}::text as local) t
-    ),
-    timed as (
-      select c.member_id, c.platform, c.platform_user_id,
-        case when not ${input.urgent}::boolean and w.s <> w.e
-          and (case when w.s < w.e then k.minute >= w.s and k.minute < w.e else k.minute >= w.s or k.minute < w.e end)
-        then to_timestamp(k.epoch + (w.e - k.minute + 1440) % 1440 * 60) end as held
-      from chosen c cross join clock k
-      cross join lateral (select ${minutes('c.quiet_start')} as s, ${minutes('c.quiet_end')} as e) w
-      where not c.digest
-    ),
+    with ${ctes},
     written as (
       insert into ${outbox} (dedupe_key, batch_key, platform, chat_type, chat_id, member_id, purpose, broadcast_id, messages_enc, next_attempt_at, created_at)
       select 'broadcast:' || ${id}::int || ':member:' || member_id,
@@ -229,11 +235,6 @@ async function fanOutToResidents(
     select (select count(*) from timed)::int as residents, (select count(*) from chosen where digest)::int as digest`);
   const [counts] = rowsOf<{ residents: number; digest: number }>(result);
   return { residents: counts?.residents ?? 0, digest: counts?.digest ?? 0 };
-}
-
-/** A raw statement's rows: postgres.js answers an array of them, PGlite an object that holds them. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
 }
 
 export async function villagesInScope(

@@ -1,26 +1,34 @@
 import { and, eq } from 'drizzle-orm';
 import { groupChats } from '../../db/schema/index.ts';
 import { defaultScope } from '../broadcasts/broadcast.scope.ts';
-import { scopeOrReply, senderLabel } from '../broadcasts/broadcast.commands.ts';
+import { DIRECT_ONLY, scopeOrReply, senderLabel } from '../broadcasts/broadcast.commands.ts';
+import { startDraft } from '../broadcasts/draft.confirm.ts';
+import { type NoticeDraftData, noticeKind } from './notice.dialog.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import { maskName } from '../privacy/privacy.mask.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { correctNotice, withdrawNotice, type ReviseResult } from './notice.revise.ts';
 import { countHops, missingHops, recentNotices, trackNotice } from './notice.status.ts';
 import { NOTICE_MAX_LENGTH, parseDeadline, parseNoticeNumber, parseNoticeText } from './notice.text.ts';
-import { acknowledgeNotice, relayNotice, sendNotice } from './notice.usecases.ts';
+import { acknowledgeNotice, relayNotice } from './notice.usecases.ts';
+import { josa } from '../text/korean.text.ts';
 
 const USAGE =
   '예: "공지 [기한 11.25 18:00] 주민 설명회 참석 인원을 알려 주세요"\n보낼 곳은 대괄호로: "공지 [고성읍, 삼산1리] …", 중요한 공지는 "공지 중요 …"';
 const isStaff = (turn: Turn) => turn.actor.grants.some((g) => g.role !== 'village_head');
 
-/** 공지 [중요] [곳, 곳] [기한 …] 내용 (staff): to the village heads of the places named, or of the sender's whole scope. */
+/**
+ * 공지 [중요] [곳, 곳] [기한 …] 내용 (staff): to the village heads of the places named, or of the sender's whole scope —
+ * after a preview the sender answers with 보내기 (notice_confirm). A place of the sender's that opens the text without
+ * brackets is offered as the scope first.
+ */
 export async function sendNoticeCommand(turn: Turn, args: string): Promise<void> {
   const widest = isStaff(turn) ? defaultScope(turn.actor.grants) : null;
   if (!widest)
     return turn.reply(
       '공지는 군청과 읍·면사무소 담당 공무원만 보낼 수 있습니다. 이장님께서 마을 일을 알리시려면 "보고 내용"을 보내 주세요.',
     );
+  if (turn.chat.type !== 'direct') return turn.reply(DIRECT_ONLY);
   const parsed = parseNoticeText(args);
   if (!parsed.body) return turn.reply(`이장님들께 보낼 공지 내용을 함께 적어 주세요.\n${USAGE}`);
   const scope = await scopeOrReply(turn, {
@@ -33,42 +41,18 @@ export async function sendNoticeCommand(turn: Turn, args: string): Promise<void>
   const deadline = parsed.deadline ? parseDeadline(parsed.deadline, turn.now, turn.deps.timezone) : undefined;
   if (deadline === null)
     return turn.reply(
-      `확인 기한 "${parsed.deadline ?? ''}"을(를) 알아보지 못했습니다. 예: [기한 11.25 18:00], [기한 내일 오후 6시]`,
+      `확인 기한 ${josa(`"${parsed.deadline ?? ''}"`, '을/를')} 알아보지 못했습니다. 예: [기한 11.25 18:00], [기한 내일 오후 6시]`,
     );
-  const result = await sendNotice({
-    tx: turn.tx,
-    deps: turn.deps,
-    sender: { memberId: turn.actor.memberId, grants: turn.actor.grants, label: await senderLabel(turn) },
-    scope,
+  const draft: NoticeDraftData = {
     priority: parsed.priority,
+    scope,
+    deadline: deadline?.toISOString() ?? null,
     body: parsed.body,
-    ackDeadline: deadline,
-  });
-  const when = (at: Date) => formatKoreanDateTime(at, turn.deps.timezone);
-  switch (result.kind) {
-    case 'forbidden':
-      return turn.reply(
-        `${parsed.places.join(', ') || '이 범위'}에는 공지를 보낼 권한이 없습니다. 맡으신 읍·면 안으로만 보낼 수 있습니다.`,
-      );
-    case 'empty':
-      return turn.reply('보낼 내용이 비어 있습니다.');
-    case 'too_long':
-      return turn.reply(`공지 내용은 ${NOTICE_MAX_LENGTH}자 이내로 적어 주세요. (지금 ${result.length}자)`);
-    case 'deadline_past':
-      return turn.reply(`확인 기한 ${when(result.deadline)}은(는) 이미 지났습니다. 앞으로의 시각을 적어 주세요.`);
-    case 'deadline_too_far':
-      return turn.reply(`확인 기한 ${when(result.deadline)}은(는) 너무 먼 날입니다. 31일 안쪽으로 적어 주세요.`);
-    case 'sent':
-      return turn.reply(
-        `${parsed.priority === 'high' ? '중요 ' : ''}공지 #${result.noticeId}을 마을 ${result.villages}곳의 이장님 ${result.heads}명께 보냈습니다.` +
-          (deadline ? ` 확인 기한은 ${when(deadline)}입니다.` : '') +
-          (result.villagesWithoutHead
-            ? ` 이장이 없는 마을 ${result.villagesWithoutHead}곳에는 전해지지 않습니다.`
-            : '') +
-          (result.autoRelayed ? ` 자동 전달을 고른 마을방 ${result.autoRelayed}곳에는 바로 올렸습니다.` : '') +
-          `\n진행 상황: "현황 ${result.noticeId}"`,
-      );
-  }
+    label: await senderLabel(turn),
+    places: parsed.places,
+    typed: args.trim(),
+  };
+  return startDraft(turn, noticeKind, draft, { offerPlaceAtStart: parsed.places.length === 0 });
 }
 
 /** 공지 확인 N (the 확인 button). */
@@ -126,7 +110,7 @@ export async function relayNoticeCommand(turn: Turn, args: string): Promise<void
       );
     case 'wrong_room':
       return turn.reply(
-        `이 방은 ${result.roomVillage} 마을방이라 전할 수 없습니다. 공지는 맡으신 마을의 단체방에만 전해집니다. 1:1 대화방에서 "공지 전달 ${number.id}"를 보내 주세요.`,
+        `이 방은 ${result.roomVillage} 마을방이라 전할 수 없습니다. 공지는 맡으신 마을의 단체방에만 전해집니다. 1:1 대화방에서 ${josa(`"공지 전달 ${number.id}"`, '을/를')} 보내 주세요.`,
       );
     case 'relayed': {
       const lines = result.villages.map((v) =>

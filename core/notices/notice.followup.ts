@@ -8,6 +8,7 @@ import { tellStaff } from '../staff/staff.rooms.ts';
 import { missingHops, recipientHops } from './notice.status.ts';
 import { followUpStep, headButtons } from './notice.text.ts';
 import { noticeView } from './notice.usecases.ts';
+import { josa } from '../text/korean.text.ts';
 
 /** A notice this long past its deadline is not escalated any more (a job that was off for a week starts clean). */
 const LOOKBACK_MS = 7 * 86_400_000;
@@ -98,7 +99,7 @@ async function escalate(deps: CoreDeps, noticeId: number, now: Date): Promise<nu
       const text = [
         `[${view.countyName} 공지 #${notice.id} 기한 지남] ${rows[0]?.districtName ?? ''}`,
         `"${notice.body.length > 40 ? `${notice.body.slice(0, 40)}…` : notice.body}"`,
-        `확인 기한 ${formatKoreanDateTime(notice.ackDeadline, deps.timezone)}이 지났는데 아직 빠진 곳이 ${rows.length}건 있습니다. 이장님께 연락해 주세요.`,
+        `확인 기한 ${josa(formatKoreanDateTime(notice.ackDeadline, deps.timezone), '이/가')} 지났는데 아직 빠진 곳이 ${rows.length}건 있습니다. 이장님께 연락해 주세요.`,
         ...lines,
       ].join('\n');
       await tellStaff(tx, deps, {

@@ -66,7 +66,8 @@ const tag = (n: NoticeView) => `${n.countyName} 공지${n.priority === 'high' ? 
 /** What a village head receives: the notice with its two buttons, which stand for the commands they type. */
 export function headCard(n: NoticeView, timeZone: string, lead = ''): OutboundMessage {
   const lines = [
-    `${lead}[${tag(n)} #${n.id}]`,
+    // A preview has no number yet (id 0): the card shows none.
+    `${lead}[${tag(n)}${n.id ? ` #${n.id}` : ''}]`,
     n.body,
     `— ${n.senderLabel} · ${formatKoreanDateTime(n.createdAt, timeZone)}`,
     ...(n.ackDeadline ? [`확인 기한: ${formatKoreanDateTime(n.ackDeadline, timeZone)}`] : []),

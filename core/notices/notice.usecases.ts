@@ -13,60 +13,28 @@ import {
 } from '../../db/schema/index.ts';
 import { can, type RoleGrant } from '../auth/authz.policy.ts';
 import { type BroadcastScope, mayAddressScope } from '../broadcasts/broadcast.scope.ts';
-import { SCHEDULE_HORIZON_DAYS, villagesInScope } from '../broadcasts/broadcast.usecases.ts';
+import { villagesInScope } from '../broadcasts/broadcast.usecases.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue, enqueueToMember } from '../delivery/outbox.write.ts';
 import { maskName } from '../privacy/privacy.mask.ts';
-import {
-  headCard,
-  NOTICE_MAX_LENGTH,
-  type NoticePriority,
-  type NoticeView,
-  type RelayBy,
-  relayText,
-} from './notice.text.ts';
+import { checkNotice, type NoticeDraft, type SendNoticeResult } from './notice.check.ts';
+import { headCard, type NoticeView, type RelayBy, relayText } from './notice.text.ts';
 
 export type NoticeRow = typeof notices.$inferSelect;
 
-export type SendNoticeResult =
-  | {
-      kind: 'sent';
-      noticeId: number;
-      heads: number;
-      villages: number;
-      villagesWithoutHead: number;
-      autoRelayed: number;
-    }
-  | { kind: 'forbidden' }
-  | { kind: 'empty' }
-  | { kind: 'too_long'; length: number }
-  | { kind: 'deadline_past'; deadline: Date }
-  | { kind: 'deadline_too_far'; deadline: Date };
+export type { NoticeDraft, NoticeRefusal, SendNoticeResult } from './notice.check.ts';
 
 /**
  * 공지: creates the notice and, in the same transaction, one recipient row per village in scope × its head(s) and one
  * delivery per head (a head of two villages gets it once). High priority passes quiet hours. Villages that opted in
- * get it in their chats at once.
+ * get it in their chats at once. Chat previews it first (previewNotice); the console may call this directly.
  */
-export async function sendNotice(input: {
-  tx: DbOrTx;
-  deps: CoreDeps;
-  sender: { memberId: number; grants: readonly RoleGrant[]; label: string };
-  scope: BroadcastScope;
-  priority: NoticePriority;
-  body: string;
-  ackDeadline?: Date | undefined;
-}): Promise<SendNoticeResult> {
+export async function sendNotice(input: NoticeDraft): Promise<SendNoticeResult> {
   const { tx, deps } = input;
-  const body = input.body.trim();
-  if (!body) return { kind: 'empty' };
-  if ([...body].length > NOTICE_MAX_LENGTH) return { kind: 'too_long', length: [...body].length };
+  const checked = await checkNotice(input);
+  if (checked.kind !== 'ok') return checked;
+  const { body, inScope } = checked;
   const now = deps.clock.now();
-  if (input.ackDeadline && input.ackDeadline <= now) return { kind: 'deadline_past', deadline: input.ackDeadline };
-  if (input.ackDeadline && input.ackDeadline.getTime() - now.getTime() > SCHEDULE_HORIZON_DAYS * 86_400_000)
-    return { kind: 'deadline_too_far', deadline: input.ackDeadline };
-  const inScope = await villagesInScope(tx, input.scope);
-  if (!mayAddressScope(input.sender.grants, 'notice.send', input.scope, inScope)) return { kind: 'forbidden' };
   const [notice] = await tx
     .insert(notices)
     .values({

@@ -2,6 +2,7 @@ import { senderLabel } from '../broadcasts/broadcast.commands.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import { parseNoticeNumber } from '../notices/notice.text.ts';
 import { answerReport, fileReport, REPORT_MAX_LENGTH } from './report.usecases.ts';
+import { josa } from '../text/korean.text.ts';
 
 /** 보고 내용 (village head). */
 export async function reportCommand(turn: Turn, args: string): Promise<void> {
@@ -22,7 +23,7 @@ export async function reportCommand(turn: Turn, args: string): Promise<void> {
       return turn.reply(`보고는 ${REPORT_MAX_LENGTH}자 이내로 적어 주세요. (지금 ${result.length}자)`);
     case 'filed':
       return turn.reply(
-        `보고 #${result.reportId}을 ${result.districtName}사무소에 올렸습니다. 답변이 오면 이 대화방으로 알려 드리겠습니다.`,
+        `보고 ${josa(`#${result.reportId}`, '을/를')} ${result.districtName}사무소에 올렸습니다. 답변이 오면 이 대화방으로 알려 드리겠습니다.`,
       );
   }
 }

@@ -1,7 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import {
+  catalogWithin,
   defaultScope,
+  describeScope,
   matchPlaces,
+  placesAtStart,
   parseBroadcastText,
   parseSendTime,
   type PlaceCatalog,
@@ -106,6 +109,54 @@ describe('places named → a scope', () => {
     ['an unknown name is said back', ['공지'], { kind: 'unknown', name: '공지' }],
   ] as const)('%s', (_name, names, expected) => {
     expect(matchPlaces(names, catalog)).toEqual(expected);
+  });
+});
+
+describe('a place name that opens the text, without brackets', () => {
+  const catalog: PlaceCatalog = {
+    districts: [
+      { code: 'goseong-eup', nameKo: '고성읍' },
+      { code: 'samsan', nameKo: '삼산면' },
+    ],
+    villages: [
+      { id: 1, nameKo: '고성1리', districtCode: 'goseong-eup' },
+      { id: 2, nameKo: '고성2리', districtCode: 'goseong-eup' },
+      { id: 4, nameKo: '삼산1리', districtCode: 'samsan' },
+      { id: 5, nameKo: '삼산2리', districtCode: 'samsan' },
+    ],
+  };
+  test.each([
+    ['a village', '고성1리 수도관 파열로 단수됩니다', ['고성1리'], { kind: 'villages', ids: [1] }],
+    ['a district', '삼산면 분리수거 안내', ['삼산면'], { kind: 'districts', codes: ['samsan'] }],
+    ['a village with its district', '고성읍 고성2리 마을회관 보수', ['고성읍 고성2리'], { kind: 'villages', ids: [2] }],
+    [
+      'two villages, with a comma',
+      '고성1리, 삼산2리 합동 행사',
+      ['고성1리', '삼산2리'],
+      { kind: 'villages', ids: [1, 5] },
+    ],
+    ['a place closed by a colon', '고성1리: 단수 안내', ['고성1리'], { kind: 'villages', ids: [1] }],
+  ] as const)('%s is offered', (_name, text, names, scope) => {
+    expect(placesAtStart(text, catalog)).toEqual({ names, scope });
+  });
+  test.each([
+    ['a text that does not start with a place', '내일 고성1리 대청소'],
+    ['a place with a particle, read as part of the sentence', '고성1리에 단수가 있습니다'],
+    ['a text that is only a place', '고성1리'],
+  ])('%s is not', (_name, text) => {
+    expect(placesAtStart(text, catalog)).toBeNull();
+  });
+  test("only the sender's own places are offered: a head of 삼산1리 is not offered 고성1리 or the whole 삼산면", () => {
+    const own = catalogWithin(catalog, [{ id: 4, districtCode: 'samsan' }]);
+    expect(placesAtStart('고성1리 소식', own)).toBeNull();
+    expect(placesAtStart('삼산면 소식', own)).toBeNull();
+    expect(placesAtStart('삼산1리 소식', own)).toEqual({ names: ['삼산1리'], scope: { kind: 'villages', ids: [4] } });
+  });
+  test('a scope in words names whole districts, and the villages of the others', () => {
+    const words = { ...catalog, countyName: '고성군' };
+    expect(describeScope({ kind: 'county' }, words)).toBe('고성군 전체');
+    expect(describeScope({ kind: 'districts', codes: ['samsan'] }, words)).toBe('삼산면 전체');
+    expect(describeScope({ kind: 'villages', ids: [1, 4, 5] }, words)).toBe('고성읍 고성1리 · 삼산면 전체');
   });
 });
 

@@ -3,11 +3,13 @@ import { noSummaryWriter, type SummaryWriter } from '../core/ai/summary.port.ts'
 import type { Logger } from '../core/logger.port.ts';
 import { feedbackSlaJob } from './feedback.sla.job.ts';
 import { headWeeklyDigestJob } from './head.digest.job.ts';
+import { inboundPruneJob } from './inbound.prune.job.ts';
 import type { Job } from './job.types.ts';
 import { noticeFollowUpJob } from './notice.followup.job.ts';
 import { residentDigestJob } from './resident.digest.job.ts';
 import { staffDigestJob } from './staff.digest.job.ts';
 import { certificateExpiryJob } from './workshop.certificate.job.ts';
+import { workshopCompletionJob } from './workshop.completion.job.ts';
 import { workshopReminderJob } from './workshop.reminder.job.ts';
 
 /** The settings jobs read (a slice of AppConfig, so that tests and the CLI can pass their own). */
@@ -30,8 +32,10 @@ export function createJobs(settings: JobSettings): Job[] {
     headWeeklyDigestJob(settings.JOB_HEAD_DIGEST_SCHEDULE),
     feedbackSlaJob(settings.JOB_FEEDBACK_SLA_SCHEDULE),
     workshopReminderJob(),
+    workshopCompletionJob(),
     certificateExpiryJob(),
     noticeFollowUpJob(),
+    inboundPruneJob(),
   ];
 }
 

@@ -4,6 +4,7 @@ import { noSummaryWriter } from '../core/ai/summary.port.ts';
 import { importWorkshops } from '../core/workshops/workshop.import.ts';
 import { certificates, identities, outbox, workshops, workshopSignups } from '../db/schema/index.ts';
 import { certificateExpiryJob } from '../jobs/workshop.certificate.job.ts';
+import { workshopCompletionJob } from '../jobs/workshop.completion.job.ts';
 import { workshopReminderJob } from '../jobs/workshop.reminder.job.ts';
 import { registerResident } from './support/registration.flow.ts';
 import { simClient } from './support/sim.client.ts';
@@ -40,6 +41,11 @@ const reminderRows = async (id: number) =>
     .from(outbox)
     .where(and(like(outbox.dedupeKey, `workshop:${id}:v%`), eq(outbox.purpose, 'workshop.reminder')))
     .orderBy(outbox.id);
+async function runCompletionAt(iso: string): Promise<void> {
+  t.clock.set(iso);
+  await workshopCompletionJob().run(jobDeps(), new Date(iso));
+  await t.app.delivery.flush();
+}
 async function runRemindersAt(iso: string): Promise<void> {
   t.clock.set(iso);
   await workshopReminderJob().run(jobDeps(), new Date(iso));
@@ -139,21 +145,25 @@ describe('a cancelled workshop', () => {
 describe('attendance and certificates', () => {
   let code = '';
 
-  test('출석 <code> is refused before the door opens and from someone not signed up, then accepted and certified', async () => {
+  test('출석 <code> is refused before the door opens and from someone not signed up, then accepted; certified at the end', async () => {
     const [w] = await t.database.db.select().from(workshops).where(eq(workshops.id, workshopId));
     code = w?.checkInCode ?? '';
     t.clock.set('2026-12-12T05:20:00Z'); // 14:20 KST, the start is 15:00
     expect(await say(a, `출석 ${code}`)).toBe('「마을 기록 교실」 출석은 12.12.(토) 14:30부터 받습니다.');
     t.clock.set('2026-12-12T05:40:00Z');
-    expect(await say(a, '출석 0000')).toContain('출석 번호 0000에 맞는 교육을 찾지 못했습니다');
-    expect(await say(b, `출석 ${code}`)).toContain('신청하신 기록이 없어 출석을 받지 못했습니다');
-    // The certificate follows the check-in's answer, in that order.
-    expect(await say(a, `출석 ${code}`)).toMatch(
-      /^「마을 기록 교실」 출석을 확인했습니다\. 고맙습니다\.\n\[수료증\] 「마을 기록 교실」을\(를\) 수료하셨습니다/,
+    const wrong = await say(a, '출석 0000');
+    expect(wrong).toContain('출석 번호가 맞지 않습니다');
+    expect(wrong).not.toContain('0000');
+    // Someone not signed up hears what a wrong code gets: nothing of the workshop.
+    expect(await say(b, `출석 ${code}`)).toBe(wrong);
+    expect(await say(a, `출석 ${code}`)).toBe(
+      '「마을 기록 교실」 출석을 확인했습니다. 고맙습니다.\n수료증은 수료 시간이 지나는 17:00 이후에 보내 드립니다.',
     );
     expect(await say(a, `출석 ${code}`)).toContain('출석은 이미 확인되었습니다');
+    expect(await say(a, '수료증')).toContain('아직 받으신 수료증이 없습니다');
+    await runCompletionAt('2026-12-12T08:00:00Z'); // 17:00 KST, the end
     expect(await texts(a)).toContain(
-      '[수료증] 「마을 기록 교실」을(를) 수료하셨습니다. 축하드립니다.\n수료증 번호 GS-2026-0001\n발급일 2026.12.12. · 유효기간 2029.12.12.까지',
+      '[수료증] 「마을 기록 교실」을 수료하셨습니다. 축하드립니다.\n수료증 번호 GS-2026-0001\n발급일 2026.12.12. · 유효기간 2029.12.12.까지',
     );
     expect(await say(a, '수료증')).toContain('수료증 1건입니다.\n\n「마을 기록 교실」\n수료증 번호 GS-2026-0001');
     expect(await say(STAFF, `교육 현황 ${workshopId}`)).toContain('1. 김교육 (출석 2시간)');
@@ -208,15 +218,17 @@ describe('a series of sessions (a living-lab panel)', () => {
 
     t.clock.set('2026-12-20T05:00:00Z');
     expect(await say(a, `출석 ${sessions[0]?.checkInCode}`)).toBe('「리빙랩 1회」 출석을 확인했습니다. 고맙습니다.');
+    await runCompletionAt('2026-12-20T07:00:00Z'); // the end of the first: 2 of 4 hours
     t.clock.set('2026-12-27T05:05:00Z');
-    expect(await say(a, `출석 ${sessions[1]?.checkInCode}`)).toMatch(
-      /^「리빙랩 2회」 출석을 확인했습니다\. 고맙습니다\.\n\[수료증\] 「고성 리빙랩 패널」을\(를\) 수료하셨습니다/,
-    );
+    expect(await say(a, `출석 ${sessions[1]?.checkInCode}`)).toBe('「리빙랩 2회」 출석을 확인했습니다. 고맙습니다.');
+    await runCompletionAt('2026-12-27T06:00:00Z'); // an hour into the second: 3 of 4
+    expect(await t.database.db.$count(certificates, eq(certificates.seriesId, sessions[0]?.seriesId ?? -1))).toBe(0);
+    await runCompletionAt('2026-12-27T07:00:00Z'); // the end of the second: 4 of 4
     const [series] = await t.database.db
       .select()
       .from(certificates)
       .where(eq(certificates.seriesId, sessions[0]?.seriesId ?? -1));
     expect(series).toMatchObject({ number: 'GS-2026-0002', workshopId: null });
-    expect(await texts(a)).toContain('[수료증] 「고성 리빙랩 패널」을(를) 수료하셨습니다.');
+    expect(await texts(a)).toContain('[수료증] 「고성 리빙랩 패널」을 수료하셨습니다.');
   });
 });

@@ -77,7 +77,7 @@ describe('the 2019 Goseong schedule, imported by the admin', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.errors).toHaveLength(13);
-      expect(result.errors[0]).toContain('2행: 2019-08-20는 이미 지났습니다. 일정을 앞으로 옮기려면 --shift-to');
+      expect(result.errors[0]).toContain('2행: 2019-08-20은 이미 지났습니다. 일정을 앞으로 옮기려면 --shift-to');
     }
     expect(await t.database.db.$count(workshops)).toBe(0);
   });
@@ -193,7 +193,7 @@ describe('sign-up with 30 places and a waitlist', () => {
       },
       [workshopSignupsSection('교육 신청')],
     );
-    expect(section?.headline).toBe('신청 30명 · 다가오는 교육 1건');
+    expect(section?.headline).toBe('새로 30명 · 다가오는 교육 1건');
     expect(section?.lines).toEqual(['· 12.1.(화) 10:00 「주민참여형 자치교육 워크숍」 — 확정 30/30']);
     expect(section?.figures.map((f) => f.value)).toEqual([30, 1, 0]);
   });

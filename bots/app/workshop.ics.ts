@@ -16,7 +16,8 @@ export function workshopIcsRouter(deps: CoreDeps): express.Router {
             .from(workshops)
             .where(eq(workshops.id, Number(id)))
         : [];
-      if (!w) {
+      // A pending workshop (not announced yet) has no calendar file: to the public it does not exist.
+      if (!w || w.status === 'pending') {
         res.status(404).json({ error: 'not found' });
         return;
       }

@@ -6,8 +6,7 @@ import { sendBroadcast } from '../broadcasts/broadcast.usecases.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import { formatKoreanDate } from '../time/county.time.ts';
-import { whenAndWhere } from './workshop.notify.ts';
-import { lastSignupDay } from './workshop.rules.ts';
+import { signupUntil, whenAndWhere } from './workshop.notify.ts';
 import type { Workshop } from './workshop.usecases.ts';
 
 export type AnnounceResult =
@@ -25,11 +24,11 @@ export async function announceWorkshop(input: {
   sender: { memberId: number; grants: readonly RoleGrant[]; label: string };
 }): Promise<AnnounceResult> {
   const { tx, deps, workshop: w } = input;
-  const closes = formatKoreanDate(lastSignupDay(w.startsAt, w.closesDaysBefore, deps.timezone), deps.timezone);
+  const closes = signupUntil(w, deps.timezone);
   const body = [
     `[교육 안내] ${w.title}`,
     whenAndWhere(deps, w),
-    `정원 ${w.capacity}명 · 신청 ${closes}까지`,
+    `정원 ${w.capacity}명 · 신청 ${closes}`,
     `신청은 이 대화방에서 "교육"을 보내 주세요. 문의: ${w.contact ?? '읍·면사무소'}`,
   ].join('\n');
   const result = await sendBroadcast({
@@ -53,7 +52,7 @@ export async function announceWorkshop(input: {
       dedupeKey: `workshop:${w.id}:announce:head:${head.memberId}`,
       messages: [
         {
-          text: `[교육 안내 · 이장님께] ${head.village} 주민께도 알려 주세요. 「${w.title}」 ${formatKoreanDate(w.startsAt, deps.timezone)}, ${w.place}. 주민은 "교육"을 보내 신청합니다 (${closes}까지).`,
+          text: `[교육 안내 · 이장님께] ${head.village} 주민께도 알려 주세요. 「${w.title}」 ${formatKoreanDate(w.startsAt, deps.timezone)}, ${w.place}. 주민은 "교육"을 보내 신청합니다 (${closes}).`,
         },
       ],
     });

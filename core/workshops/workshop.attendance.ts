@@ -1,20 +1,30 @@
-import { and, desc, eq, isNull, lte, gt, sql } from 'drizzle-orm';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { certificates, counters, counties, workshops, workshopSeries, workshopSignups } from '../../db/schema/index.ts';
+import {
+  certificates,
+  checkInAttempts,
+  counters,
+  counties,
+  workshops,
+  workshopSeries,
+  workshopSignups,
+} from '../../db/schema/index.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
-import { countyParts } from '../time/county.time.ts';
+import { countyDateKey, countyParts } from '../time/county.time.ts';
 import { formatFullDate } from './workshop.notify.ts';
 import {
   attendedMinutes,
   certificateNumber,
   certificatePrefix,
   certificateValidUntil,
+  CHECK_IN_WRONG_LIMIT,
   checkInWindow,
-  EXPIRY_REMINDER_LEAD_MS,
+  creditedMinutes,
 } from './workshop.rules.ts';
 import { attendeesOf } from './workshop.staff.ts';
 import { mayManage, type Staff, type Workshop } from './workshop.usecases.ts';
+import { josa } from '../text/korean.text.ts';
 
 type Ctx = { tx: DbOrTx; deps: CoreDeps };
 export type Certificate = typeof certificates.$inferSelect;
@@ -23,48 +33,84 @@ export type CheckInResult =
   | {
       kind: 'attended';
       workshop: Workshop;
+      /** What the person will have at the end, staying from now (less than the whole when late). */
       minutes: number;
       certificate: Certificate | null;
       certificateMessage: string | null;
     }
   | { kind: 'already'; workshop: Workshop }
-  | { kind: 'unknown_code' }
+  /** The code is no workshop of theirs: read the same whether or not it is someone else's workshop. */
+  | { kind: 'wrong_code'; left: number }
+  /** Too many wrong codes today: only the staff at the venue can mark them now. */
+  | { kind: 'locked' }
   | { kind: 'cancelled'; workshop: Workshop }
-  | { kind: 'not_signed_up'; workshop: Workshop }
   | { kind: 'waitlisted'; workshop: Workshop }
   | { kind: 'early'; workshop: Workshop; opensAt: Date }
   | { kind: 'over'; workshop: Workshop };
 
-/** 출석 <번호>, said at the venue by a confirmed sign-up, from 30 minutes before the start to the end. */
+/**
+ * 출석 <번호>, said at the venue by a confirmed sign-up, from 30 minutes before the start to the end. Minutes are
+ * credited as they pass (workshop.completion.ts), so a check-in before the start credits nothing yet. A code that is
+ * no workshop of the person's counts against CHECK_IN_WRONG_LIMIT a day; the person's row is locked meanwhile, so
+ * attempts sent at once are counted one after the other.
+ */
 export async function checkIn(input: Ctx & { memberId: number; code: string }): Promise<CheckInResult> {
   const { tx, deps } = input;
   const now = deps.clock.now();
+  const day = countyDateKey(now, deps.timezone);
+  await tx
+    .delete(checkInAttempts)
+    .where(and(eq(checkInAttempts.memberId, input.memberId), ne(checkInAttempts.day, day)));
+  const [attempts] = await tx
+    .insert(checkInAttempts)
+    .values({ memberId: input.memberId, day, wrong: 0, lastAt: now })
+    .onConflictDoUpdate({ target: [checkInAttempts.memberId, checkInAttempts.day], set: { lastAt: now } })
+    .returning();
+  if ((attempts?.wrong ?? 0) >= CHECK_IN_WRONG_LIMIT) return { kind: 'locked' };
   const code = input.code.replace(/\D/g, '');
-  const [workshop] = code ? await tx.select().from(workshops).where(eq(workshops.checkInCode, code)) : [];
-  if (!workshop) return { kind: 'unknown_code' };
+  const [found] = code
+    ? await tx
+        .select({ workshop: workshops, signup: workshopSignups })
+        .from(workshops)
+        .innerJoin(
+          workshopSignups,
+          and(eq(workshopSignups.workshopId, workshops.id), eq(workshopSignups.memberId, input.memberId)),
+        )
+        .where(
+          and(
+            eq(workshops.checkInCode, code),
+            ne(workshops.status, 'pending'),
+            ne(workshopSignups.status, 'cancelled'),
+          ),
+        )
+    : [];
+  if (!found) {
+    const [counted] = await tx
+      .update(checkInAttempts)
+      .set({ wrong: sql`${checkInAttempts.wrong} + 1` })
+      .where(and(eq(checkInAttempts.memberId, input.memberId), eq(checkInAttempts.day, day)))
+      .returning({ wrong: checkInAttempts.wrong });
+    return { kind: 'wrong_code', left: Math.max(0, CHECK_IN_WRONG_LIMIT - (counted?.wrong ?? CHECK_IN_WRONG_LIMIT)) };
+  }
+  const { workshop, signup } = found;
   if (workshop.status === 'cancelled') return { kind: 'cancelled', workshop };
-  const [signup] = await tx
-    .select()
-    .from(workshopSignups)
-    .where(and(eq(workshopSignups.workshopId, workshop.id), eq(workshopSignups.memberId, input.memberId)));
-  if (!signup || signup.status === 'cancelled') return { kind: 'not_signed_up', workshop };
   if (signup.status === 'waitlisted') return { kind: 'waitlisted', workshop };
   const window = checkInWindow(workshop.startsAt, workshop.endsAt, now);
   if (window === 'early')
     return { kind: 'early', workshop, opensAt: new Date(workshop.startsAt.getTime() - 30 * 60_000) };
   if (window === 'over') return { kind: 'over', workshop };
   if (signup.attendedAt) return { kind: 'already', workshop };
-  const minutes = attendedMinutes(workshop.startsAt, workshop.endsAt, now);
+  const sofar = creditedMinutes({ startsAt: workshop.startsAt, endsAt: workshop.endsAt, arrivedAt: now, at: now });
   await tx
     .update(workshopSignups)
-    .set({ attendedAt: now, attendedMinutes: minutes, markedBy: null })
+    .set({ attendedAt: now, attendedMinutes: sofar, markedBy: null })
     .where(eq(workshopSignups.id, signup.id));
-  // The person is in the chat: the certificate is part of the answer (after "출석을 확인했습니다"), not a separate notice.
+  // Only at the very end have the minutes passed already; then the certificate is part of the answer.
   const issued = await issueIfComplete(input, input.memberId, workshop, { notify: false });
   return {
     kind: 'attended',
     workshop,
-    minutes,
+    minutes: attendedMinutes(workshop.startsAt, workshop.endsAt, now),
     certificate: issued?.certificate ?? null,
     certificateMessage: issued?.message ?? null,
   };
@@ -80,15 +126,17 @@ export type MarkResult =
 
 /**
  * 출석 확인 N 1 3 홍길동 | 전체 (staff): confirmed sign-ups by their number in 교육 현황 N or by name, credited with the
- * whole workshop (staff saw them there). Nothing is marked when any pick is unknown: staff fix the list and send again.
+ * whole workshop (staff saw them there) as it passes: marked during the workshop, a certificate follows at the end.
+ * Nothing is marked when any pick is unknown: staff fix the list and send again.
  */
 export async function markAttendance(
   input: Ctx & { staff: Staff; workshopId: number; picks: string[] | 'all' },
 ): Promise<MarkResult> {
   const { tx, deps } = input;
   const now = deps.clock.now();
-  const [workshop] = await tx.select().from(workshops).where(eq(workshops.id, input.workshopId));
-  if (!workshop) return { kind: 'not_found' };
+  // Locked: the completion job credits the same sign-ups at the end, and a certificate is issued once.
+  const [workshop] = await tx.select().from(workshops).where(eq(workshops.id, input.workshopId)).for('update');
+  if (!workshop || workshop.status === 'pending') return { kind: 'not_found' };
   if (!mayManage(input.staff.grants, workshop.districtCode)) return { kind: 'forbidden', workshop };
   if (checkInWindow(workshop.startsAt, workshop.endsAt, now) === 'early') return { kind: 'early', workshop };
   const attendees = (await attendeesOf(tx, workshop.id)).filter((a) => a.status === 'confirmed');
@@ -99,7 +147,7 @@ export async function markAttendance(
       : input.picks.map((pick) => ({ pick, a: pickAttendee(attendees, pick) }));
   const unknown = chosen.flatMap((c) => (c.a ? [] : [c.pick]));
   if (unknown.length) return { kind: 'unknown', workshop, picks: unknown };
-  const minutes = Math.round((workshop.endsAt.getTime() - workshop.startsAt.getTime()) / 60_000);
+  const sofar = creditedMinutes({ ...workshop, arrivedAt: now, at: now, fromStart: true });
   let issued = 0;
   const names: string[] = [];
   for (const { a } of chosen) {
@@ -108,7 +156,7 @@ export async function markAttendance(
       .update(workshopSignups)
       .set({
         attendedAt: a.attendedAt ?? now,
-        attendedMinutes: Math.max(minutes, a.attendedMinutes),
+        attendedMinutes: Math.max(sofar, a.attendedMinutes),
         markedBy: input.staff.memberId,
       })
       .where(eq(workshopSignups.id, a.signupId));
@@ -186,7 +234,7 @@ export async function issueIfComplete(
     })
     .returning();
   if (!certificate) throw new Error('certificate insert returned nothing');
-  const message = `[수료증] 「${title}」을(를) 수료하셨습니다. 축하드립니다.\n${describeCertificate(deps, certificate)}\n언제든 "수료증"을 보내시면 다시 보실 수 있습니다.`;
+  const message = `[수료증] ${josa(`「${title}」`, '을/를')} 수료하셨습니다. 축하드립니다.\n${describeCertificate(deps, certificate)}\n언제든 "수료증"을 보내시면 다시 보실 수 있습니다.`;
   if (options.notify !== false)
     await enqueueToMember(tx, deps, {
       memberId,
@@ -214,44 +262,4 @@ export async function listCertificates(
     .where(eq(certificates.memberId, memberId))
     .orderBy(desc(certificates.issuedAt), desc(certificates.id));
   return rows.map((r) => ({ certificate: r.certificate, title: r.seriesTitle ?? r.workshopTitle ?? '교육' }));
-}
-
-/** The expiry job: each certificate lapsing within 30 days is announced once to its holder. */
-export async function remindExpiringCertificates(input: { deps: CoreDeps; now: Date }): Promise<{ reminded: number }> {
-  const { deps, now } = input;
-  const horizon = new Date(now.getTime() + EXPIRY_REMINDER_LEAD_MS);
-  const due = await deps.db
-    .select({ id: certificates.id })
-    .from(certificates)
-    .where(
-      and(
-        isNull(certificates.expiryRemindedAt),
-        gt(certificates.validUntil, now),
-        lte(certificates.validUntil, horizon),
-      ),
-    );
-  let reminded = 0;
-  for (const { id } of due)
-    await deps.db.transaction(async (tx) => {
-      const [c] = await tx
-        .update(certificates)
-        .set({ expiryRemindedAt: now })
-        .where(and(eq(certificates.id, id), isNull(certificates.expiryRemindedAt)))
-        .returning();
-      if (!c) return;
-      const [item] = (await listCertificates(tx, c.memberId)).filter((x) => x.certificate.id === c.id);
-      await enqueueToMember(tx, deps, {
-        memberId: c.memberId,
-        purpose: 'workshop.certificate_expiry',
-        dedupeKey: `certificate:${c.id}:expiry`,
-        messages: [
-          {
-            text: `[수료증 안내] 「${item?.title ?? '교육'}」 수료증(${c.number})이 ${formatFullDate(c.validUntil, deps.timezone)}에 만료됩니다. 이어서 인정받으시려면 새 교육을 신청해 주세요.`,
-            buttons: [{ label: '교육 보기', command: '교육' }],
-          },
-        ],
-      });
-      reminded++;
-    });
-  return { reminded };
 }

@@ -49,7 +49,7 @@ export function workshopSignupsSection(title: string, aheadDays = 14): SectionPr
     return {
       key: 'workshops.signups',
       title,
-      headline: newSignups || upcoming.length ? `신청 ${newSignups}명 · 다가오는 교육 ${upcoming.length}건` : '없음',
+      headline: newSignups || upcoming.length ? `새로 ${newSignups}명 · 다가오는 교육 ${upcoming.length}건` : '없음',
       lines: upcoming.map((w) => {
         const f = fill.get(w.id) ?? { confirmed: 0, waitlisted: 0 };
         return `· ${formatKoreanDateTime(w.startsAt, timezone)} 「${w.title}」 — 확정 ${f.confirmed}/${w.capacity}${f.waitlisted ? ` · 대기 ${f.waitlisted}` : ''}`;

@@ -6,6 +6,7 @@ import type { CoreDeps } from '../core.deps.ts';
 import { countyTime } from '../time/county.time.ts';
 import { announceWorkshop } from './workshop.announce.ts';
 import { createWorkshop, type NewWorkshop } from './workshop.usecases.ts';
+import { josa } from '../text/korean.text.ts';
 
 /**
  * The admin's CSV of workshops (../shared/data/goseong-workshops-2019.csv is the shape):
@@ -50,16 +51,17 @@ export async function importWorkshops(
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(values.date);
     const date = m ? { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) } : null;
     if (!date || new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDate() !== date.day) {
-      bad.push(`${line}행: 날짜 "${values.date}"는 YYYY-MM-DD로 써 주세요.`);
+      bad.push(`${line}행: 날짜 ${josa(`"${values.date}"`, '은/는')} YYYY-MM-DD로 써 주세요.`);
       continue;
     }
     const weekday = WEEKDAYS_KO[new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()];
     if (values.weekday_ko && values.weekday_ko !== weekday)
-      bad.push(`${line}행: ${values.date}는 ${weekday}요일입니다 (weekday_ko "${values.weekday_ko}").`);
+      bad.push(`${line}행: ${josa(values.date, '은/는')} ${weekday}요일입니다 (weekday_ko "${values.weekday_ko}").`);
     else dated.push({ line, date, values });
   }
   const shift = shiftDays(dated, options.shiftTo);
-  if (shift === null) return { ok: false, errors: [`--shift-to "${options.shiftTo}"는 YYYY-MM-DD로 써 주세요.`] };
+  if (shift === null)
+    return { ok: false, errors: [`--shift-to ${josa(`"${options.shiftTo}"`, '은/는')} YYYY-MM-DD로 써 주세요.`] };
   const planned: { line: number; workshop: NewWorkshop }[] = [];
   for (const { line, date, values } of dated) {
     const checked = checkRow(values, known);
@@ -74,7 +76,7 @@ export async function importWorkshops(
     );
     if (startsAt <= now) {
       bad.push(
-        `${line}행: ${values.date}는 이미 지났습니다. 일정을 앞으로 옮기려면 --shift-to YYYY-MM-DD를 붙여 주세요.`,
+        `${line}행: ${josa(values.date ?? '', '은/는')} 이미 지났습니다. 일정을 앞으로 옮기려면 --shift-to YYYY-MM-DD를 붙여 주세요.`,
       );
       continue;
     }
@@ -129,23 +131,24 @@ function checkRow(
 ): { workshop: Omit<NewWorkshop, 'startsAt'>; start: { hour: number; minute: number } } | { error: string } {
   const code = values.district_code ?? '';
   const districtName = code === 'all' ? null : known.get(code);
-  if (districtName === undefined) return { error: `읍면 코드 "${code}"를 찾을 수 없습니다 (군 전체는 all).` };
+  if (districtName === undefined)
+    return { error: `읍면 코드 ${josa(`"${code}"`, '을/를')} 찾을 수 없습니다 (군 전체는 all).` };
   const title = (values.title_ko ?? '').trim();
   if (!title || title.length > 100) return { error: '교육 이름(title_ko)을 1~100자로 써 주세요.' };
   const hours = Number(values.hours);
   if (!(hours > 0 && hours <= 24))
-    return { error: `교육 시간(hours) "${values.hours}"를 0보다 크고 24 이하인 숫자로 써 주세요.` };
+    return { error: `교육 시간(hours) ${josa(`"${values.hours}"`, '을/를')} 0보다 크고 24 이하인 숫자로 써 주세요.` };
   const capacity = Number(values.capacity);
   if (!(Number.isInteger(capacity) && capacity > 0))
-    return { error: `정원(capacity) "${values.capacity ?? ''}"을 1 이상의 정수로 써 주세요.` };
+    return { error: `정원(capacity) ${josa(`"${values.capacity ?? ''}"`, '을/를')} 1 이상의 정수로 써 주세요.` };
   const closes = values.registration_closes_days_before ? Number(values.registration_closes_days_before) : 3;
   if (!(Number.isInteger(closes) && closes >= 0 && closes <= 60))
     return {
-      error: `신청 마감(registration_closes_days_before) "${values.registration_closes_days_before}"를 0~60으로 써 주세요.`,
+      error: `신청 마감(registration_closes_days_before) ${josa(`"${values.registration_closes_days_before}"`, '을/를')} 0~60으로 써 주세요.`,
     };
   const time = /^(\d{1,2}):(\d{2})$/.exec(values.start_time || DEFAULT_START_TIME);
   if (!time || Number(time[1]) > 23 || Number(time[2]) > 59)
-    return { error: `시작 시각(start_time) "${values.start_time}"을 HH:MM으로 써 주세요.` };
+    return { error: `시작 시각(start_time) ${josa(`"${values.start_time}"`, '을/를')} HH:MM으로 써 주세요.` };
   if (values.series && !(Number(values.series_hours) > 0))
     return { error: `연속 교육(series) "${values.series}"에는 수료에 필요한 시간(series_hours)을 적어 주세요.` };
   const place = values.place || (districtName ? `${districtName} 주민자치센터` : '군청 대회의실');

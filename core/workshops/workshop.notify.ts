@@ -4,8 +4,9 @@ import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
-import { countyParts } from '../time/county.time.ts';
-import type { ReminderKind } from './workshop.rules.ts';
+import { countyParts, formatKoreanDate } from '../time/county.time.ts';
+import { lastSignupDay, type ReminderKind } from './workshop.rules.ts';
+import { josa } from '../text/korean.text.ts';
 
 type Workshop = typeof workshops.$inferSelect;
 
@@ -20,8 +21,19 @@ export function formatFullDate(date: Date, timeZone: string): string {
   return `${p.year}.${p.month}.${p.day}.`;
 }
 
+/** 14:00: the clock time alone, as formatKoreanDateTime writes it (for "~ 16:00", "16:00까지"). */
+export function clockTime(date: Date, timeZone: string): string {
+  return formatKoreanDateTime(date, timeZone).split(' ')[1] ?? '';
+}
+
+/** Until when one may sign up, as residents read it: "11.28.(토)까지", or "12.1.(화) 11:20 시작 전까지" (no days before). */
+export function signupUntil(w: Pick<Workshop, 'startsAt' | 'closesDaysBefore'>, timeZone: string): string {
+  if (w.closesDaysBefore <= 0) return `${formatKoreanDateTime(w.startsAt, timeZone)} 시작 전까지`;
+  return `${formatKoreanDate(lastSignupDay(w.startsAt, w.closesDaysBefore, timeZone), timeZone)}까지`;
+}
+
 export function whenAndWhere(deps: Pick<CoreDeps, 'timezone' | 'publicUrl'>, w: Workshop): string {
-  return `일시: ${formatKoreanDateTime(w.startsAt, deps.timezone)} ~ ${formatKoreanDateTime(w.endsAt, deps.timezone).split(' ')[1]}\n장소: ${w.place}\n달력에 넣기: ${icsUrl(deps, w.id)}`;
+  return `일시: ${formatKoreanDateTime(w.startsAt, deps.timezone)} ~ ${clockTime(w.endsAt, deps.timezone)}\n장소: ${w.place}\n달력에 넣기: ${icsUrl(deps, w.id)}`;
 }
 
 const cancelButton = (w: Workshop) => ({ label: '신청 취소', command: `교육 신청 취소 ${w.id}` });
@@ -52,7 +64,7 @@ export function memberMessage(
             buttons: [cancelButton(w)],
           }
         : {
-            text: `[교육 안내] 2시간 뒤 ${title}이 시작합니다.\n${whenAndWhere(deps, w)}\n못 오시게 되면 "신청 취소"를 눌러 주세요.`,
+            text: `[교육 안내] 2시간 뒤 ${josa(title, '이/가')} 시작합니다.\n${whenAndWhere(deps, w)}\n못 오시게 되면 "신청 취소"를 눌러 주세요.`,
             buttons: [cancelButton(w)],
           };
     case 'rescheduled':
@@ -62,7 +74,7 @@ export function memberMessage(
       };
     case 'cancelled':
       return {
-        text: `[교육 취소] ${formatKoreanDateTime(w.startsAt, deps.timezone)} ${title}이 취소되었습니다. 신청해 주셔서 고맙습니다.\n문의: ${w.contact ?? '읍·면사무소'}`,
+        text: `[교육 취소] ${formatKoreanDateTime(w.startsAt, deps.timezone)} ${josa(title, '이/가')} 취소되었습니다. 신청해 주셔서 고맙습니다.\n문의: ${w.contact ?? '읍·면사무소'}`,
       };
   }
 }

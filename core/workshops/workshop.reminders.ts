@@ -7,6 +7,7 @@ import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { attendeesOf } from './workshop.staff.ts';
 import { tellMembers } from './workshop.notify.ts';
 import { dueReminder } from './workshop.rules.ts';
+import { josa } from '../text/korean.text.ts';
 
 /**
  * The reminder job: what is due is computed from each workshop's current time at every run, never stored ahead. A
@@ -25,7 +26,7 @@ async function sendStaffList(ctx: { tx: DbOrTx; deps: CoreDeps }, w: typeof work
     `[내일 교육 명단] 「${w.title}」 ${formatKoreanDateTime(w.startsAt, ctx.deps.timezone)} · ${w.place}`,
     `확정 ${confirmed.length}명 / 정원 ${w.capacity}명${waiting ? ` · 대기 ${waiting}명` : ''}`,
     ...confirmed.map((p, i) => `${i + 1}. ${p.name}`),
-    `출석 번호: ${w.checkInCode} (교육장에서 안내해 주세요. 주민은 "출석 ${w.checkInCode}"를 보내면 됩니다)`,
+    `출석 번호: ${w.checkInCode} (교육장에서 안내해 주세요. 주민은 ${josa(`"출석 ${w.checkInCode}"`, '을/를')} 보내면 됩니다)`,
   ].join('\n');
   await tellStaff(ctx.tx, ctx.deps, {
     districtCode: w.districtCode,

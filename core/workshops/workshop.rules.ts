@@ -78,11 +78,27 @@ export function checkInWindow(startsAt: Date, endsAt: Date, now: Date): 'early' 
 /** Arriving within 10 minutes of the start counts the whole workshop; later, the minutes from arrival to the end. */
 export const LATE_GRACE_MINUTES = 10;
 
+/**
+ * The minutes credited by `at` to someone present since `arrivedAt` (or seen by staff: `fromStart`): only what has
+ * passed of the workshop counts, from the start (arriving within the grace, or marked by staff) or from arrival, to
+ * `at` or the end, whichever is first. Said before the start, it is 0: a certificate cannot come before the hours.
+ */
+export function creditedMinutes(input: {
+  startsAt: Date;
+  endsAt: Date;
+  arrivedAt: Date;
+  at: Date;
+  fromStart?: boolean;
+}): number {
+  const lateBy = (input.arrivedAt.getTime() - input.startsAt.getTime()) / 60_000;
+  const from = input.fromStart || lateBy <= LATE_GRACE_MINUTES ? input.startsAt : input.arrivedAt;
+  const until = Math.min(input.at.getTime(), input.endsAt.getTime());
+  return Math.max(0, Math.floor((until - from.getTime()) / 60_000));
+}
+
+/** The minutes one will have at the end, staying from `checkedInAt`. */
 export function attendedMinutes(startsAt: Date, endsAt: Date, checkedInAt: Date): number {
-  const total = Math.round((endsAt.getTime() - startsAt.getTime()) / 60_000);
-  const lateBy = (checkedInAt.getTime() - startsAt.getTime()) / 60_000;
-  if (lateBy <= LATE_GRACE_MINUTES) return total;
-  return Math.max(0, Math.floor((endsAt.getTime() - checkedInAt.getTime()) / 60_000));
+  return creditedMinutes({ startsAt, endsAt, arrivedAt: checkedInAt, at: endsAt });
 }
 
 export const CERTIFICATE_YEARS = 3;
@@ -119,7 +135,16 @@ export function certificatePrefix(countyCode: string | undefined): string {
   return KNOWN_PREFIXES[countyCode ?? ''] ?? (countyCode ?? 'MA').slice(0, 2).toUpperCase();
 }
 
-/** Check-in codes: four digits, said aloud at the venue; five once four-digit codes grow scarce. */
+/**
+ * Wrong codes a person may send in a county day before 출석 stops taking codes from them (they ask the staff at the
+ * venue, who mark them with 출석 확인). With four digits, finding one workshop's code takes some 1,800 days.
+ */
+export const CHECK_IN_WRONG_LIMIT = 5;
+
+/**
+ * Check-in codes: four digits, said aloud at the venue (and typed by residents in their seventies), five once
+ * four-digit codes grow scarce. The daily limit of wrong codes, not the length, is what stops guessing.
+ */
 export function checkInCodeCandidate(random: (max: number) => number, attempt: number): string {
   return attempt < 20 ? String(1000 + random(9000)) : String(10000 + random(90000));
 }

@@ -11,7 +11,8 @@ type Found = { kind: 'not_found' } | { kind: 'forbidden'; workshop: Workshop };
 /** A workshop the staff member may manage, locked for the transaction. */
 async function managed(tx: DbOrTx, staff: Staff, workshopId: number): Promise<Workshop | Found> {
   const [w] = await tx.select().from(workshops).where(eq(workshops.id, workshopId)).for('update');
-  if (!w) return { kind: 'not_found' };
+  // A pending workshop is its creator's to settle (workshop.create.dialog.ts), not yet one to manage.
+  if (!w || w.status === 'pending') return { kind: 'not_found' };
   if (!mayManage(staff.grants, w.districtCode)) return { kind: 'forbidden', workshop: w };
   return w;
 }
@@ -47,6 +48,8 @@ export async function rescheduleWorkshop(
       endsAt: new Date(input.startsAt.getTime() + length),
       version: found.version + 1,
       updatedAt: now,
+      // Moved ahead again (after it had ended): its minutes are credited anew.
+      completedAt: null,
     })
     .where(eq(workshops.id, found.id))
     .returning();
@@ -110,6 +113,7 @@ export type Attendee = {
   status: 'confirmed' | 'waitlisted';
   attendedAt: Date | null;
   attendedMinutes: number;
+  markedBy: number | null;
 };
 
 /** Who signed up, in order (confirmed first, then the waitlist): the numbers staff use in 출석 확인. */
@@ -122,6 +126,7 @@ export async function attendeesOf(tx: DbOrTx, workshopId: number): Promise<Atten
       status: workshopSignups.status,
       attendedAt: workshopSignups.attendedAt,
       attendedMinutes: workshopSignups.attendedMinutes,
+      markedBy: workshopSignups.markedBy,
     })
     .from(workshopSignups)
     .leftJoin(
@@ -177,4 +182,41 @@ export async function workshopStatus(
       .slice(0, 20)
       .map((workshop) => ({ workshop, fill: fill.get(workshop.id) ?? { confirmed: 0, waitlisted: 0 } })),
   };
+}
+
+export type PendingDecision = 'open_until_start' | 'no_signup' | 'discard';
+export type SettleResult = { kind: 'scheduled'; workshop: Workshop } | { kind: 'discarded' } | { kind: 'gone' };
+
+/**
+ * The creator's choice for a workshop made with its sign-up deadline already past: sign-up open until the start
+ * (then announced by the caller), made as it is without sign-up (not announced), or not made at all (deleted: it
+ * was never shown to anyone). Only a pending workshop of theirs; anything else is gone.
+ */
+export async function settlePendingWorkshop(
+  input: Ctx & { creatorId: number; workshopId: number; decision: PendingDecision },
+): Promise<SettleResult> {
+  const { tx, deps } = input;
+  const now = deps.clock.now();
+  const [w] = await tx
+    .select()
+    .from(workshops)
+    .where(and(eq(workshops.id, input.workshopId), eq(workshops.createdBy, input.creatorId)))
+    .for('update');
+  if (!w || w.status !== 'pending') return { kind: 'gone' };
+  if (input.decision === 'discard') {
+    await tx.delete(workshops).where(eq(workshops.id, w.id));
+    return { kind: 'discarded' };
+  }
+  if (w.startsAt <= now) return { kind: 'gone' };
+  const [updated] = await tx
+    .update(workshops)
+    .set({
+      status: 'scheduled',
+      updatedAt: now,
+      ...(input.decision === 'open_until_start' ? { closesDaysBefore: 0 } : {}),
+    })
+    .where(eq(workshops.id, w.id))
+    .returning();
+  if (!updated) throw new Error('workshop update returned nothing');
+  return { kind: 'scheduled', workshop: updated };
 }

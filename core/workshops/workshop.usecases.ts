@@ -25,6 +25,8 @@ export type NewWorkshop = {
   contact?: string | null | undefined;
   seriesId?: number | null | undefined;
   meta?: Record<string, unknown> | undefined;
+  /** pending: not announced yet, invisible to residents, until staff decide (a deadline already past). */
+  status?: 'pending' | 'scheduled' | undefined;
 };
 
 export type CreateWorkshopResult =
@@ -71,6 +73,7 @@ export async function createWorkshop(
       createdAt: now,
       updatedAt: now,
       meta: w.meta ?? null,
+      status: w.status ?? 'scheduled',
     })
     .returning();
   if (!created) throw new Error('workshop insert returned nothing');
@@ -204,7 +207,7 @@ export async function signUp(
   const { tx, deps } = input;
   const now = deps.clock.now();
   const workshop = await lockWorkshop(tx, input.workshopId);
-  if (!workshop) return { kind: 'not_found' };
+  if (!workshop || workshop.status === 'pending') return { kind: 'not_found' };
   if (workshop.status === 'cancelled') return { kind: 'cancelled', workshop };
   if (workshop.districtCode && workshop.districtCode !== input.districtCode)
     return { kind: 'other_district', workshop };
@@ -242,7 +245,7 @@ export async function cancelSignup(input: Ctx & { memberId: number; workshopId: 
   const { tx, deps } = input;
   const now = deps.clock.now();
   const workshop = await lockWorkshop(tx, input.workshopId);
-  if (!workshop) return { kind: 'not_found' };
+  if (!workshop || workshop.status === 'pending') return { kind: 'not_found' };
   const [signup] = await tx
     .select()
     .from(workshopSignups)

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { members } from './members.schema.ts';
 import { districts } from './places.schema.ts';
 
@@ -32,7 +32,8 @@ export const workshops = pgTable(
     checkInCode: text().notNull(),
     /** Where to call after sign-up closes (the district office). */
     contact: text(),
-    status: text({ enum: ['scheduled', 'cancelled'] })
+    /** pending: made in chat but not announced yet (staff are deciding about a sign-up deadline already past). */
+    status: text({ enum: ['pending', 'scheduled', 'cancelled'] })
       .notNull()
       .default('scheduled'),
     /** Bumped by each reschedule: a reminder made for an older version is never sent. */
@@ -41,6 +42,8 @@ export const workshops = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull(),
     updatedAt: timestamp({ withTimezone: true }).notNull(),
     announcedAt: timestamp({ withTimezone: true }),
+    /** When its end was processed: attendance credited in full and certificates issued (workshop-completion job). */
+    completedAt: timestamp({ withTimezone: true }),
     /** Room for details that need no query of their own. */
     meta: jsonb().$type<Record<string, unknown>>(),
   },
@@ -72,6 +75,24 @@ export const workshopSignups = pgTable(
     unique('workshop_signups_uq').on(t.workshopId, t.memberId),
     index('workshop_signups_status_idx').on(t.workshopId, t.status, t.createdAt),
   ],
+);
+
+/**
+ * Wrong check-in codes (출석 <code>) per person and county day: after a few, the person is sent to the staff at the
+ * venue instead of guessing on. One row per person (older days are deleted when a new day's row is written).
+ */
+export const checkInAttempts = pgTable(
+  'check_in_attempts',
+  {
+    memberId: integer()
+      .notNull()
+      .references(() => members.id),
+    /** The county date, YYYY-MM-DD. */
+    day: text().notNull(),
+    wrong: integer().notNull().default(0),
+    lastAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.memberId, t.day] })],
 );
 
 /** 수료증: issued on completing the required hours, valid three years, with a reminder 30 days before it lapses. */

@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { escapeText, fold } from '../../core/workshops/workshop.ics.ts';
 import { cell } from '../../core/workshops/workshop.export.ts';
 import {
   attendedMinutes,
@@ -7,6 +6,7 @@ import {
   certificatePrefix,
   certificateValidUntil,
   checkInWindow,
+  creditedMinutes,
   dueReminder,
   expiryReminderDue,
   placeFor,
@@ -116,6 +116,20 @@ describe('attendance', () => {
   });
 });
 
+describe('minutes credited as the workshop passes', () => {
+  test.each([
+    ['said 17 minutes before the start: nothing yet', '2026-12-10T00:43:00Z', '2026-12-10T00:43:00Z', false, 0],
+    ['on time, an hour in: 60', '2026-12-10T00:50:00Z', '2026-12-10T02:00:00Z', false, 60],
+    ['on time, after the end: the whole six hours', '2026-12-10T00:50:00Z', '2026-12-10T09:00:00Z', false, 360],
+    ['an hour late, at the end: five hours', '2026-12-10T02:00:00Z', '2026-12-10T07:00:00Z', false, 300],
+    ['marked by staff two hours in: from the start', '2026-12-10T03:00:00Z', '2026-12-10T03:00:00Z', true, 120],
+  ] as const)('%s', (_name, arrivedAt, at, fromStart, minutes) => {
+    expect(
+      creditedMinutes({ startsAt: START, endsAt: END, arrivedAt: new Date(arrivedAt), at: new Date(at), fromStart }),
+    ).toBe(minutes);
+  });
+});
+
 describe('certificates', () => {
   test('valid through the same county date three years later', () => {
     const until = certificateValidUntil(new Date('2026-12-10T07:00:00Z'), TZ);
@@ -147,18 +161,6 @@ describe('what staff type and what files carry', () => {
     ['두 시간', null],
   ])('duration "%s"', (text, minutes) => {
     expect(parseDuration(text)).toBe(minutes);
-  });
-
-  test('calendar text is escaped and long lines fold at 75 octets without splitting a Korean character', () => {
-    expect(escapeText('a,b;c\\d\ne')).toBe('a\\,b\\;c\\\\d\\ne');
-    const folded = fold(`SUMMARY:${'주민참여형 자치교육 워크숍 '.repeat(6)}`);
-    const lines = folded.split('\r\n');
-    expect(lines.length).toBeGreaterThan(1);
-    for (const line of lines) expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
-    expect(lines.slice(1).every((l) => l.startsWith(' '))).toBe(true);
-    expect(lines.map((l, i) => (i ? l.slice(1) : l)).join('')).toBe(
-      `SUMMARY:${'주민참여형 자치교육 워크숍 '.repeat(6)}`,
-    );
   });
 
   test('CSV cells are quoted when needed and never start a formula', () => {

@@ -38,7 +38,7 @@ const memberOf = async (platformUserId: string) =>
 describe('a broadcast to the places named', () => {
   test('district staff reach only the villages they name, residents and village chats alike', async () => {
     expect(await send('staff-goseong-eup', '방송 보내기 [고성1리] 물탱크 청소로 오후에 단수됩니다')).toMatch(
-      /주민 2명, 마을방 1곳/,
+      /주민 1명과 이장님·담당자 1명, 마을방 1곳/,
     ); // resident + head
     expect(await texts('direct', goseong1)).toContain('물탱크 청소');
     expect(await texts('direct', goseong2)).not.toContain('물탱크 청소');

@@ -34,8 +34,8 @@ describe('village broadcasts (마을방송)', () => {
       'staff-goseong-eup',
       '방송 보내기 내일 오전 9시 마을회관에서 도로 보수 설명회가 있습니다',
     );
-    // 2 new residents + the 3 demo heads of 고성읍, who are residents too; 3 village chats.
-    expect(reply[0]).toMatch(/마을방송 #\d+을 보냈습니다\. 주민 5명, 마을방 3곳/);
+    // 2 new residents, and the 3 demo heads of 고성읍 (reached, but not counted as residents); 3 village chats.
+    expect(reply[0]).toMatch(/마을방송 #\d+을 보냈습니다\. 주민 2명과 이장님·담당자 3명, 마을방 3곳/);
     for (const resident of [goseong1, goseong2])
       expect(await lastText('direct', resident)).toContain('도로 보수 설명회');
     expect(await lastText('direct', goseong1)).toContain('— 고성읍사무소');
@@ -76,7 +76,7 @@ describe('village broadcasts (마을방송)', () => {
     const status = (await sim.say('staff-goseong-eup', '현황'))[0] ?? '';
     expect(status).toContain('마을방송 현황');
     expect(status).toContain(
-      '"내일 오전 9시 마을회관에서 도로 보수 설명회가 있습니…" — 주민 5명\n  시뮬레이터: 보냄 5 · 대기 0 · 실패 0',
+      '"내일 오전 9시 마을회관에서 도로 보수 설명회가 있습니…" — 받는 분 5명\n  시뮬레이터: 보냄 5 · 대기 0 · 실패 0',
     );
     expect(status).toContain('토요일 마을 잔치');
     expect(status).not.toContain('분리수거'); // 삼산면's, not 고성읍's

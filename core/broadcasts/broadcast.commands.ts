@@ -160,7 +160,7 @@ export async function statusCommand(turn: Turn): Promise<void> {
   const reach = await broadcastReach(turn.tx, scope);
   if (reach.length === 0) return turn.reply('최근 보낸 마을방송이 없습니다.');
   const blocks = reach.map((b) => {
-    // A resident whose delivery fell back has two rows: count people, not rows.
+    // Everyone reached, heads and staff too ("받는 분", not "주민"); a delivery that fell back has two rows: count people.
     const total = b.byPlatform.reduce((sum, p) => sum + p.queued + p.sent + p.failed - p.fallback, 0);
     const lines = b.byPlatform.map(
       (p) =>
@@ -170,7 +170,7 @@ export async function statusCommand(turn: Turn): Promise<void> {
     if (!b.fannedOutAt)
       return `#${b.id} ${formatKoreanDateTime(b.sendAt, turn.deps.timezone)} ${preview} — 예약 (취소: "방송 취소 ${b.id}")`;
     return [
-      `#${b.id} ${formatKoreanDateTime(b.sendAt, turn.deps.timezone)} ${preview} — 주민 ${total}명`,
+      `#${b.id} ${formatKoreanDateTime(b.sendAt, turn.deps.timezone)} ${preview} — 받는 분 ${total}명`,
       ...lines,
     ].join('\n');
   });

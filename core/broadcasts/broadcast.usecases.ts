@@ -6,6 +6,7 @@ import type { RoleGrant } from '../auth/authz.policy.ts';
 import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
+import { holdsNoRole } from '../members/resident.rule.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { audienceCtes, rowsOf } from './broadcast.audience.ts';
 import { type BroadcastScope, mayAddressScope } from './broadcast.scope.ts';
@@ -18,7 +19,7 @@ const categoryKo: Record<BroadcastCategory, string> = {
 };
 
 export type CreateResult =
-  | { kind: 'sent'; broadcastId: number; residents: number; digest: number; groupChats: number }
+  | { kind: 'sent'; broadcastId: number; residents: number; others: number; digest: number; groupChats: number }
   | { kind: 'scheduled'; broadcastId: number; sendAt: Date }
   | { kind: 'forbidden' }
   | { kind: 'empty' }
@@ -165,7 +166,7 @@ async function fanOutBroadcast(
   tx: DbOrTx,
   deps: CoreDeps,
   broadcast: BroadcastRow,
-): Promise<{ residents: number; digest: number; groupChats: number }> {
+): Promise<{ residents: number; others: number; digest: number; groupChats: number }> {
   const now = deps.clock.now();
   const message = broadcastMessage(broadcast, now, deps.timezone);
   const villageIds = (await villagesInScope(tx, scopeOf(broadcast))).map((v) => v.id);
@@ -192,9 +193,14 @@ async function fanOutBroadcast(
     });
   await tx
     .update(broadcasts)
-    .set({ fannedOutAt: now, recipients: reach.residents })
+    .set({ fannedOutAt: now, recipients: reach.recipients })
     .where(eq(broadcasts.id, broadcast.id));
-  return { ...reach, groupChats: chats.length };
+  return {
+    residents: reach.residents,
+    others: reach.recipients - reach.residents,
+    digest: reach.digest,
+    groupChats: chats.length,
+  };
 }
 
 /** LINE takes 500 recipients a request. */
@@ -215,8 +221,8 @@ async function fanOutToResidents(
   tx: DbOrTx,
   deps: CoreDeps,
   input: { broadcastId: number; villageIds: number[]; senderId: number; urgent: boolean; sealed: string },
-): Promise<{ residents: number; digest: number }> {
-  if (input.villageIds.length === 0) return { residents: 0, digest: 0 };
+): Promise<{ recipients: number; residents: number; digest: number }> {
+  if (input.villageIds.length === 0) return { recipients: 0, residents: 0, digest: 0 };
   const now = deps.clock.now().toISOString();
   const id = input.broadcastId;
   const ctes = audienceCtes({ ...input, at: now, timezone: deps.timezone });
@@ -232,9 +238,12 @@ async function fanOutToResidents(
       order by member_id -- ids in member order: a batch's rows are contiguous, and the worker claims them whole
       on conflict (dedupe_key) do nothing
     )
-    select (select count(*) from timed)::int as residents, (select count(*) from chosen where digest)::int as digest`);
-  const [counts] = rowsOf<{ residents: number; digest: number }>(result);
-  return { residents: counts?.residents ?? 0, digest: counts?.digest ?? 0 };
+    select (select count(*) from timed)::int as recipients,
+      (select count(*) from timed where ${holdsNoRole(sql.raw('timed.member_id'))})::int as residents,
+      (select count(*) from chosen where digest)::int as digest`);
+  // Everyone in scope is reached (heads and staff too); "주민" counts residents only (core/members/resident.rule.ts).
+  const [counts] = rowsOf<{ recipients: number; residents: number; digest: number }>(result);
+  return { recipients: counts?.recipients ?? 0, residents: counts?.residents ?? 0, digest: counts?.digest ?? 0 };
 }
 
 export async function villagesInScope(

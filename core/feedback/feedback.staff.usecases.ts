@@ -36,7 +36,7 @@ export function answersFeedback(grants: readonly RoleGrant[]): boolean {
 
 async function staffItem(input: Input): Promise<FeedbackItem | StaffRefusal> {
   if (!answersFeedback(input.staff.grants)) return { kind: 'not_staff' };
-  const item = await findByReceipt(input.tx, input.deps, input.receipt);
+  const item = await findByReceipt(input);
   if (!item) return { kind: 'not_found' };
   if (!can(input.staff.grants, 'feedback.answer', { districtCode: item.districtCode, villageId: item.villageId }))
     return { kind: 'out_of_scope' };

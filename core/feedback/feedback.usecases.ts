@@ -34,9 +34,13 @@ export function feedbackSettings(deps: Pick<CoreDeps, 'feedback'>): FeedbackSett
 }
 
 /** A receipt as people type it; a bare sequence number means this year's (county time). */
-export async function findByReceipt(tx: DbOrTx, deps: CoreDeps, receipt: string): Promise<FeedbackItem | undefined> {
-  const normalized = normalizeReceipt(receipt, countyParts(deps.clock.now(), deps.timezone).year);
-  return normalized ? repo.findItemByReceipt(tx, normalized) : undefined;
+export async function findByReceipt(input: {
+  tx: DbOrTx;
+  deps: CoreDeps;
+  receipt: string;
+}): Promise<FeedbackItem | undefined> {
+  const normalized = normalizeReceipt(input.receipt, countyParts(input.deps.clock.now(), input.deps.timezone).year);
+  return normalized ? repo.findItemByReceipt(input.tx, normalized) : undefined;
 }
 
 export type CreateFeedbackResult =
@@ -131,7 +135,7 @@ export async function replyToFeedback(
 ): Promise<ResidentReplyResult> {
   const { tx, deps } = input;
   const settings = feedbackSettings(deps);
-  const found = await findByReceipt(tx, deps, input.receipt);
+  const found = await findByReceipt({ tx, deps, receipt: input.receipt });
   if (!found || found.memberId !== input.memberId) return { kind: 'not_found' };
   const text = checkText(input.text, settings.maxLength);
   if (text.kind === 'empty') return text;
@@ -174,7 +178,7 @@ export type RateResult =
 export async function rateFeedback(
   input: Ctx & { memberId: number; receipt: string; rating: { resolved: boolean } | { satisfaction: number } },
 ): Promise<RateResult> {
-  const found = await findByReceipt(input.tx, input.deps, input.receipt);
+  const found = await findByReceipt(input);
   if (!found || found.memberId !== input.memberId) return { kind: 'not_found' };
   if (found.status !== 'closed') return { kind: 'not_closed' };
   if ('satisfaction' in input.rating && !isSatisfaction(input.rating.satisfaction)) return { kind: 'invalid' };

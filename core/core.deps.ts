@@ -15,5 +15,5 @@ export type CoreDeps = {
   timezone: string;
   publicUrl?: () => string;
   /** The county's feedback rules where they differ from the defaults (service level, daily limit). */
-  feedback?: { slaWorkingDays?: number; dailyLimit?: number } | undefined;
+  feedback?: { slaWorkingDays?: number; dailyLimit?: number; replyDailyLimit?: number } | undefined;
 };

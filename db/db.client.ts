@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
@@ -92,7 +92,7 @@ async function migratePostgresOnce(url: string): Promise<void> {
  * refreshed while we run, stale after a crash) makes the second process stop with a clear message instead.
  */
 async function openPgliteDir(dataDir: string): Promise<DatabaseHandle> {
-  mkdirSync(dataDir, { recursive: true });
+  ownerOnly(dataDir);
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(dataDir, { lockfilePath: join(dataDir, 'maeul.lock'), stale: 15_000, update: 5_000 });
@@ -102,16 +102,48 @@ async function openPgliteDir(dataDir: string): Promise<DatabaseHandle> {
   }
   try {
     const handle = await openPglite(new PGlite(join(dataDir, 'pglite'), pgliteOptions));
+    // A fresh database is copied in by PGlite's initdb with mode 666, whatever the umask: set right once it is there.
+    ownerOnly(dataDir);
     return {
       ...handle,
       close: async () => {
         await handle.close();
+        ownerOnly(dataDir);
         await release();
       },
     };
   } catch (error) {
     await release();
     throw error;
+  }
+}
+
+/**
+ * DATA_DIR holds the residents' data and its key: owner-only (directories 700, files 600). The process umask is 077
+ * from here on, so that what PGlite creates later (WAL segments, new tables) is born owner-only; what exists is
+ * chmodded (a data dir from an older version, PGlite's own copies).
+ */
+export function ownerOnly(dataDir: string): void {
+  try {
+    process.umask(0o077);
+  } catch {
+    // Worker threads may not change the umask; the chmod below still applies.
+  }
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodTree(dataDir);
+}
+
+function chmodTree(path: string): void {
+  try {
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) return;
+    if (stat.isDirectory()) {
+      if ((stat.mode & 0o777) !== 0o700) chmodSync(path, 0o700);
+      for (const name of readdirSync(path)) chmodTree(join(path, name));
+    } else if ((stat.mode & 0o777) !== 0o600) chmodSync(path, 0o600);
+  } catch (error) {
+    // The database removes files of its own while it runs (a finished WAL segment): gone is fine.
+    if ((error as { code?: string }).code !== 'ENOENT') throw error;
   }
 }
 

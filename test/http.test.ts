@@ -35,4 +35,31 @@ describe('the HTTP surface', () => {
     expect(res.status).toBe(status);
     expect(t.logs.join('')).toContain('"status":');
   });
+
+  test('an unknown path answers 404 with a Korean error, and an oversized body a Korean 413', async () => {
+    const unknown = await fetch(`${t.app.url}/admin`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: '없는 주소입니다.' });
+    const big = await fetch(`${t.app.url}/api/sim/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: 'a', text: 'x'.repeat(100_000) }),
+    });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: string }).error).toContain('너무 큽니다');
+  });
+
+  test('GET /metrics on a loopback address shows the delivery queue by platform and status, and no person', async () => {
+    await fetch(`${t.app.url}/api/sim/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: 'metrics-visitor', text: '도움말' }),
+    });
+    const res = await fetch(`${t.app.url}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/maeul_outbox_messages\{platform="websim",status="sent"\} [1-9]/);
+    expect(text).toContain('maeul_inbound_pending_events');
+    expect(text).not.toContain('metrics-visitor');
+  });
 });

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isValidSchedule } from '../../jobs/cron.slots.ts';
 
@@ -22,6 +23,12 @@ const schema = z.object({
   MAEUL_SECRET_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+  /** The web chat simulator (README, "Going live"): auto = on only while no real platform is configured. */
+  SIMULATOR: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** Required when the simulator is on and HOST is not a loopback address: every simulator request must carry it. */
+  SIMULATOR_TOKEN: z.string().min(16, 'at least 16 characters (openssl rand -base64 24)').optional(),
+  /** Required for /metrics when HOST is not a loopback address. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters (openssl rand -base64 24)').optional(),
   LINE_CHANNEL_SECRET: z.string().optional(),
   LINE_CHANNEL_ACCESS_TOKEN: z.string().optional(),
   LINE_API_BASE_URL: z.string().url().default('https://api.line.me'),
@@ -40,6 +47,7 @@ const schema = z.object({
   /** Feedback: working days until a first answer is due (weekends do not count), and how many items a person may send a day. */
   FEEDBACK_SLA_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(3),
   FEEDBACK_DAILY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
+  FEEDBACK_REPLY_DAILY_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
   JOB_CATCHUP_GRACE_MINUTES: z.coerce
     .number()
     .int()
@@ -60,6 +68,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new Error(`설정이 올바르지 않습니다 (invalid configuration):\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** A real platform has its settings: the same conditions as the LINE and Discord channels' own `enabled`. */
+export function realPlatformConfigured(config: AppConfig): boolean {
+  return Boolean(config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN) || Boolean(config.DISCORD_TOKEN);
+}
+
+/** Whether the simulator (and with it the demo data) runs: SIMULATOR=auto means only while no real platform is set. */
+export function simulatorOn(config: AppConfig): boolean {
+  if (config.SIMULATOR === 'auto') return !realPlatformConfigured(config);
+  return config.SIMULATOR === 'on';
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses nobody else can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (bare === 'localhost' || bare === '::1') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  return bare.startsWith('::ffff:127.');
+}
+
+/**
+ * The simulator lets whoever reaches it speak as anyone, staff included: reachable from outside only behind a token.
+ * Throws the reason when the configuration would expose it.
+ */
+export function assertSafeExposure(config: AppConfig): void {
+  if (!simulatorOn(config) || isLoopbackHost(config.HOST) || config.SIMULATOR_TOKEN) return;
+  throw new Error(
+    `시뮬레이터가 켜진 채로 HOST=${config.HOST} 에서 시작할 수 없습니다: 누구나 직원으로 방송을 보낼 수 있게 됩니다. ` +
+      'SIMULATOR=off 로 끄거나, SIMULATOR_TOKEN 을 정하거나(openssl rand -base64 24), HOST=127.0.0.1 로 두세요. ' +
+      '(The simulator is on and HOST is not a loopback address: set SIMULATOR=off, SIMULATOR_TOKEN, or HOST=127.0.0.1.)',
+  );
 }
 
 /** Reads `.env` into process.env without overriding what the environment already says (Node's own loader). */

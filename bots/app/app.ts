@@ -15,6 +15,7 @@ import {
   type DeliveryWorkerOptions,
 } from '../../core/delivery/delivery.worker.ts';
 import { conversation } from '../../core/features.ts';
+import { reclaimsDone } from '../../core/registration/withdrawal.reclaim.ts';
 import { createInboundProcessor, type InboundProcessor } from '../../core/inbound/inbound.processor.ts';
 import { createCipher, type Cipher } from '../../core/privacy/cipher.ts';
 import { openDatabase, type DatabaseHandle } from '../../db/db.client.ts';
@@ -22,7 +23,8 @@ import { seedDemo } from '../../db/seed/demo.seed.ts';
 import { createJobs, createSummaryWriter } from '../../jobs/job.registry.ts';
 import { createJobScheduler, type JobScheduler } from '../../jobs/job.scheduler.ts';
 import { channelModules, type ChannelModule, type StartedChannel } from '../channel.registry.ts';
-import type { AppConfig } from './app.config.ts';
+import { assertSafeExposure, simulatorOn, type AppConfig } from './app.config.ts';
+import { createMetrics } from './app.metrics.ts';
 import { loadSecretKey } from './app.secret.ts';
 import { workshopIcsRouter } from './workshop.ics.ts';
 
@@ -57,6 +59,8 @@ export type StartOptions = {
 /** The composition root: database, core, channels, delivery, HTTP. Everything the process runs starts here. */
 export async function startApp(options: StartOptions): Promise<RunningApp> {
   const { config, logger } = options;
+  // Before anything is opened: a simulator reachable from outside without a token is refused (README, "Going live").
+  assertSafeExposure(config);
   const database =
     options.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
   const cipher =
@@ -71,23 +75,48 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     clock,
     logger,
     timezone: config.COUNTY_TIMEZONE,
-    feedback: { slaWorkingDays: config.FEEDBACK_SLA_WORKING_DAYS, dailyLimit: config.FEEDBACK_DAILY_LIMIT },
+    feedback: {
+      slaWorkingDays: config.FEEDBACK_SLA_WORKING_DAYS,
+      dailyLimit: config.FEEDBACK_DAILY_LIMIT,
+      replyDailyLimit: config.FEEDBACK_REPLY_DAILY_LIMIT,
+    },
   };
   // Links in messages (a workshop's .ics file) use PUBLIC_BASE_URL, else the address the server listens on.
   let listeningUrl = '';
   deps.publicUrl = () => (config.PUBLIC_BASE_URL ?? listeningUrl).replace(/\/$/, '');
 
-  if (database.kind === 'pglite' && config.DEMO_DATA === 'auto') {
+  // Demo staff personas are only reachable through the simulator: no simulator, no demo county.
+  if (database.kind === 'pglite' && config.DEMO_DATA === 'auto' && simulatorOn(config)) {
     const demo = await seedDemo(database.db, cipher, clock.now());
     if (demo.seeded) logger.info(demo, 'demo county seeded (Goseong)');
   }
 
   // The worker reads the map at each pass, so channels may register their senders after it is made.
   const senders = new Map<string, ChannelSender>();
+  // Scheduled broadcasts are fanned out, and finished ones reported to the village heads, in loops of their own, so
+  // that a long fan-out or report never holds a delivery pass back. Tests that drive delivery themselves (flush) get
+  // both from the delivery pass instead, as one step.
+  const backgroundDelivery = options.backgroundDelivery !== false;
+  const broadcastReports = createBackgroundLoop({
+    name: 'broadcast-nonreceipt',
+    pass: () => reportFinishedBroadcasts(deps),
+    logger,
+    idleMs: 10_000,
+  });
   const delivery = createDeliveryWorker(deps, senders, {
-    beforePass: () => fanOutDueBroadcasts(deps),
-    afterPass: () => reportFinishedBroadcasts(deps),
+    // Embedded PGlite is one process per data directory: a worker that starts takes its dead predecessor's claims.
+    soleWorker: database.singleConnection,
+    ...(backgroundDelivery
+      ? { afterPass: async () => broadcastReports.kick() }
+      : { beforePass: () => fanOutDueBroadcasts(deps), afterPass: () => reportFinishedBroadcasts(deps) }),
     ...options.delivery,
+  });
+  const broadcastSchedule = createBackgroundLoop({
+    name: 'broadcast-schedule',
+    pass: () => fanOutDueBroadcasts(deps),
+    logger,
+    idleMs: 1_000,
+    afterWork: () => delivery.kick(),
   });
   // Feedback triage may wait for a model: its own loop, so that neither a receipt nor a delivery waits for it.
   const classifier = createTriageClassifier(config);
@@ -116,6 +145,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     }
   });
   app.use(workshopIcsRouter(deps));
+  const metrics = createMetrics({ config, db: database.db, logger });
+  app.use(metrics.observe, metrics.router);
 
   for (const module of options.channels ?? channelModules) {
     if (!module.enabled(config)) continue;
@@ -125,12 +156,18 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     started.push(channel);
     logger.info({ channel: module.id }, 'channel started');
   }
+  // Unknown paths (the simulator's, when it is off) answer a plain 404, saying nothing about what else exists.
+  app.use((_req, res) => {
+    res.status(404).json({ error: '없는 주소입니다.' });
+  });
   app.use(errorHandler(logger));
 
   const recovered = await inbound.recover();
   if (recovered > 0) logger.info({ recovered }, 'handled events stored before the last stop');
   if (options.backgroundDelivery !== false) {
     delivery.start();
+    broadcastSchedule.start();
+    broadcastReports.start();
     triage.start();
   }
   const scheduler =
@@ -165,8 +202,12 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await inbound.idle();
         await triage.stop();
+        await broadcastSchedule.stop();
+        await broadcastReports.stop();
         await delivery.stop();
         for (const channel of started) await channel.stop();
+        // A 탈퇴 just before the stop still has its table files rewritten before the database closes.
+        await reclaimsDone();
         if (!options.database) await database.close();
       })();
       return stopping;
@@ -200,10 +241,12 @@ function errorHandler(logger: Logger) {
       500;
     if (status >= 400 && status < 500) {
       logger.warn({ path: req.path, status, type: (error as { type?: string }).type }, 'bad request');
-      res.status(status).json({ error: status === 413 ? 'payload too large' : 'bad request' });
+      res.status(status).json({
+        error: status === 413 ? '보내신 내용이 너무 큽니다. 나누어 보내 주세요.' : '요청을 이해하지 못했습니다.',
+      });
       return;
     }
     logger.error({ path: req.path, err: error instanceof Error ? error.message : String(error) }, 'request failed');
-    res.status(500).json({ error: 'internal error' });
+    res.status(500).json({ error: '죄송합니다. 처리하지 못했습니다. 잠시 뒤 다시 해 주세요.' });
   };
 }

@@ -18,6 +18,7 @@ import { createJobScheduler } from '../../jobs/job.scheduler.ts';
 import { systemClock } from '../../core/clock.port.ts';
 import { signupsCsv } from '../../core/workshops/workshop.export.ts';
 import { importWorkshops } from '../../core/workshops/workshop.import.ts';
+import { josa } from '../../core/text/korean.text.ts';
 
 const usage = `maeul admin — npm run cli -- <command>
 
@@ -210,7 +211,7 @@ try {
       if (!file || !/^\d+$/.test(file) || !values.out)
         throw new Error('교육 번호와 저장할 파일을 알려 주세요: workshop-signups 12 --out signups.csv');
       const result = await signupsCsv(db, Number(file), config.COUNTY_TIMEZONE);
-      if (result.kind === 'not_found') throw new Error(`교육 #${file}을(를) 찾지 못했습니다.`);
+      if (result.kind === 'not_found') throw new Error(`교육 ${josa(`#${file}`, '을/를')} 찾지 못했습니다.`);
       // The list names people: it goes only to the file the admin named, never to the terminal or a log.
       writeFileSync(values.out, `\uFEFF${result.csv}`, { mode: 0o600 });
       console.log(`교육 #${file} 신청 명단 ${result.rows}명을 ${values.out}에 저장했습니다.`);

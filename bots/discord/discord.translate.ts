@@ -9,6 +9,7 @@ import {
 } from 'discord.js';
 import type { ChatRef, InboundEvent, MediaKind, OutboundMessage } from '../../core/channel/channel.types.ts';
 import { splitText } from '../../core/channel/text.split.ts';
+import { cleanInboundEvent } from '../../core/inbound/inbound.text.ts';
 import { slashCommandText } from './discord.commands.ts';
 
 /**
@@ -62,6 +63,12 @@ function occurredAt(value: unknown, receivedAt: Date): string {
  * webhooks, system messages (joins, pins, …). In a guild, the bot is addressed by a mention, which is removed.
  */
 export function messageToInbound(d: unknown, ctx: { botUserId: string; receivedAt: Date }): InboundEvent | null {
+  const event = translateMessage(d, ctx);
+  // Control characters (a NUL PostgreSQL cannot store) are removed from text and names, here at the edge.
+  return event && cleanInboundEvent(event);
+}
+
+function translateMessage(d: unknown, ctx: { botUserId: string; receivedAt: Date }): InboundEvent | null {
   if (!isObject(d) || !str(d.id) || !str(d.channel_id)) return null;
   const author = authorOf(d.author, d.member);
   if (!author || author.bot || author.id === ctx.botUserId || str(d.webhook_id)) return null;
@@ -134,7 +141,8 @@ export function interactionToInbound(
     kind: 'action',
     command,
   };
-  return { event, ack: { id: d.id as string, token: d.token as string } };
+  const cleaned = cleanInboundEvent(event);
+  return cleaned && { event: cleaned, ack: { id: d.id as string, token: d.token as string } };
 }
 
 /** The reply handle's parts, or null when it is not ours. */

@@ -1,6 +1,7 @@
 import type { messagingApi, webhook } from '@line/bot-sdk';
 import type { ChatRef, InboundEvent, MediaKind, OutboundMessage } from '../../core/channel/channel.types.ts';
 import { splitText } from '../../core/channel/text.split.ts';
+import { cleanInboundEvent, isCleanId } from '../../core/inbound/inbound.text.ts';
 
 /**
  * LINE ⇄ core, and nothing else: no database, no business decisions.
@@ -15,19 +16,32 @@ const QUICK_REPLY_LABEL_LIMIT = 20;
 /** LINE says a reply token must be used "within one minute"; we stop trusting it a little earlier. */
 export const REPLY_TOKEN_TTL_MS = 50_000;
 
+/** The chat, or null when the source lacks its id (a group event without groupId is malformed, not a chat). */
 function chatOf(source: webhook.Source | undefined): ChatRef | null {
-  if (!source) return null;
-  if (source.type === 'group') return { platform: LINE, type: 'group', id: source.groupId };
-  if (source.type === 'room') return { platform: LINE, type: 'group', id: source.roomId };
-  if (source.type === 'user' && source.userId) return { platform: LINE, type: 'direct', id: source.userId };
+  if (!source || typeof source !== 'object') return null;
+  if (source.type === 'group')
+    return isCleanId(source.groupId) ? { platform: LINE, type: 'group', id: source.groupId } : null;
+  if (source.type === 'room')
+    return isCleanId(source.roomId) ? { platform: LINE, type: 'group', id: source.roomId } : null;
+  if (source.type === 'user' && isCleanId(source.userId)) return { platform: LINE, type: 'direct', id: source.userId };
   return null;
 }
 
-/** A LINE webhook event as a core event, or null for what the core does not act on (logged by the caller). */
+/**
+ * A LINE webhook event as a core event, or null for what the core does not act on or what is malformed (logged by
+ * the caller). Text is cleaned of control characters here (cleanInboundEvent), so that nothing downstream meets one.
+ */
 export function lineEventToInbound(event: webhook.Event, receivedAt: Date): InboundEvent | null {
+  const translated = translate(event, receivedAt);
+  return translated && cleanInboundEvent(translated);
+}
+
+function translate(event: webhook.Event, receivedAt: Date): InboundEvent | null {
   const chat = chatOf(event.source);
   if (!chat) return null;
-  const userId = event.source && 'userId' in event.source ? event.source.userId : undefined;
+  const sourceUser = event.source && 'userId' in event.source ? event.source.userId : undefined;
+  // A group event may lack the user (LINE omits it for users who have not agreed); a malformed one is the same.
+  const userId = isCleanId(sourceUser) ? sourceUser : undefined;
   const replyToken = 'replyToken' in event && typeof event.replyToken === 'string' ? event.replyToken : undefined;
   const base = {
     platform: LINE,
@@ -42,6 +56,7 @@ export function lineEventToInbound(event: webhook.Event, receivedAt: Date): Inbo
   switch (event.type) {
     case 'message': {
       const message = event.message;
+      if (!message || typeof message !== 'object') return null;
       if (message.type === 'text') {
         if (typeof message.text !== 'string') return null;
         const mentioned = message.mention?.mentionees.some((m) => m.type === 'user' && m.isSelf === true) ?? false;
@@ -75,7 +90,7 @@ export function lineEventToInbound(event: webhook.Event, receivedAt: Date): Inbo
       };
     }
     case 'postback':
-      return typeof event.postback.data === 'string' && event.postback.data
+      return typeof event.postback?.data === 'string' && event.postback.data
         ? { ...base, kind: 'action', command: event.postback.data }
         : null;
     case 'follow':

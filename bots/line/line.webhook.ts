@@ -6,8 +6,8 @@ import type { InboundProcessor } from '../../core/inbound/inbound.processor.ts';
 import { lineEventToInbound } from './line.translate.ts';
 
 export const LINE_WEBHOOK_PATH = '/webhooks/line';
-/** LINE's webhook bodies are small; anything far larger is not LINE. */
-const BODY_LIMIT = '256kb';
+/** A body of a thousand events is about 450 kB (LINE sets no limit on events a body); anything far larger is not LINE. */
+const BODY_LIMIT = '1mb';
 
 /**
  * POST /webhooks/line: verify the signature on the raw bytes, store every event, answer 200, handle after.
@@ -45,26 +45,33 @@ export function lineWebhookRouter(input: {
       return;
     }
     const now = input.now();
+    const translated: InboundEvent[] = [];
     for (const raw of events) {
       const inbound = isEvent(raw) ? safely(() => lineEventToInbound(raw, now)) : null;
-      if (!inbound) {
-        input.logger.info({ type: isObject(raw) ? String(raw.type) : typeof raw }, 'LINE event not acted on');
-        continue;
-      }
-      await input.inbound.accept(await withNickname(inbound, input.nicknameOf));
+      if (inbound) translated.push(inbound);
+      else input.logger.info({ type: isObject(raw) ? String(raw.type) : typeof raw }, 'LINE event not acted on');
     }
+    // One statement for the whole body (a body may carry a thousand events), then each is handled in order.
+    await input.inbound.acceptBatch(await withNicknames(translated, input.nicknameOf));
     res.status(200).json({});
   });
   return router;
 }
 
-async function withNickname(
-  event: InboundEvent,
+/** Follow events get the display name when LINE answers within a second; all of a body's lookups run at once. */
+async function withNicknames(
+  events: InboundEvent[],
   nicknameOf?: (userId: string) => Promise<string | undefined>,
-): Promise<InboundEvent> {
-  if (event.kind !== 'follow' || !event.sender || !nicknameOf) return event;
-  const nickname = await Promise.race([nicknameOf(event.sender.platformUserId).catch(() => undefined), sleep(1_000)]);
-  return nickname ? { ...event, sender: { ...event.sender, nickname } } : event;
+): Promise<InboundEvent[]> {
+  if (!nicknameOf || !events.some((e) => e.kind === 'follow')) return events;
+  const deadline = sleep(1_000);
+  return Promise.all(
+    events.map(async (event) => {
+      if (event.kind !== 'follow' || !event.sender) return event;
+      const nickname = await Promise.race([nicknameOf(event.sender.platformUserId).catch(() => undefined), deadline]);
+      return nickname ? { ...event, sender: { ...event.sender, nickname } } : event;
+    }),
+  );
 }
 
 /** A malformed event (fields missing or of the wrong type) is logged and ignored like an unknown one. */

@@ -5,6 +5,7 @@ import { counties, districts, villages } from '../../db/schema/index.ts';
 import type { Cipher } from '../privacy/cipher.ts';
 import { checkMobile } from '../registration/registration.validate.ts';
 import { appoint } from './appointments.ts';
+import { josa } from '../text/korean.text.ts';
 
 /** A CSV row with its line number in the file, so that a bad row can be named. */
 type Row = { line: number; values: Record<string, string> };
@@ -75,12 +76,14 @@ export function importDistricts(db: Db, text: string, county: { code: string; na
     ['code', 'name_ko'],
     ({ values }) => {
       if (!/^[a-z0-9-]{2,40}$/.test(values.code ?? ''))
-        return { error: `code "${values.code}"는 영문 소문자·숫자·-로 써 주세요.` };
+        return { error: `code ${josa(`"${values.code}"`, '은/는')} 영문 소문자·숫자·-로 써 주세요.` };
       const kind =
         values.kind ||
         ({ 읍: 'eup', 면: 'myeon', 동: 'dong' } as Record<string, string>)[(values.name_ko ?? '').slice(-1)];
       if (kind !== 'eup' && kind !== 'myeon' && kind !== 'dong')
-        return { error: `"${values.name_ko}"가 읍·면·동인지 알 수 없습니다 (kind 열: eup/myeon/dong).` };
+        return {
+          error: `${josa(`"${values.name_ko}"`, '이/가')} 읍·면·동인지 알 수 없습니다 (kind 열: eup/myeon/dong).`,
+        };
       const value: DistrictRow = {
         code: values.code ?? '',
         nameKo: values.name_ko ?? '',
@@ -106,7 +109,7 @@ export function importVillages(db: Db, text: string): Promise<ImportResult> {
     ['district_code', 'name_ko'],
     ({ values }, known) => {
       if (!known.districts.has(values.district_code ?? ''))
-        return { error: `읍면 코드 "${values.district_code}"를 찾을 수 없습니다.` };
+        return { error: `읍면 코드 ${josa(`"${values.district_code}"`, '을/를')} 찾을 수 없습니다.` };
       if (!values.name_ko || values.name_ko.length > 30) return { error: '마을 이름(name_ko)을 1~30자로 써 주세요.' };
       return { value: { districtCode: values.district_code ?? '', nameKo: values.name_ko } };
     },
@@ -125,7 +128,7 @@ export function importHeads(db: Db, cipher: Cipher, text: string, now: Date): Pr
     ({ values }, known) => {
       const villageId = known.villages.get(`${values.district_code}/${values.village}`);
       if (villageId === undefined)
-        return { error: `마을 "${values.district_code} ${values.village}"을 찾을 수 없습니다.` };
+        return { error: `마을 ${josa(`"${values.district_code} ${values.village}"`, '을/를')} 찾을 수 없습니다.` };
       const mobile = checkMobile(values.mobile ?? '');
       if (!mobile.ok) return { error: mobile.message };
       return { value: { villageId, mobileHash: cipher.blindIndex(mobile.value) } };

@@ -1,10 +1,18 @@
 import type { InboundEvent } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
-import { type InboundHandler, pendingInboundIds, processStoredEvent, recordInbound } from './inbound.pipeline.ts';
+import { type InboundHandler, pendingInboundIds, processStoredEvent, recordInboundBatch } from './inbound.pipeline.ts';
+import { cleanInboundEvent } from './inbound.text.ts';
+
+export type Accepted = { duplicate: boolean; handled: Promise<void> };
 
 export type InboundProcessor = {
   /** Stores the event (the caller may acknowledge once this resolves) and hands it off; `handled` settles after. */
-  accept(event: InboundEvent): Promise<{ duplicate: boolean; handled: Promise<void> }>;
+  accept(event: InboundEvent): Promise<Accepted>;
+  /**
+   * A webhook body's events, stored in one statement, then each handed off in order. An event the pipeline refuses
+   * (an id with control characters) is logged and answered as a duplicate: nothing is stored, nothing is handled.
+   */
+  acceptBatch(events: readonly InboundEvent[]): Promise<Accepted[]>;
   /** Handles what was stored but never handled before a restart. */
   recover(): Promise<number>;
   /** Resolves when everything accepted so far has been handled (graceful shutdown, tests). */
@@ -28,6 +36,9 @@ export function createInboundProcessor(
     const previous = chains.get(key) ?? Promise.resolve();
     const next = previous.then(() =>
       slots(async () => {
+        // PGlite answers through promises alone: a thousand events handled back to back would never let the event
+        // loop reach I/O (the webhook's 200, other requests). Each event starts on a turn of its own.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         await processStoredEvent(deps, hooks.handle, id);
         hooks.afterHandled?.();
       }),
@@ -39,14 +50,28 @@ export function createInboundProcessor(
     return next;
   }
 
-  return {
-    async accept(event) {
-      const { id, duplicate } = await recordInbound(deps, event);
+  async function acceptBatch(events: readonly InboundEvent[]): Promise<Accepted[]> {
+    const cleaned = events.map(cleanInboundEvent);
+    const valid = cleaned.filter((e): e is InboundEvent => e !== null);
+    if (valid.length < events.length)
+      deps.logger.warn({ refused: events.length - valid.length }, 'inbound events with malformed ids not stored');
+    const recorded = await recordInboundBatch(deps, valid);
+    const accepted = new Map<InboundEvent, Accepted>();
+    valid.forEach((event, i) => {
+      const { id, duplicate } = recorded[i] ?? { id: -1, duplicate: true };
       if (duplicate) {
         deps.logger.info({ platform: event.platform, eventId: event.eventId }, 'duplicate inbound event ignored');
-        return { duplicate, handled: Promise.resolve() };
-      }
-      return { duplicate, handled: schedule(`${event.platform}:${event.chat.id}`, id) };
+        accepted.set(event, { duplicate, handled: Promise.resolve() });
+      } else accepted.set(event, { duplicate, handled: schedule(`${event.platform}:${event.chat.id}`, id) });
+    });
+    return cleaned.map((e) => (e && accepted.get(e)) || { duplicate: true, handled: Promise.resolve() });
+  }
+
+  return {
+    acceptBatch,
+    async accept(event) {
+      const [accepted] = await acceptBatch([event]);
+      return accepted ?? { duplicate: true, handled: Promise.resolve() };
     },
     async recover() {
       const ids = await pendingInboundIds(deps);

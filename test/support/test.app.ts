@@ -34,7 +34,14 @@ export async function startTestApp(
     },
   });
   const logger = createLogger({ level: 'debug', destination });
-  const config = loadConfig({ PORT: '0', DEMO_DATA: 'off', MAEUL_SECRET_KEY: TEST_SECRET_KEY, ...options.env });
+  // The simulator drives most tests, beside LINE and Discord too (SIMULATOR=auto would turn it off with them).
+  const config = loadConfig({
+    PORT: '0',
+    DEMO_DATA: 'off',
+    SIMULATOR: 'on',
+    MAEUL_SECRET_KEY: TEST_SECRET_KEY,
+    ...options.env,
+  });
   const boot = () =>
     startApp({
       config,

@@ -35,6 +35,7 @@ export function createLineSender(api: LineApi, now: () => Date, options: { timeo
   return {
     platform: LINE,
     canPush: true,
+    multicastLimit: LINE_MULTICAST_LIMIT,
     async multicast(request) {
       const chunks = inChunks(toLineMessages(request.messages), LINE_MESSAGES_PER_REQUEST);
       const batches = inChunks(request.recipients, LINE_MULTICAST_LIMIT);
@@ -61,20 +62,24 @@ export function createLineSender(api: LineApi, now: () => Date, options: { timeo
     },
     async send(request) {
       const chunks = inChunks(toLineMessages(request.messages), LINE_MESSAGES_PER_REQUEST);
+      // A reply token is single-use and LINE takes no retry key on a reply: the token is recorded as tried before it
+      // is used, and a retry uses the same token again. Refused then, it was spent by our earlier attempt, whose
+      // reply landed; a push instead would reach the person twice.
       let replyToken =
-        request.replyHandle && new Date(request.replyHandle.expiresAt) > now() && request.attempt === 1
-          ? request.replyHandle.token
-          : undefined;
+        request.replyHandle && new Date(request.replyHandle.expiresAt) > now() ? request.replyHandle.token : undefined;
       for (const [index, chunk] of chunks.entries()) {
         if (replyToken) {
           const token = replyToken;
           replyToken = undefined; // single-use
+          if (!request.replyTried) await request.noteReply?.('tried');
           try {
             await bounded(api.replyMessage({ replyToken: token, messages: chunk }));
             continue;
           } catch (error) {
-            // An expired or used token: the same messages go by push instead.
             if (!(error instanceof HTTPFetchError && error.status === 400)) return failure(error);
+            if (request.replyTried && /reply token/i.test(error.body)) continue;
+            // An expired token, or one spent elsewhere: the same messages go by push instead, on every retry too.
+            await request.noteReply?.('refused');
           }
         }
         try {

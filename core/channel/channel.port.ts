@@ -5,9 +5,19 @@ export type SendRequest = {
   to: ChatRef;
   messages: OutboundMessage[];
   idempotencyKey: string;
-  /** 1 on the first try. A reply token is only tried on the first: a used token cannot tell us it was ours. */
+  /** 1 on the first try. */
   attempt: number;
   replyHandle?: ReplyHandle | null | undefined;
+  /**
+   * An earlier attempt of this very delivery may have used the reply handle (it was recorded as tried before that
+   * attempt spent it). A single-use token refused now was then spent by us: the reply landed.
+   */
+  replyTried?: boolean | undefined;
+  /**
+   * Recorded before the sender sends: `tried` just before a reply token is first used; `refused` when the token turned
+   * out unusable before any reply of ours could have used it (expired or spent elsewhere), so that retries push.
+   */
+  noteReply?: ((state: 'tried' | 'refused') => Promise<void>) | undefined;
 };
 
 export type SendResult =
@@ -27,6 +37,11 @@ export interface ChannelSender {
   readonly platform: PlatformId;
   readonly canPush: boolean;
   send(request: SendRequest): Promise<SendResult>;
-  /** Present where the platform can send one request to many (LINE: 500 a request); the engine batches for it. */
+  /**
+   * Present where the platform can send one request to many (LINE: 500 a request); the engine batches for it. The
+   * engine decides each request (recipients and key) once and retries it unchanged, at most `multicastLimit`
+   * recipients, so that the platform recognises a retry by its key.
+   */
   multicast?(request: MulticastRequest): Promise<MulticastOutcome[]>;
+  readonly multicastLimit?: number;
 }

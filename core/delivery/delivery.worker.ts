@@ -1,24 +1,36 @@
-import { and, asc, eq, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { eq } from 'drizzle-orm';
 import { outbox } from '../../db/schema/index.ts';
 import type { ChannelSender, SendResult } from '../channel/channel.port.ts';
 import type { OutboundMessage, PlatformId } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { createBackgroundLoop } from '../background/background.loop.ts';
 import { errorSummary } from '../error.summary.ts';
-import { nextAttemptDelayMs } from './delivery.backoff.ts';
-import { enqueueFallback } from './delivery.fallback.ts';
-import { uuidFrom } from './idempotency.key.ts';
+import { claimWork, type Claim, type ClaimedRequest, type OutboxRow } from './delivery.claim.ts';
+import { createWorkerLiveness } from './delivery.liveness.ts';
+import { recordRequest, recordRow, releaseClaim } from './delivery.record.ts';
+
+/**
+ * Where a send can be cut short by a crash: its request stored and nothing sent yet; the platform answered and
+ * nothing recorded; its outcome recorded (others of the same wave perhaps not).
+ */
+export type DeliveryFaultPoint = 'stored' | 'sent' | 'recorded';
 
 export type DeliveryWorkerOptions = {
   batchSize?: number;
   maxAttempts?: number;
+  /** The longest a live worker holds a claim (a send that hangs); a dead worker's claims go after `aliveMs`. */
   leaseMs?: number;
+  /** How long after its last renewal (every aliveMs / 4) a worker counts as gone and its claims are taken over. */
+  aliveMs?: number;
+  /** The only process on its database (embedded PGlite): every other registered worker is gone, taken over at once. */
+  soleWorker?: boolean;
   idleIntervalMs?: number;
   /** Runs before every pass, failures logged (e.g. fanning out scheduled broadcasts whose time has come). */
   beforePass?: () => Promise<unknown>;
   /** Runs after a pass that sent something (e.g. reporting broadcasts whose deliveries have all ended). */
   afterPass?: () => Promise<unknown>;
+  /** Crash tests: called at every point of a send; a test abandons the worker there (`abandon()`). */
+  fault?: (point: DeliveryFaultPoint, sending: { requestId?: number; rowIds: number[] }) => void | Promise<void>;
 };
 
 export type DeliveryWorker = {
@@ -29,78 +41,68 @@ export type DeliveryWorker = {
   kick(): void;
   start(): void;
   stop(): Promise<void>;
+  /** Crash tests: stops dead, as `kill -9` would — nothing more is sent, recorded, renewed or let go. */
+  abandon(): void;
 };
-
-type Row = typeof outbox.$inferSelect;
 
 /** Platform batch requests in flight at once within a pass. */
 const MULTICAST_CONCURRENCY = 4;
 /** Claims in one pass at most, each of batchSize rows (a county-wide broadcast is 37,000). */
 const PASS_CLAIMS = 4;
+/** A platform that can multicast but names no limit: requests of this many recipients. */
+const DEFAULT_MULTICAST_LIMIT = 500;
+const forever = new Promise<never>(() => {});
 
 /**
  * Sends what the outbox holds and records each outcome: sent, retrying (with the next attempt time) or failed
- * (permanent, with the platform's error). A claimed row carries a lease; a crash lets it lapse and the row is sent
- * again with the same idempotency key, which the platform de-duplicates. Rows of one chat go out in order.
+ * (permanent, with the platform's error). Rows of one broadcast batch go as platform requests decided once and
+ * stored with their retry keys before they are sent (delivery.claim.ts); a retry, a takeover after a crash or a
+ * restart sends the same request again, which the platform recognises (LINE answers 409). A claim belongs to its
+ * worker while the worker is alive (delivery.liveness.ts). Rows of one chat go out in order.
  */
 export function createDeliveryWorker(
   deps: CoreDeps,
   senders: ReadonlyMap<PlatformId, ChannelSender>,
   options: DeliveryWorkerOptions = {},
 ): DeliveryWorker {
-  // Twenty LINE multicast batches a claim: rows of a batch are contiguous, so a claim takes them whole. Few, large
-  // claims: each weighs every due row against its chat's earlier ones, and a reply written during a broadcast comes
-  // after all of the broadcast's rows (id order) whatever the claim size.
+  // Twenty LINE multicast batches a claim: few, large claims, as each weighs every due row against its chat's
+  // earlier ones, and a reply written during a broadcast comes after all of the broadcast's rows (id order).
   const batchSize = options.batchSize ?? 10_000;
   const maxAttempts = options.maxAttempts ?? 8;
   const leaseMs = options.leaseMs ?? 60_000;
   const idleIntervalMs = options.idleIntervalMs ?? 1_000;
+  const liveness = createWorkerLiveness(deps, { aliveMs: options.aliveMs ?? 5_000, sole: options.soleWorker ?? false });
+  let abandoned = false;
 
-  async function claim(): Promise<Row[]> {
-    const now = deps.clock.now();
-    const earlier = alias(outbox, 'earlier');
-    const due = deps.db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(
-        and(
-          inArray(outbox.status, ['queued', 'retrying']),
-          lte(outbox.nextAttemptAt, now),
-          or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now)),
-          inArray(outbox.platform, [...senders.keys()]),
-          notExists(
-            deps.db
-              .select({ id: earlier.id })
-              .from(earlier)
-              .where(
-                and(
-                  eq(earlier.platform, outbox.platform),
-                  eq(earlier.chatId, outbox.chatId),
-                  lt(earlier.id, outbox.id),
-                  // A failed send that waits to be retried holds the chat's later messages back (order); a message
-                  // held for quiet hours does not: a conversation at 23:00 still gets its answers.
-                  or(
-                    eq(earlier.status, 'retrying'),
-                    and(eq(earlier.status, 'queued'), lte(earlier.nextAttemptAt, now)),
-                  ),
-                ),
-              ),
-          ),
-        ),
-      )
-      .orderBy(asc(outbox.id))
-      .limit(batchSize)
-      .for('update', { skipLocked: true });
-    return deps.db
-      .update(outbox)
-      .set({ leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${outbox.attempts} + 1` })
-      .where(inArray(outbox.id, due))
-      .returning();
+  /** A crash test's hook; once abandoned, whatever the worker was doing stops at its next step. */
+  async function step(point: DeliveryFaultPoint, sending: { requestId?: number; rowIds: number[] }): Promise<void> {
+    if (abandoned) await forever;
+    await options.fault?.(point, sending);
+    if (abandoned) await forever;
   }
 
-  async function deliver(row: Row): Promise<boolean> {
+  async function claim(): Promise<Claim> {
+    if (abandoned) await forever;
+    await liveness.beat();
+    const multicastLimits = new Map<string, number>();
+    for (const [platform, sender] of senders)
+      if (sender.multicast) multicastLimits.set(platform, sender.multicastLimit ?? DEFAULT_MULTICAST_LIMIT);
+    return claimWork(deps, {
+      owner: liveness.id,
+      platforms: [...senders.keys()],
+      multicastLimits,
+      batchSize,
+      requestLimit: Math.max(1, Math.ceil(batchSize / DEFAULT_MULTICAST_LIMIT)),
+      leaseMs,
+      reapDead: liveness.locks,
+    });
+  }
+
+  async function deliver(row: OutboxRow): Promise<boolean> {
     const sender = senders.get(row.platform);
+    const sending = { rowIds: [row.id] };
     let result: SendResult;
+    await step('stored', sending);
     if (!sender) result = { ok: false, permanent: true, error: `no channel for platform ${row.platform}` };
     else if (!row.messagesEnc) result = { ok: false, permanent: true, error: 'message erased before delivery' };
     else {
@@ -112,50 +114,26 @@ export function createDeliveryWorker(
           idempotencyKey: row.idempotencyKey,
           attempt: row.attempts,
           replyHandle: row.replyHandle,
+          replyTried: row.replyTriedAt !== null,
+          noteReply: (state) => noteReply(row, state),
         });
       } catch (error) {
         result = { ok: false, permanent: false, error: errorSummary(error) };
       }
     }
-    await record(row, result);
+    await step('sent', sending);
+    await recordRow(deps, row, result, maxAttempts);
+    await step('recorded', sending);
     return result.ok;
   }
 
-  async function record(row: Row, result: SendResult): Promise<void> {
-    const now = deps.clock.now();
-    if (result.ok) {
-      // The platform's id of the message (Discord), so that a correction can edit it later.
-      const messageId = result.platformMessageId ? { platformMessageId: result.platformMessageId } : {};
-      await deps.db
-        .update(outbox)
-        .set({ status: 'sent', sentAt: now, leaseUntil: null, lastError: null, ...messageId })
-        .where(eq(outbox.id, row.id));
-      return;
-    }
-    const final = result.permanent || row.attempts >= maxAttempts;
-    const next = new Date(now.getTime() + nextAttemptDelayMs(row.attempts, result.retryAfterMs));
+  /** Written before the reply token is used, so that a retry after a crash knows the token may be spent by us. */
+  async function noteReply(row: OutboxRow, state: 'tried' | 'refused'): Promise<void> {
+    if (abandoned) await forever;
     await deps.db
       .update(outbox)
-      .set({
-        status: final ? 'failed' : 'retrying',
-        lastError: result.error.slice(0, 1000),
-        leaseUntil: null,
-        nextAttemptAt: final ? row.nextAttemptAt : next,
-      })
+      .set(state === 'tried' ? { replyTriedAt: deps.clock.now() } : { replyHandle: null, replyTriedAt: null })
       .where(eq(outbox.id, row.id));
-    deps.logger.warn(
-      {
-        outboxId: row.id,
-        platform: row.platform,
-        attempts: row.attempts,
-        permanent: result.permanent,
-        error: result.error,
-        final,
-      },
-      final ? 'delivery failed' : 'delivery will be retried',
-    );
-    if (final && (await enqueueFallback(deps, row)))
-      deps.logger.info({ outboxId: row.id }, 'delivery falls back to the next platform');
   }
 
   async function runOnce(): Promise<number> {
@@ -166,76 +144,78 @@ export function createDeliveryWorker(
           deps.logger.error({ err: errorSummary(error) }, 'work before the delivery pass failed'),
         );
     // While a claim comes back full, the pass claims again (up to PASS_CLAIMS times), each claim made while the
-    // previous rows are being sent, as a second worker would: their leases keep them from it, and rows not yet sent
+    // previous rows are being sent, as a second worker would: their claims keep them from it, and rows not yet sent
     // still hold their chats' later rows back.
     let claimed = 0;
-    let next: Promise<Row[]> | undefined = claim();
-    for (let claims = 1; next; claims++) {
-      const rows: Row[] = await next;
-      claimed += rows.length;
-      next = rows.length === batchSize && claims < PASS_CLAIMS ? claim() : undefined;
-      next?.catch(() => {}); // awaited in turn (or released below)
-      try {
-        await deliverRows(rows);
-      } catch (error) {
-        // Rows claimed for the rest of the pass are let go at once rather than when their lease lapses.
-        const unsent = ((await next?.catch(() => [])) ?? []).map((r) => r.id);
-        if (unsent.length)
-          await deps.db
-            .update(outbox)
-            .set({ leaseUntil: null, attempts: sql`${outbox.attempts} - 1` })
-            .where(inArray(outbox.id, unsent));
-        throw error;
-      }
+    await liveness.hold();
+    try {
+      claimed = await claimAndDeliver();
+    } finally {
+      // The session lock is kept while there is work, and let go when a pass found none.
+      if (!abandoned) await liveness.idle(claimed > 0);
     }
     if (claimed > 0 && options.afterPass) await options.afterPass();
     return claimed;
   }
 
-  async function deliverRows(rows: Row[]): Promise<void> {
-    const byChat = new Map<string, Row[]>();
-    const byBatch = new Map<string, Row[]>();
-    for (const row of rows) {
-      const batchable =
-        row.batchKey !== null && row.chatType === 'direct' && senders.get(row.platform)?.multicast !== undefined;
-      const [map, key] = batchable
-        ? [byBatch, `${row.platform}|${row.batchKey}`]
-        : [byChat, `${row.platform}:${row.chatId}`];
-      const group = map.get(key);
+  async function claimAndDeliver(): Promise<number> {
+    let claimed = 0;
+    let next: Promise<Claim> | undefined = claim();
+    for (let claims = 1; next; claims++) {
+      const work: Claim = await next;
+      claimed += work.fresh + work.resumed;
+      const full = work.fresh === batchSize || work.resumed === Math.ceil(batchSize / DEFAULT_MULTICAST_LIMIT);
+      next = full && claims < PASS_CLAIMS ? claim() : undefined;
+      next?.catch(() => {}); // awaited in turn (or released below)
+      try {
+        await deliverClaim(work);
+      } catch (error) {
+        // Work claimed for the rest of the pass is let go at once rather than when its lease lapses.
+        const unsent = await next?.catch(() => undefined);
+        if (unsent && !abandoned) await releaseClaim(deps, unsent);
+        throw error;
+      }
+    }
+    return claimed;
+  }
+
+  async function deliverClaim(work: Claim): Promise<void> {
+    const byChat = new Map<string, OutboxRow[]>();
+    for (const row of work.singles) {
+      const key = `${row.platform}:${row.chatId}`;
+      const group = byChat.get(key);
       if (group) group.push(row);
-      else map.set(key, [row]);
+      else byChat.set(key, [row]);
     }
     // Chats in parallel, each chat's rows in order; a failed row holds back the rest of its chat until the next pass.
     await Promise.all([
       ...[...byChat.values()].map(async (chatRows) => {
-        for (const row of chatRows) {
+        for (const [i, row] of chatRows.entries()) {
           if (!(await deliver(row))) {
-            const rest = chatRows.slice(chatRows.indexOf(row) + 1).map((r) => r.id);
-            if (rest.length)
-              await deps.db
-                .update(outbox)
-                .set({ leaseUntil: null, attempts: sql`${outbox.attempts} - 1` })
-                .where(inArray(outbox.id, rest));
+            const rest = chatRows.slice(i + 1);
+            if (rest.length) await releaseClaim(deps, { singles: rest, requests: [] });
             break;
           }
         }
       }),
-      deliverBatches([...byBatch.values()]),
+      deliverRequests(work.requests),
     ]);
   }
 
   /**
-   * Batches go a few at a time (LINE takes concurrent requests), in waves: a request that never returns holds the
+   * Requests go a few at a time (LINE takes concurrent requests), in waves: a request that never returns holds the
    * pass, so a worker that hangs has started no more than one wave, whose leases then lapse. A wave's outcomes are
    * recorded while the next wave is sent; the pass ends when all are recorded.
    */
-  async function deliverBatches(batches: Row[][]): Promise<void> {
+  async function deliverRequests(requests: ClaimedRequest[]): Promise<void> {
     const recording: Promise<void>[] = [];
-    for (let i = 0; i < batches.length; i += MULTICAST_CONCURRENCY) {
-      const sent = await Promise.all(batches.slice(i, i + MULTICAST_CONCURRENCY).map(sendBatch));
-      for (const outcomes of sent) {
+    for (let i = 0; i < requests.length; i += MULTICAST_CONCURRENCY) {
+      const wave = requests.slice(i, i + MULTICAST_CONCURRENCY);
+      const sent = await Promise.all(wave.map(async (claimed) => ({ claimed, outcomes: await sendRequest(claimed) })));
+      for (const { claimed, outcomes } of sent) {
         const recorded = (async () => {
-          for (const outcome of outcomes) await recordMany(outcome.rows, outcome.result);
+          await recordRequest(deps, claimed, outcomes, maxAttempts);
+          await step('recorded', sendingOf(claimed));
         })();
         recorded.catch(() => {}); // awaited below, with the rest: only a rejection that nobody awaits yet is muted here
         recording.push(recorded);
@@ -245,24 +225,31 @@ export function createDeliveryWorker(
   }
 
   /**
-   * Rows of one batch go in as few platform requests as the platform allows. The key that reaches the platform is
-   * derived from the batch and the exact rows in this request, so a retry of the same request is recognised (409)
-   * and a request of other rows never is.
+   * A request goes exactly as it was decided: its rows that are still to be sent, under its stored retry key. Rows
+   * whose message was erased since (탈퇴) are left out and fail; fewer recipients under the same key is still the
+   * same request to the platform (if it took the request before, it answers 409, and those left out had it too).
    */
-  async function sendBatch(batch: Row[]): Promise<{ rows: Row[]; result: SendResult }[]> {
-    const sender = senders.get(batch[0]?.platform ?? '');
-    const sealed = batch.find((r) => r.messagesEnc)?.messagesEnc;
-    const sendable = batch.filter((r) => r.messagesEnc);
-    for (const erased of batch.filter((r) => !r.messagesEnc))
-      await record(erased, { ok: false, permanent: true, error: 'message erased before delivery' });
-    if (!sender?.multicast || !sealed || sendable.length === 0) return [];
-    const ids = sendable.map((r) => r.id).sort((a, b) => a - b);
+  async function sendRequest(claimed: ClaimedRequest): Promise<{ rows: OutboxRow[]; result: SendResult }[]> {
+    const { request, rows } = claimed;
+    await step('stored', sendingOf(claimed));
+    const open = rows.filter((r) => r.status === 'queued' || r.status === 'retrying');
+    const sendable = open.filter((r) => r.messagesEnc);
+    const erased = {
+      rows: open.filter((r) => !r.messagesEnc),
+      result: { ok: false, permanent: true, error: 'message erased before delivery' } as const,
+    };
+    const sender = senders.get(request.platform);
+    const sealed = sendable[0]?.messagesEnc;
+    if (!sender?.multicast || !sealed) {
+      const none = { ok: false, permanent: true, error: `nothing to send on ${request.platform}` } as const;
+      return [erased, { rows: sendable, result: none }];
+    }
     let outcomes: { recipients: string[]; result: SendResult }[];
     try {
       outcomes = await sender.multicast({
         recipients: sendable.map((r) => r.chatId),
         messages: JSON.parse(deps.cipher.decrypt(sealed)) as OutboundMessage[],
-        idempotencyKey: uuidFrom(`${sendable[0]?.batchKey}:${ids.join(',')}`),
+        idempotencyKey: request.retryKey,
       });
     } catch (error) {
       outcomes = [
@@ -272,30 +259,32 @@ export function createDeliveryWorker(
         },
       ];
     }
-    return outcomes.map((outcome) => {
-      const members = new Set(outcome.recipients);
-      return { rows: sendable.filter((r) => members.has(r.chatId)), result: outcome.result };
-    });
-  }
-
-  async function recordMany(rows: Row[], result: SendResult): Promise<void> {
-    if (rows.length === 0) return;
-    if (!result.ok) {
-      for (const row of rows) await record(row, result);
-      return;
-    }
-    const now = deps.clock.now();
-    await deps.db
-      .update(outbox)
-      .set({ status: 'sent', sentAt: now, leaseUntil: null, lastError: null })
-      .where(
-        inArray(
-          outbox.id,
-          rows.map((r) => r.id),
-        ),
-      );
+    await step('sent', sendingOf(claimed));
+    return [
+      erased,
+      ...outcomes.map((outcome) => {
+        const members = new Set(outcome.recipients);
+        return { rows: sendable.filter((r) => members.has(r.chatId)), result: outcome.result };
+      }),
+    ];
   }
 
   const loop = createBackgroundLoop({ name: 'delivery', pass: runOnce, logger: deps.logger, idleMs: idleIntervalMs });
-  return { runOnce, ...loop };
+  return {
+    runOnce,
+    ...loop,
+    async stop() {
+      await loop.stop();
+      await liveness.release();
+    },
+    abandon() {
+      abandoned = true;
+      liveness.abandon();
+      void loop.stop();
+    },
+  };
+}
+
+function sendingOf(claimed: ClaimedRequest): { requestId: number; rowIds: number[] } {
+  return { requestId: claimed.request.id, rowIds: claimed.rows.map((r) => r.id) };
 }

@@ -80,8 +80,22 @@ export const outbox = pgTable(
     status: text({ enum: outboxStatuses }).notNull().default('queued'),
     attempts: integer().notNull().default(0),
     nextAttemptAt: timestamp({ withTimezone: true }).notNull(),
-    /** A worker that claimed the row holds it until then; after a crash the lease lapses and the row is retried. */
+    /**
+     * A worker that claimed the row holds it until then, or until its owner (`leaseOwner`, a row of
+     * `delivery_workers`) stops renewing its liveness: then another worker takes the row over.
+     */
     leaseUntil: timestamp({ withTimezone: true }),
+    leaseOwner: uuid(),
+    /**
+     * The platform request this row was put into (a multicast of one batch): decided once, before anything is sent,
+     * and retried as it is — the same recipients under the same retry key — so that a retry is recognised (409).
+     */
+    requestId: integer(),
+    /**
+     * When a send of this row first used its reply token (LINE's is single-use and carries no retry key): a retry
+     * tries the same token again, and a refusal then means the earlier reply landed.
+     */
+    replyTriedAt: timestamp({ withTimezone: true }),
     lastError: text(),
     createdAt: timestamp({ withTimezone: true }).notNull(),
     sentAt: timestamp({ withTimezone: true }),
@@ -93,8 +107,50 @@ export const outbox = pgTable(
       .where(sql`${t.status} in ('queued', 'retrying')`),
     index('outbox_chat_idx').on(t.platform, t.chatId, t.id),
     index('outbox_broadcast_idx').on(t.broadcastId, t.status),
+    index('outbox_request_idx')
+      .on(t.requestId)
+      .where(sql`${t.requestId} is not null`),
   ],
 );
+
+export const deliveryRequestStatuses = ['pending', 'sent', 'failed'] as const;
+
+/**
+ * One platform request to many recipients (LINE multicast), stored with its retry key in the transaction that claims
+ * its rows (`outbox.request_id`), before it is sent. Until it is recorded sent or failed it is retried whole: the
+ * same rows, the same key. `owner`/`leaseUntil` as on outbox rows.
+ */
+export const deliveryRequests = pgTable(
+  'delivery_requests',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    platform: text().notNull(),
+    retryKey: uuid().notNull().defaultRandom(),
+    status: text({ enum: deliveryRequestStatuses }).notNull().default('pending'),
+    recipients: integer().notNull(),
+    attempts: integer().notNull().default(1),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull(),
+    owner: uuid(),
+    leaseUntil: timestamp({ withTimezone: true }),
+    lastError: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('delivery_requests_due_idx')
+      .on(t.nextAttemptAt, t.id)
+      .where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/**
+ * A running delivery worker (one per process), alive while it renews `aliveUntil` every second or so: the claims of a
+ * worker that stopped renewing (killed, frozen) are taken over within seconds, not when their lease lapses.
+ */
+export const deliveryWorkers = pgTable('delivery_workers', {
+  id: uuid().primaryKey(),
+  aliveUntil: timestamp({ withTimezone: true }).notNull(),
+  startedAt: timestamp({ withTimezone: true }).notNull(),
+});
 
 export const broadcastCategories = ['general', 'event', 'urgent'] as const;
 export type BroadcastCategory = (typeof broadcastCategories)[number];

@@ -1,0 +1,1 @@
+ALTER TABLE "feedback_items" ADD COLUMN "summary_enc" text;

@@ -5,7 +5,7 @@ import { appoint } from '../../core/admin/appointments.ts';
 import { createCipher } from '../../core/privacy/cipher.ts';
 import { maskMobile } from '../../core/privacy/privacy.mask.ts';
 import { checkMobile } from '../../core/registration/registration.validate.ts';
-import { listDecidable } from '../../core/registration/registration.usecases.ts';
+import { listDecidable } from '../../core/registration/registration.approver.usecases.ts';
 import { formatKoreanDateTime } from '../../core/time/korean.format.ts';
 import { openDatabase } from '../../db/db.client.ts';
 import { seedDemo, truncateAll } from '../../db/seed/demo.seed.ts';
@@ -124,7 +124,10 @@ try {
       break;
     }
     case 'pending': {
-      const rows = await listDecidable(db, [{ role: 'admin', villageId: null, districtCode: null }], -1);
+      const { pending: rows } = await listDecidable({
+        tx: db,
+        decider: { memberId: -1, grants: [{ role: 'admin', villageId: null, districtCode: null }] },
+      });
       if (rows.length === 0) console.log('기다리는 등록 신청이 없습니다.');
       for (const r of rows)
         console.log(
@@ -198,7 +201,7 @@ try {
         timezone: config.COUNTY_TIMEZONE,
         publicUrl: () => config.PUBLIC_BASE_URL ?? listening,
       };
-      const result = await importWorkshops(deps, readInput(), { shiftTo: values['shift-to'] });
+      const result = await importWorkshops({ deps, text: readInput(), shiftTo: values['shift-to'] });
       if (!result.ok) {
         report(result);
         break;
@@ -210,7 +213,7 @@ try {
     case 'workshop-signups': {
       if (!file || !/^\d+$/.test(file) || !values.out)
         throw new Error('교육 번호와 저장할 파일을 알려 주세요: workshop-signups 12 --out signups.csv');
-      const result = await signupsCsv(db, Number(file), config.COUNTY_TIMEZONE);
+      const result = await signupsCsv({ tx: db, workshopId: Number(file), timeZone: config.COUNTY_TIMEZONE });
       if (result.kind === 'not_found') throw new Error(`교육 ${josa(`#${file}`, '을/를')} 찾지 못했습니다.`);
       // The list names people: it goes only to the file the admin named, never to the terminal or a log.
       writeFileSync(values.out, `\uFEFF${result.csv}`, { mode: 0o600 });

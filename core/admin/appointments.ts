@@ -3,8 +3,12 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/db.client.ts';
 import { appointments, registrations, roles } from '../../db/schema/index.ts';
 import type { RoleName } from '../../db/schema/members.schema.ts';
-import { can, type RoleGrant, type Target } from '../auth/authz.policy.ts';
 
+/**
+ * The appointment roster's queries (admin import, CLI `appoint`, and registration's approval): a role waits for a
+ * number until the person with it is an approved resident. Who may decide such a registration is a rule of
+ * registration (registration.rules.ts: mayDecideAppointed).
+ */
 export type Appointment = { mobileHash: string; role: RoleName; villageId: number | null; districtCode: string | null };
 
 /**
@@ -76,36 +80,4 @@ export async function openAppointments(tx: DbOrTx, mobileHashes: readonly string
 export async function openAppointmentRoles(tx: DbOrTx, mobileHash: string | null): Promise<RoleName[]> {
   if (!mobileHash) return [];
   return (await openAppointments(tx, [mobileHash])).get(mobileHash) ?? [];
-}
-
-const rank: Record<RoleName, number> = { village_head: 1, district_staff: 2, county_staff: 3, admin: 4 };
-
-/** The highest role among these, or null: it decides who may approve the registration that grants them. */
-export function highestRole(roles: readonly RoleName[]): RoleName | null {
-  return roles.reduce<RoleName | null>((top, r) => (top === null || rank[r] > rank[top] ? r : top), null);
-}
-
-/**
- * Approving a registration grants the roles appointed to its number, so it is decided only by staff who stand at
- * least as high as the highest of them: a roster head by district staff (not by the head they may replace), district
- * staff by district or county staff, county staff by county staff, an admin by an admin. Never by a village head.
- * Within that, the decider's reach over the registration's village is the ordinary `registration.decide` rule.
- */
-export function mayDecideAppointed(
-  grants: readonly RoleGrant[],
-  appointed: readonly RoleName[],
-  target: Target,
-): boolean {
-  const top = highestRole(appointed);
-  if (top === null) return can(grants, 'registration.decide', target);
-  const standing = grants.filter((g) => g.role !== 'village_head' && rank[g.role] >= rank[top]);
-  return can(standing, 'registration.decide', target);
-}
-
-/** Which approvers' tiers may decide a registration that carries these appointments (used to route the request). */
-export function approverRolesFor(appointed: readonly RoleName[]): RoleName[] {
-  const top = highestRole(appointed);
-  const all: RoleName[] = ['village_head', 'district_staff', 'county_staff', 'admin'];
-  if (top === null) return all;
-  return all.filter((r) => r !== 'village_head' && rank[r] >= rank[top]);
 }

@@ -82,13 +82,7 @@ export function isApprover(grants: readonly RoleGrant[]): boolean {
  * target with `can`).
  */
 export type Requirement =
-  | 'anyone'
-  | 'unregistered'
-  | 'registered'
-  | 'pending'
-  | 'approved'
-  | { action: Action }
-  | { role: RoleName };
+  'anyone' | 'unregistered' | 'registered' | 'pending' | 'approved' | { action: Action } | { role: RoleName };
 
 export type Person = { grants: readonly RoleGrant[]; registration: { status: string } | null };
 

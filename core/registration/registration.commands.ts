@@ -3,9 +3,7 @@ import type { Turn } from '../conversation/conversation.turn.ts';
 import type { DialogState } from '../conversation/dialog.store.ts';
 import { matchChoice } from '../conversation/command.match.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
-import { approvedNotice, rejectedNotice } from './registration.copy.ts';
-import { decideRegistration, listDecidable } from './registration.usecases.ts';
-import { reclaimAfterWithdrawal } from './withdrawal.reclaim.ts';
+import { decideRegistration, listDecidable } from './registration.approver.usecases.ts';
 import { withdrawMember } from './withdrawal.usecases.ts';
 
 /** 승인 [번호] / 거절 [번호] [사유]: bare, it lists what this person may decide. */
@@ -16,10 +14,11 @@ export async function decideCommand(turn: Turn, decision: 'approved' | 'rejected
   if (!m) return listPending(turn);
   const result = await decideRegistration({
     tx: turn.tx,
-    now: turn.now,
+    deps: turn.deps,
     decider: { memberId: turn.actor.memberId, grants: turn.actor.grants },
     registrationId: Number(m[1]),
     decision,
+    reason: m[2] ?? '',
   });
   switch (result.kind) {
     case 'not_found':
@@ -40,8 +39,6 @@ export async function decideCommand(turn: Turn, decision: 'approved' | 'rejected
       );
     case 'decided': {
       const r = result.registration;
-      const notice = decision === 'approved' ? approvedNotice(r.villageName) : rejectedNotice((m[2] ?? '').trim());
-      await turn.notify(r.memberId, [notice], { purpose: `registration.${decision}`, key: `applicant:${r.id}` });
       return turn.reply(
         `#${r.id} ${r.realName ?? ''}님(${r.districtName} ${r.villageName}) 등록을 ${decision === 'approved' ? '승인' : '거절'}했습니다.`,
       );
@@ -50,7 +47,10 @@ export async function decideCommand(turn: Turn, decision: 'approved' | 'rejected
 }
 
 async function listPending(turn: Turn): Promise<void> {
-  const pending = await listDecidable(turn.tx, turn.actor.grants, turn.actor.memberId);
+  const { pending } = await listDecidable({
+    tx: turn.tx,
+    decider: { memberId: turn.actor.memberId, grants: turn.actor.grants },
+  });
   if (pending.length === 0) return turn.reply('기다리는 등록 신청이 없습니다.');
   const shown = pending.slice(0, 5);
   turn.reply({
@@ -95,8 +95,6 @@ export async function continueWithdrawal(turn: Turn, _state: DialogState, text: 
   await turn.setDialog(null);
   if (choice === 1) return turn.reply('탈퇴하지 않았습니다. 계속 함께해 주셔서 고맙습니다.');
   const result = await withdrawMember({ tx: turn.tx, deps: turn.deps, memberId: turn.actor.memberId });
-  // After this transaction ends: the old row versions leave the embedded database's table files.
-  reclaimAfterWithdrawal(turn.deps.db, turn.deps.logger);
   turn.reply(
     [
       '탈퇴했습니다. 이름과 휴대전화 번호를 지웠습니다.',

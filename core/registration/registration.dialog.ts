@@ -1,11 +1,15 @@
-import { and, asc, eq } from 'drizzle-orm';
-import { counties, districts, villages } from '../../db/schema/index.ts';
 import { matchChoice, matchYesNo } from '../conversation/command.match.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import type { DialogState } from '../conversation/dialog.store.ts';
 import * as copy from './registration.copy.ts';
-import { sendApprovalRequests, whenInWords } from './registration.request.ts';
-import { isMobileTaken, submitRegistration } from './registration.usecases.ts';
+import { whenInWords } from './registration.rules.ts';
+import {
+  checkMobileFree,
+  listDistricts,
+  listVillages,
+  registrationIntro,
+  submitRegistration,
+} from './registration.usecases.ts';
 import { checkMobile, checkRealName } from './registration.validate.ts';
 
 /** Real-name registration (실명제): consent → name → mobile → district → village → confirm → pending. */
@@ -27,9 +31,9 @@ export async function startRegistration(turn: Turn): Promise<void> {
     );
     return;
   }
-  const [county] = await turn.tx.select({ nameKo: counties.nameKo }).from(counties).limit(1);
+  const intro = await registrationIntro({ tx: turn.tx });
   await turn.setDialog({ dialog: DIALOG, step: 'consent', data: {} });
-  turn.reply(copy.consentMessage(county?.nameKo ?? '군청'));
+  turn.reply(copy.consentMessage(intro.countyName ?? '군청'));
 }
 
 export async function continueRegistration(turn: Turn, state: DialogState, text: string): Promise<void> {
@@ -60,7 +64,13 @@ export async function continueRegistration(turn: Turn, state: DialogState, text:
     case 'mobile': {
       const mobile = checkMobile(text);
       if (!mobile.ok) return turn.reply(mobile.message);
-      if (await isMobileTaken(turn.tx, turn.deps.cipher, { mobile: mobile.value, memberId: turn.actor.memberId }))
+      const free = await checkMobileFree({
+        tx: turn.tx,
+        deps: turn.deps,
+        memberId: turn.actor.memberId,
+        mobile: mobile.value,
+      });
+      if (free.kind === 'taken')
         return turn.reply(
           '이 번호는 이미 다른 분 이름으로 등록되어 있습니다. 번호를 확인해 다시 입력해 주세요. 도움이 필요하시면 읍·면사무소에 문의해 주세요.',
         );
@@ -93,13 +103,14 @@ export async function continueRegistration(turn: Turn, state: DialogState, text:
       );
     }
     case 'village': {
-      const list = await villagesOf(turn, data.districtCode ?? '');
+      const found = await listVillages({ tx: turn.tx, districtCode: data.districtCode ?? '' });
+      const list = found.kind === 'villages' ? found.villages : [];
       const index = matchChoice(
         text,
         list.map((v) => v.nameKo),
       );
       const village = index === null ? undefined : list[index];
-      const districtName = (await districtList(turn)).find((d) => d.code === data.districtCode)?.nameKo ?? '';
+      const districtName = found.kind === 'villages' ? found.district.nameKo : '';
       if (!village)
         return turn.reply({
           ...copy.askVillage(
@@ -135,25 +146,17 @@ export async function continueRegistration(turn: Turn, state: DialogState, text:
 }
 
 async function submit(turn: Turn, data: Data): Promise<void> {
-  const [place] = await turn.tx
-    .select({ villageName: villages.nameKo, districtName: districts.nameKo })
-    .from(villages)
-    .innerJoin(districts, eq(districts.code, villages.districtCode))
-    .where(eq(villages.id, data.villageId ?? -1));
-  if (!data.name || !data.mobile || !place || !data.villageId) {
-    await turn.setDialog(null);
-    return turn.reply('신청 내용이 완전하지 않아 접수하지 못했습니다. "등록"을 다시 보내 주세요.');
-  }
+  if (!data.name || !data.mobile || !data.villageId) return incomplete(turn);
   const result = await submitRegistration({
     tx: turn.tx,
-    cipher: turn.deps.cipher,
-    now: turn.now,
+    deps: turn.deps,
     memberId: turn.actor.memberId,
     consentedAt: new Date(data.consentedAt ?? turn.now.toISOString()),
     realName: data.name,
     mobile: data.mobile,
     villageId: data.villageId,
   });
+  if (result.kind === 'unknown_village') return incomplete(turn);
   if (result.kind === 'mobile_taken') {
     await turn.setDialog({ dialog: DIALOG, step: 'mobile', data: { ...data, mobile: undefined } });
     return turn.reply('그사이 이 번호가 다른 분 이름으로 등록되었습니다. 휴대전화 번호를 다시 입력해 주세요.');
@@ -161,38 +164,27 @@ async function submit(turn: Turn, data: Data): Promise<void> {
   await turn.setDialog(null);
   if (result.kind === 'already_active')
     return turn.reply('이미 등록 신청이 되어 있습니다. 결과가 나오면 알려 드립니다.');
-  const request = copy.approvalRequest({
-    registrationId: result.registrationId,
-    name: data.name,
-    mobile: data.mobile,
-    ...place,
-  });
-  const reach = await sendApprovalRequests(turn, {
-    approverIds: result.approverIds,
-    villageId: data.villageId,
-    request,
-  });
+  const { reach } = result;
   turn.reply(
     copy.submittedMessage({
-      villageName: place.villageName,
-      districtName: place.districtName,
+      villageName: result.villageName,
+      districtName: result.districtName,
       approver: reach.approver,
       heldUntil: reach.queued > 0 && reach.at ? whenInWords(reach.at, turn.now, turn.deps.timezone) : null,
     }),
   );
 }
 
-function districtList(turn: Turn) {
-  return turn.tx
-    .select({ code: districts.code, nameKo: districts.nameKo })
-    .from(districts)
-    .orderBy(asc(districts.position), asc(districts.code));
+async function incomplete(turn: Turn): Promise<void> {
+  await turn.setDialog(null);
+  return turn.reply('신청 내용이 완전하지 않아 접수하지 못했습니다. "등록"을 다시 보내 주세요.');
 }
 
-function villagesOf(turn: Turn, districtCode: string) {
-  return turn.tx
-    .select({ id: villages.id, nameKo: villages.nameKo })
-    .from(villages)
-    .where(and(eq(villages.districtCode, districtCode)))
-    .orderBy(asc(villages.nameKo));
+async function districtList(turn: Turn) {
+  return (await listDistricts({ tx: turn.tx })).districts;
+}
+
+async function villagesOf(turn: Turn, districtCode: string) {
+  const found = await listVillages({ tx: turn.tx, districtCode });
+  return found.kind === 'villages' ? found.villages : [];
 }

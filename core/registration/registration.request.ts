@@ -1,10 +1,17 @@
-import { inArray } from 'drizzle-orm';
-import { members, roles } from '../../db/schema/index.ts';
+import type { DbOrTx } from '../../db/db.client.ts';
 import type { OutboundMessage } from '../channel/channel.types.ts';
-import type { Turn } from '../conversation/conversation.turn.ts';
+import type { CoreDeps } from '../core.deps.ts';
+import { enqueueToMember } from '../delivery/outbox.write.ts';
 import { quietUntil } from '../delivery/quiet.hours.ts';
-import { countyDateKey, countyParts, startOfCountyDay } from '../time/county.time.ts';
-import { formatKoreanDateTime } from '../time/korean.format.ts';
+import { approversByTier, approversWindowsAndRoles } from './registration.repository.ts';
+import { approverKind, approverRolesFor, firstReach, type Approver } from './registration.rules.ts';
+import type { RoleName } from './registration.repository.ts';
+
+/**
+ * What the registration feature tells people other than the one acting: the approval request to the approvers,
+ * the decision to the applicant. Written to the outbox in the caller's transaction, listed as `Notice`s.
+ */
+export type Notice = { to: 'approver' | 'applicant'; memberId: number; messages: OutboundMessage[] };
 
 export type RequestReach = {
   /** How many approvers the request was queued for (an approver with no reachable chat gets nothing). */
@@ -12,58 +19,77 @@ export type RequestReach = {
   /** When the first of them gets it: null for "now"; else the end of their quiet hours. */
   at: Date | null;
   /** Who decides it: the village's head, else district or county staff (no head, or the number is appointed). */
-  approver: 'head' | 'district' | 'county';
+  approver: Approver;
 };
+
+/**
+ * Who decides a registration: the village's head(s); where the village has none, the district's staff; where the
+ * district has none either, county staff. Never the applicant themself. A number that carries an appointment skips
+ * the tiers that may not grant it (mayDecideAppointed): a roster head's request goes to district staff.
+ */
+export function findApprovers(
+  tx: DbOrTx,
+  input: { villageId: number; districtCode: string; applicantId: number; appointed: readonly RoleName[] },
+): Promise<number[]> {
+  const allowed = approverRolesFor(input.appointed);
+  const tiers: RoleName[][] = [['village_head'], ['district_staff'], ['county_staff', 'admin']];
+  return approversByTier(tx, { ...input, tiers: tiers.map((t) => t.filter((r) => allowed.includes(r))) });
+}
 
 /**
  * Sends the approval request to each approver, and says when it will reach the first of them: a request at night
  * is held for the approver's quiet hours, and the resident is told so. The hold is the delivery's own rule
- * (`quietUntil`, the approver's window), the same one `notify` applies when it queues the message.
+ * (`quietUntil`, the approver's window), the same one `enqueueToMember` applies when it queues the message.
  */
 export async function sendApprovalRequests(
-  turn: Turn,
-  input: { approverIds: readonly number[]; villageId: number; request: OutboundMessage },
-): Promise<RequestReach> {
+  tx: DbOrTx,
+  deps: CoreDeps,
+  input: {
+    registrationId: number;
+    applicantId: number;
+    approverIds: readonly number[];
+    villageId: number;
+    request: OutboundMessage;
+  },
+): Promise<{ reach: RequestReach; notices: Notice[] }> {
   const ids = [...input.approverIds];
-  if (ids.length === 0) return { queued: 0, at: null, approver: 'head' };
-  const windows = await turn.tx
-    .select({ id: members.id, start: members.quietStart, end: members.quietEnd })
-    .from(members)
-    .where(inArray(members.id, ids));
-  const held = await turn.tx
-    .select({ role: roles.role, villageId: roles.villageId })
-    .from(roles)
-    .where(inArray(roles.memberId, ids));
-  const approver = held.some((r) => r.role === 'village_head' && r.villageId === input.villageId)
-    ? 'head'
-    : held.some((r) => r.role === 'district_staff')
-      ? 'district'
-      : 'county';
-  let queued = 0;
-  let at: Date | null | undefined;
+  if (ids.length === 0) return { reach: { queued: 0, at: null, approver: 'head' }, notices: [] };
+  const now = deps.clock.now();
+  const { windows, held } = await approversWindowsAndRoles(tx, ids);
+  const notices: Notice[] = [];
+  const holds: (Date | null)[] = [];
   for (const approverId of ids) {
-    const sent = await turn.notify(approverId, [input.request], {
+    const sent = await enqueueToMember(tx, deps, {
+      memberId: approverId,
+      messages: [input.request],
       purpose: 'registration.request',
-      key: `approver:${approverId}`,
-      aboutMemberId: turn.actor.memberId,
+      // A withdrawal or a decision deletes what is still held about the applicant: found by aboutMemberId.
+      aboutMemberId: input.applicantId,
+      dedupeKey: `registration:${input.registrationId}:request:${approverId}`,
     });
     if (!sent) continue;
-    queued++;
+    notices.push({ to: 'approver', memberId: approverId, messages: [input.request] });
     const w = windows.find((r) => r.id === approverId);
-    const until = w ? quietUntil(turn.now, { start: w.start, end: w.end }, turn.deps.timezone) : null;
-    if (until === null) at = null;
-    else if (at !== null && (at === undefined || until < at)) at = until;
+    holds.push(w ? quietUntil(now, { start: w.start, end: w.end }, deps.timezone) : null);
   }
-  return { queued, at: at ?? null, approver };
+  return {
+    reach: { queued: notices.length, at: firstReach(holds), approver: approverKind(held, input.villageId) },
+    notices,
+  };
 }
 
-/** "오늘 07:00", "내일 07:00", or the date for anything later ("11.26.(목) 07:00"). */
-export function whenInWords(at: Date, now: Date, timeZone: string): string {
-  const p = countyParts(at, timeZone);
-  const hhmm = `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
-  if (countyDateKey(at, timeZone) === countyDateKey(now, timeZone)) return `오늘 ${hhmm}`;
-  // Midday of the next county day, whatever the length of today.
-  const tomorrow = new Date(startOfCountyDay(now, timeZone).getTime() + 36 * 3_600_000);
-  if (countyDateKey(at, timeZone) === countyDateKey(tomorrow, timeZone)) return `내일 ${hhmm}`;
-  return formatKoreanDateTime(at, timeZone);
+/** The decision, to the applicant, on the platform they used last (after their quiet hours). */
+export async function tellApplicant(
+  tx: DbOrTx,
+  deps: CoreDeps,
+  input: { registrationId: number; memberId: number; decision: 'approved' | 'rejected'; message: OutboundMessage },
+): Promise<Notice[]> {
+  const sent = await enqueueToMember(tx, deps, {
+    memberId: input.memberId,
+    messages: [input.message],
+    purpose: `registration.${input.decision}`,
+    // A registration is decided once: its decision is one message.
+    dedupeKey: `registration:${input.registrationId}:${input.decision}`,
+  });
+  return sent ? [{ to: 'applicant', memberId: input.memberId, messages: [input.message] }] : [];
 }

@@ -1,8 +1,7 @@
-import { sql } from 'drizzle-orm';
-import { PgliteDatabase } from 'drizzle-orm/pglite';
 import type { Db } from '../../db/db.client.ts';
 import { errorSummary } from '../error.summary.ts';
 import type { Logger } from '../logger.port.ts';
+import { rewriteTables } from './withdrawal.repository.ts';
 
 /**
  * Erasing a value in PostgreSQL leaves the old row version in the table file until the page is rewritten; on the
@@ -26,8 +25,9 @@ export const TABLES_TOUCHED_BY_WITHDRAWAL = [
 ] as const;
 
 export function reclaimAfterWithdrawal(db: Db, logger: Logger): void {
-  if (!(db instanceof PgliteDatabase)) return;
-  const run = db.execute(sql.raw(`vacuum full ${TABLES_TOUCHED_BY_WITHDRAWAL.join(', ')}`)).then(
+  const rewrite = rewriteTables(db, TABLES_TOUCHED_BY_WITHDRAWAL);
+  if (!rewrite) return;
+  const run = rewrite.then(
     () => undefined,
     (error: unknown) => logger.error({ err: errorSummary(error) }, 'reclaiming the pages of a withdrawal failed'),
   );

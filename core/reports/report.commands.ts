@@ -1,4 +1,3 @@
-import { senderLabel } from '../broadcasts/broadcast.commands.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import { parseNoticeNumber } from '../notices/notice.text.ts';
 import { answerReport, fileReport, REPORT_MAX_LENGTH } from './report.usecases.ts';
@@ -35,7 +34,7 @@ export async function reportAnswerCommand(turn: Turn, args: string): Promise<voi
   const result = await answerReport({
     tx: turn.tx,
     deps: turn.deps,
-    staff: { memberId: turn.actor.memberId, grants: turn.actor.grants, label: await senderLabel(turn) },
+    staff: { memberId: turn.actor.memberId, grants: turn.actor.grants },
     reportId: number.id,
     answer: number.rest,
   });

@@ -5,10 +5,12 @@ import {
   DIGEST_TIMES,
   describeSettings,
   loadSettings,
+  type MemberSettings,
   QUIET_WINDOWS,
   type SettingsChange,
   updateSettings,
 } from './settings.usecases.ts';
+import { mayChooseDigest } from './settings.rules.ts';
 import { josa } from '../text/korean.text.ts';
 
 export const topics = ['마을방송 받는 방법', '모아 받는 시각', '알림 쉬는 시간', '마치기'];
@@ -21,8 +23,13 @@ export async function startSettings(turn: Turn): Promise<void> {
 }
 
 /** The current settings and the topics, after each change too: the person stays where they are until done. */
-async function showTopics(turn: Turn, lead: string): Promise<void> {
-  const current = await loadSettings(turn.tx, turn.actor.memberId);
+async function showTopics(turn: Turn, lead: string, known?: MemberSettings): Promise<void> {
+  const loaded = known ? undefined : await loadSettings({ tx: turn.tx, memberId: turn.actor.memberId });
+  const current = known ?? (loaded?.kind === 'found' ? loaded.settings : undefined);
+  if (!current) {
+    await turn.setDialog(null);
+    return turn.reply('설정을 불러오지 못했습니다. 잠시 뒤 "설정"을 다시 보내 주세요.');
+  }
   await turn.setDialog({ dialog: 'settings', step: 'topic', data: {} });
   turn.reply({
     text: [
@@ -67,7 +74,7 @@ async function chooseTopic(turn: Turn, text: string): Promise<void> {
     return turn.reply('설정을 마쳤습니다.');
   }
   // Digests are of one's village's broadcasts: only a resident whose registration was approved has a village.
-  if (i < 2 && turn.actor.registration?.status !== 'approved')
+  if (i < 2 && !mayChooseDigest(turn.actor.registration?.status))
     return turn.reply({
       text: '마을방송 받는 방법은 실명 등록이 승인된 주민만 고르실 수 있습니다. 먼저 "등록"을 해 주세요. 알림 쉬는 시간은 지금 바꾸실 수 있습니다.',
       choices: topics,
@@ -88,7 +95,15 @@ async function chooseTopic(turn: Turn, text: string): Promise<void> {
 }
 
 async function apply(turn: Turn, change: SettingsChange): Promise<void> {
-  const now = await updateSettings({ tx: turn.tx, memberId: turn.actor.memberId, change });
+  const result = await updateSettings({
+    tx: turn.tx,
+    member: { memberId: turn.actor.memberId, registrationStatus: turn.actor.registration?.status },
+    change,
+  });
+  if (result.kind === 'not_resident')
+    return showTopics(turn, '마을방송 받는 방법은 실명 등록이 승인된 주민만 고르실 수 있습니다.');
+  if (result.kind !== 'updated') return showTopics(turn, '그 설정으로는 바꿀 수 없습니다. 목록에서 골라 주세요.');
+  const now = result.settings;
   const said =
     'broadcastMode' in change
       ? now.broadcastMode === 'digest'
@@ -99,5 +114,5 @@ async function apply(turn: Turn, change: SettingsChange): Promise<void> {
         : now.quietStart === now.quietEnd
           ? '이제 쉬는 시간 없이 알림을 보내 드립니다.'
           : `알림 쉬는 시간을 ${now.quietStart} ~ ${josa(now.quietEnd, '으로/로')} 바꿨습니다.`;
-  await showTopics(turn, `${said}\n\n바뀐 설정입니다.`);
+  await showTopics(turn, `${said}\n\n바뀐 설정입니다.`, now);
 }

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { matchCommand } from '../../core/features.ts';
-import { describeSettings } from '../../core/settings/settings.usecases.ts';
+import { describeSettings } from '../../core/settings/settings.rules.ts';
 
 test.each(['설정', '설정할게요', '/settings', 'SETTINGS', '알림 설정', '환경설정'])(
   '"%s" opens the settings',

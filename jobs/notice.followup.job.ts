@@ -7,6 +7,6 @@ export function noticeFollowUpJob(schedule = '*/10 * * * *'): Job {
     name: 'notice-followup',
     schedule,
     description: '이장 공지 확인 요청과 기한 지난 공지 알림',
-    run: (deps, now) => followUpNotices(deps, now),
+    run: (deps, now) => followUpNotices({ deps, now }),
   };
 }

@@ -1,4 +1,4 @@
-import { remindExpiringCertificates } from '../core/workshops/workshop.completion.ts';
+import { remindExpiringCertificates } from '../core/workshops/workshop.completion.usecases.ts';
 import type { Job } from './job.types.ts';
 
 /** Daily at 10:00: each workshop certificate that lapses within 30 days is announced once to its holder. */

@@ -1,4 +1,4 @@
-import { creditAttendance } from '../core/workshops/workshop.completion.ts';
+import { creditAttendance } from '../core/workshops/workshop.completion.usecases.ts';
 import type { Job } from './job.types.ts';
 
 /**

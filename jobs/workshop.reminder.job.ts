@@ -1,4 +1,4 @@
-import { sendDueWorkshopReminders } from '../core/workshops/workshop.reminders.ts';
+import { sendDueWorkshopReminders } from '../core/workshops/workshop.reminders.usecases.ts';
 import type { Job } from './job.types.ts';
 
 /**

@@ -143,7 +143,9 @@ describe('a place typed without brackets', () => {
     expect(preview?.text).toContain('[긴급 마을방송]\n고성1리 수도관 파열로 단수됩니다\n— 고성군청');
     expect(await broadcastRows()).toHaveLength(before);
 
-    expect(await say(COUNTY, '보내기')).toMatch(/긴급 마을방송 #\d+\S? 보냈습니다\. 주민 \d+명, 마을방 1곳/);
+    expect(await say(COUNTY, '보내기')).toMatch(
+      /긴급 마을방송 #\d+\S? 보냈습니다\. 주민 1명과 이장님·담당자 1명, 마을방 1곳/,
+    );
     expect(await texts('direct', goseong1)).toContain('수도관 파열');
     expect(await texts('direct', goseong2)).not.toContain('수도관 파열');
     expect(await texts('direct', samsan)).not.toContain('수도관 파열');

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { matchCommand } from '../core/features.ts';
-import { countHops, missingHops, type RecipientHops } from '../core/notices/notice.status.ts';
+import { countHops, missingHops, type RecipientHops } from '../core/notices/notice.rules.ts';
 import {
   followUpStep,
   parseDeadline,

@@ -207,7 +207,7 @@ describe('a series of sessions (a living-lab panel)', () => {
       '2026-12-20,goseong-eup,리빙랩 1회,2,10,1,14:00,고성읍 회의실,고성 리빙랩 패널,4',
       '2026-12-27,goseong-eup,리빙랩 2회,2,10,1,14:00,고성읍 회의실,고성 리빙랩 패널,4',
     ].join('\n');
-    expect(await importWorkshops(t.app.deps, csv)).toMatchObject({ ok: true, imported: 2 });
+    expect(await importWorkshops({ deps: t.app.deps, text: csv })).toMatchObject({ ok: true, imported: 2 });
     const sessions = await t.database.db
       .select()
       .from(workshops)

@@ -6,7 +6,7 @@ import { buildSections } from '../core/digests/digest.sections.ts';
 import { workshopSignupsSection } from '../core/workshops/workshop.digest.ts';
 import { signupsCsv } from '../core/workshops/workshop.export.ts';
 import { importWorkshops } from '../core/workshops/workshop.import.ts';
-import { signUp } from '../core/workshops/workshop.usecases.ts';
+import { signUp } from '../core/workshops/workshop.signup.usecases.ts';
 import { broadcasts, identities, outbox, villages, workshops, workshopSignups } from '../db/schema/index.ts';
 import { registerResident } from './support/registration.flow.ts';
 import { seedResidents } from './support/residents.seed.ts';
@@ -73,7 +73,7 @@ const memberOf = async (userId: string) =>
 
 describe('the 2019 Goseong schedule, imported by the admin', () => {
   test('as it is, every dated row is in the past: nothing is written and each row is named', async () => {
-    const result = await importWorkshops(t.app.deps, CSV);
+    const result = await importWorkshops({ deps: t.app.deps, text: CSV });
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.errors).toHaveLength(13);
@@ -83,7 +83,7 @@ describe('the 2019 Goseong schedule, imported by the admin', () => {
   });
 
   test('shifted into the future, each district gets its workshop on the same weekday, announced as a 행사 broadcast', async () => {
-    const result = await importWorkshops(t.app.deps, CSV, { shiftTo: '2026-12-01' });
+    const result = await importWorkshops({ deps: t.app.deps, text: CSV, shiftTo: '2026-12-01' });
     expect(result).toMatchObject({ ok: true, imported: 13, announced: 13 });
     await t.app.delivery.flush();
     if (result.ok)
@@ -120,7 +120,7 @@ describe('the 2019 Goseong schedule, imported by the admin', () => {
   });
 
   test('importing the same file again adds nothing', async () => {
-    const again = await importWorkshops(t.app.deps, CSV, { shiftTo: '2026-12-01' });
+    const again = await importWorkshops({ deps: t.app.deps, text: CSV, shiftTo: '2026-12-01' });
     expect(again).toMatchObject({ ok: true, imported: 0 });
     expect(await t.database.db.$count(workshops)).toBe(13);
   });
@@ -167,7 +167,7 @@ describe('sign-up with 30 places and a waitlist', () => {
     expect(status).toContain('박서른');
     expect(await say('staff-goseong-eup', `교육 현황 ${gaecheon.id}`)).toContain('맡으신 곳의 교육이 아닙니다');
     expect(await say(resident, '교육 현황')).toContain('담당자만 볼 수 있습니다');
-    const csv = await signupsCsv(t.database.db, gaecheon.id, 'Asia/Seoul');
+    const csv = await signupsCsv({ tx: t.database.db, workshopId: gaecheon.id, timeZone: 'Asia/Seoul' });
     expect(csv.kind).toBe('csv');
     if (csv.kind === 'csv') {
       const lines = csv.csv.trim().split('\r\n');

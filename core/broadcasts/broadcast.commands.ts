@@ -1,9 +1,5 @@
-import { eq } from 'drizzle-orm';
-import { counties, districts, villages } from '../../db/schema/index.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
-import { listVillageBroadcasts } from './broadcast.archive.ts';
-import { loadPlaceCatalog } from './broadcast.preview.ts';
 import {
   type BroadcastScope,
   defaultScope,
@@ -11,9 +7,14 @@ import {
   parseBroadcastText,
   parseSendTime,
 } from './broadcast.scope.ts';
-import { broadcastReach } from './broadcast.status.ts';
 import { type BroadcastDraftData, broadcastKind } from './broadcast.dialog.ts';
-import { cancelScheduledBroadcast } from './broadcast.usecases.ts';
+import {
+  broadcastReach,
+  cancelScheduledBroadcast,
+  listVillageBroadcasts,
+  placeCatalog,
+  senderLabelFor,
+} from './broadcast.usecases.ts';
 import { startDraft } from './draft.confirm.ts';
 import { josa } from '../text/korean.text.ts';
 
@@ -93,7 +94,7 @@ export async function scopeOrReply(
   input: { widest: BroadcastScope; places: readonly string[]; bracketHint: string; usage: string },
 ): Promise<BroadcastScope | null> {
   if (input.places.length === 0) return input.widest;
-  const match = matchPlaces(input.places, await loadPlaceCatalog(turn.tx));
+  const match = matchPlaces(input.places, await placeCatalog({ tx: turn.tx }));
   if (match.kind === 'scope') return match.scope;
   turn.reply(
     match.kind === 'unknown'
@@ -103,26 +104,9 @@ export async function scopeOrReply(
   return null;
 }
 
+/** Who the sender's broadcasts and notices are from, as people read it ("고성읍사무소"). */
 export async function senderLabel(turn: Turn): Promise<string> {
-  const grants = turn.actor.grants;
-  if (grants.some((g) => g.role === 'county_staff' || g.role === 'admin')) {
-    const [county] = await turn.tx.select({ nameKo: counties.nameKo }).from(counties).limit(1);
-    return `${county?.nameKo ?? '군청'}청`;
-  }
-  const staff = grants.find((g) => g.role === 'district_staff');
-  if (staff?.districtCode) {
-    const [d] = await turn.tx
-      .select({ nameKo: districts.nameKo })
-      .from(districts)
-      .where(eq(districts.code, staff.districtCode));
-    return `${d?.nameKo ?? ''}사무소`;
-  }
-  const head = grants.find((g) => g.role === 'village_head');
-  const [v] = await turn.tx
-    .select({ nameKo: villages.nameKo })
-    .from(villages)
-    .where(eq(villages.id, head?.villageId ?? -1));
-  return `${v?.nameKo ?? ''} 이장`;
+  return senderLabelFor({ tx: turn.tx, grants: turn.actor.grants });
 }
 
 /** 방송 [검색어]: the broadcasts of the resident's village, to read again; with a word, a search of the archive. */
@@ -131,7 +115,8 @@ export async function listBroadcastsCommand(turn: Turn, args: string): Promise<v
   if (registration?.status !== 'approved')
     return turn.reply('지난 마을방송은 등록을 마친 주민께 보여 드립니다. 먼저 "등록"을 보내 주세요.');
   const query = args.trim();
-  const found = await listVillageBroadcasts(turn.tx, {
+  const found = await listVillageBroadcasts({
+    tx: turn.tx,
     villageId: registration.villageId,
     districtCode: registration.districtCode,
     query,
@@ -157,7 +142,7 @@ const platformKo: Record<string, string> = { websim: '시뮬레이터', line: 'L
 export async function statusCommand(turn: Turn): Promise<void> {
   const scope = defaultScope(turn.actor.grants);
   if (!scope) return turn.reply('현황은 이장님과 담당 공무원이 볼 수 있습니다.');
-  const reach = await broadcastReach(turn.tx, scope);
+  const reach = await broadcastReach({ tx: turn.tx, scope });
   if (reach.length === 0) return turn.reply('최근 보낸 마을방송이 없습니다.');
   const blocks = reach.map((b) => {
     // Everyone reached, heads and staff too ("받는 분", not "주민"); a delivery that fell back has two rows: count people.

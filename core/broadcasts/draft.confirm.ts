@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { matchChoice } from '../conversation/command.match.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import type { DialogStateOf } from '../conversation/feature.types.ts';
-import { loadPlaceCatalog } from './broadcast.preview.ts';
 import { type BroadcastScope, catalogWithin, describeScope, placesAtStart, sameVillages } from './broadcast.scope.ts';
-import { villagesInScope } from './broadcast.usecases.ts';
+import { placeCatalog, villagesInScope } from './broadcast.usecases.ts';
 import { josa } from '../text/korean.text.ts';
 
 /**
@@ -60,10 +59,10 @@ export async function startDraft<Draft extends DraftBase>(
 ): Promise<void> {
   if (!(await kind.check(turn, draft))) return;
   if (opts.offerPlaceAtStart) {
-    const catalog = await loadPlaceCatalog(turn.tx);
-    const widestVillages = await villagesInScope(turn.tx, draft.scope);
+    const catalog = await placeCatalog({ tx: turn.tx });
+    const widestVillages = await villagesInScope({ tx: turn.tx, scope: draft.scope });
     const found = placesAtStart(draft.body, catalogWithin(catalog, widestVillages));
-    if (found && !sameVillages(await villagesInScope(turn.tx, found.scope), widestVillages)) {
+    if (found && !sameVillages(await villagesInScope({ tx: turn.tx, scope: found.scope }), widestVillages)) {
       const named = found.names.join(', ');
       const choices = [`${named}에만`, `내 담당 전체(${describeScope(draft.scope, catalog)})`];
       await turn.setDialog({

@@ -2,8 +2,12 @@ import type { DbOrTx } from '../../db/db.client.ts';
 import type { RoleGrant } from '../auth/authz.policy.ts';
 import { type BroadcastScope, mayAddressScope } from '../broadcasts/broadcast.scope.ts';
 import { SCHEDULE_HORIZON_DAYS, villagesInScope } from '../broadcasts/broadcast.usecases.ts';
+import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { NOTICE_MAX_LENGTH, type NoticePriority } from './notice.text.ts';
+
+/** Who else a notice usecase told (written to the outbox in its transaction), for every entry point to show. */
+export type NoticeTold = { to: 'heads' | 'village_chats'; count: number; messages: OutboundMessage[] };
 
 export type SendNoticeResult =
   | {
@@ -13,6 +17,7 @@ export type SendNoticeResult =
       villages: number;
       villagesWithoutHead: number;
       autoRelayed: number;
+      told: NoticeTold[];
     }
   | { kind: 'forbidden' }
   | { kind: 'empty' }
@@ -43,7 +48,7 @@ export async function checkNotice(
   if (input.ackDeadline && input.ackDeadline <= now) return { kind: 'deadline_past', deadline: input.ackDeadline };
   if (input.ackDeadline && input.ackDeadline.getTime() - now.getTime() > SCHEDULE_HORIZON_DAYS * 86_400_000)
     return { kind: 'deadline_too_far', deadline: input.ackDeadline };
-  const inScope = await villagesInScope(input.tx, input.scope);
+  const inScope = await villagesInScope({ tx: input.tx, scope: input.scope });
   if (!mayAddressScope(input.sender.grants, 'notice.send', input.scope, inScope)) return { kind: 'forbidden' };
   return { kind: 'ok', body, inScope };
 }

@@ -1,5 +1,3 @@
-import { and, eq } from 'drizzle-orm';
-import { groupChats } from '../../db/schema/index.ts';
 import { defaultScope } from '../broadcasts/broadcast.scope.ts';
 import { DIRECT_ONLY, scopeOrReply, senderLabel } from '../broadcasts/broadcast.commands.ts';
 import { startDraft } from '../broadcasts/draft.confirm.ts';
@@ -7,7 +5,7 @@ import { type NoticeDraftData, noticeKind } from './notice.dialog.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import { maskName } from '../privacy/privacy.mask.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
-import { correctNotice, withdrawNotice, type ReviseResult } from './notice.revise.ts';
+import { correctNotice, withdrawNotice, type ReviseResult } from './notice.revise.usecases.ts';
 import { countHops, missingHops, recentNotices, trackNotice } from './notice.status.ts';
 import { NOTICE_MAX_LENGTH, parseDeadline, parseNoticeNumber, parseNoticeText } from './notice.text.ts';
 import { acknowledgeNotice, relayNotice } from './notice.usecases.ts';
@@ -85,19 +83,12 @@ export async function acknowledgeNoticeCommand(turn: Turn, args: string): Promis
 export async function relayNoticeCommand(turn: Turn, args: string): Promise<void> {
   const number = parseNoticeNumber(args);
   if (!number) return turn.reply('마을방에 전하실 공지 번호를 적어 주세요. 예: "공지 전달 12"');
-  const [room] =
-    turn.chat.type === 'group'
-      ? await turn.tx
-          .select({ villageId: groupChats.villageId })
-          .from(groupChats)
-          .where(and(eq(groupChats.platform, turn.chat.platform), eq(groupChats.chatId, turn.chat.id)))
-      : [];
   const result = await relayNotice({
     tx: turn.tx,
     deps: turn.deps,
     head: { memberId: turn.actor.memberId, grants: turn.actor.grants },
     noticeId: number.id,
-    roomVillageId: room?.villageId,
+    chat: turn.chat,
   });
   switch (result.kind) {
     case 'not_found':
@@ -174,7 +165,7 @@ export async function noticeStatusCommand(turn: Turn, args: string): Promise<voi
   const number = parseNoticeNumber(args);
   if (!number) return turn.reply('공지 번호를 적어 주세요. 예: "현황 12"');
   if (!isStaff(turn)) return turn.reply('공지 현황은 담당 공무원이 볼 수 있습니다.');
-  const tracking = await trackNotice(turn.tx, turn.actor.grants, number.id);
+  const tracking = await trackNotice({ tx: turn.tx, viewer: turn.actor.grants, noticeId: number.id });
   if (!tracking) return turn.reply(`#${number.id}번 공지를 찾을 수 없거나 맡으신 곳에 보낸 공지가 아닙니다.`);
   const { notice, recipients } = tracking;
   const c = countHops(recipients);
@@ -215,10 +206,10 @@ export async function noticeStatusCommand(turn: Turn, args: string): Promise<voi
 /** The short block that bare 현황 adds after the broadcasts: the viewer's recent notices, one line each. */
 export async function recentNoticesBlock(turn: Turn): Promise<void> {
   if (!isStaff(turn)) return;
-  const recent = await recentNotices(turn.tx, turn.actor.grants);
+  const recent = await recentNotices({ tx: turn.tx, viewer: turn.actor.grants });
   const lines: string[] = [];
   for (const notice of recent) {
-    const tracking = await trackNotice(turn.tx, turn.actor.grants, notice.id);
+    const tracking = await trackNotice({ tx: turn.tx, viewer: turn.actor.grants, noticeId: notice.id });
     if (!tracking) continue;
     const c = countHops(tracking.recipients);
     lines.push(

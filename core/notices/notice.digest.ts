@@ -1,7 +1,6 @@
-import { and, gte, isNull, lt } from 'drizzle-orm';
-import { notices } from '../../db/schema/index.ts';
 import type { SectionProvider } from '../digests/digest.sections.ts';
 import { recipientHops } from './notice.status.ts';
+import { noticeIdsBetween } from './notice.tracking.repository.ts';
 
 /**
  * Notices of the last `days` days (not withdrawn) whose heads of the scope have not acknowledged them or whose village
@@ -10,16 +9,7 @@ import { recipientHops } from './notice.status.ts';
 export function noticesSection(title: string, days = 3): SectionProvider {
   return async ({ tx, scope, until }) => {
     const since = new Date(until.getTime() - days * 86_400_000);
-    const recent = await tx
-      .select({ id: notices.id })
-      .from(notices)
-      .where(and(gte(notices.createdAt, since), lt(notices.createdAt, until), isNull(notices.withdrawnAt)));
-    const hops = (
-      await recipientHops(
-        tx,
-        recent.map((n) => n.id),
-      )
-    ).filter((r) =>
+    const hops = (await recipientHops({ tx, noticeIds: await noticeIdsBetween(tx, since, until) })).filter((r) =>
       scope.kind === 'county'
         ? true
         : scope.kind === 'district'

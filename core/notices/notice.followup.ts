@@ -1,5 +1,3 @@
-import { and, eq, gt, isNotNull, isNull, or } from 'drizzle-orm';
-import { noticeRecipients, notices } from '../../db/schema/index.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import { maskName } from '../privacy/privacy.mask.ts';
@@ -7,6 +5,7 @@ import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { tellStaff } from '../staff/staff.rooms.ts';
 import { missingHops, recipientHops } from './notice.status.ts';
 import { followUpStep, headButtons } from './notice.text.ts';
+import * as tracking from './notice.tracking.repository.ts';
 import { noticeView } from './notice.usecases.ts';
 import { josa } from '../text/korean.text.ts';
 
@@ -18,18 +17,12 @@ const LOOKBACK_MS = 7 * 86_400_000;
  * once, each district with villages missing a hop is told in its staff room who is missing. Each step is claimed on
  * the notice row (remindedAt / escalatedAt) in the transaction that writes its messages, so it happens once.
  */
-export async function followUpNotices(deps: CoreDeps, now: Date): Promise<{ reminded: number; escalated: number }> {
-  const open = await deps.db
-    .select()
-    .from(notices)
-    .where(
-      and(
-        isNotNull(notices.ackDeadline),
-        isNull(notices.withdrawnAt),
-        or(isNull(notices.remindedAt), isNull(notices.escalatedAt)),
-        gt(notices.ackDeadline, new Date(now.getTime() - LOOKBACK_MS)),
-      ),
-    );
+export async function followUpNotices(input: {
+  deps: CoreDeps;
+  now: Date;
+}): Promise<{ reminded: number; escalated: number }> {
+  const { deps, now } = input;
+  const open = await tracking.openFollowUps(deps.db, new Date(now.getTime() - LOOKBACK_MS));
   let reminded = 0;
   let escalated = 0;
   for (const notice of open) {
@@ -42,29 +35,15 @@ export async function followUpNotices(deps: CoreDeps, now: Date): Promise<{ remi
 
 async function remind(deps: CoreDeps, noticeId: number, now: Date): Promise<number> {
   return deps.db.transaction(async (tx) => {
-    const [notice] = await tx
-      .update(notices)
-      .set({ remindedAt: now })
-      .where(and(eq(notices.id, noticeId), isNull(notices.remindedAt)))
-      .returning();
+    const notice = await tracking.claimReminder(tx, noticeId, now);
     if (!notice?.ackDeadline) return 0;
-    const waiting = await tx
-      .update(noticeRecipients)
-      .set({ remindedAt: now })
-      .where(
-        and(
-          eq(noticeRecipients.noticeId, noticeId),
-          isNull(noticeRecipients.acknowledgedAt),
-          isNull(noticeRecipients.remindedAt),
-        ),
-      )
-      .returning({ memberId: noticeRecipients.headMemberId });
-    const view = await noticeView(tx, notice);
+    const waiting = await tracking.remindWaitingHeads(tx, noticeId, now);
+    const view = await noticeView({ tx, notice });
     const message = {
       text: `[${view.countyName} 공지 #${notice.id} 확인 요청]\n확인 기한(${formatKoreanDateTime(notice.ackDeadline, deps.timezone)})이 다가옵니다. 읽으셨으면 "확인"을 눌러 주세요.\n"${notice.body}"`,
       buttons: headButtons(notice.id),
     };
-    const heads = [...new Set(waiting.map((w) => w.memberId))];
+    const heads = [...new Set(waiting)];
     for (const memberId of heads)
       await enqueueToMember(tx, deps, {
         memberId,
@@ -81,16 +60,12 @@ async function remind(deps: CoreDeps, noticeId: number, now: Date): Promise<numb
 
 async function escalate(deps: CoreDeps, noticeId: number, now: Date): Promise<number> {
   return deps.db.transaction(async (tx) => {
-    const [notice] = await tx
-      .update(notices)
-      .set({ escalatedAt: now })
-      .where(and(eq(notices.id, noticeId), isNull(notices.escalatedAt)))
-      .returning();
+    const notice = await tracking.claimEscalation(tx, noticeId, now);
     if (!notice?.ackDeadline) return 0;
-    const missing = missingHops(await recipientHops(tx, [notice.id]));
+    const missing = missingHops(await recipientHops({ tx, noticeIds: [notice.id] }));
     const byDistrict = new Map<string, typeof missing>();
     for (const r of missing) byDistrict.set(r.districtCode, [...(byDistrict.get(r.districtCode) ?? []), r]);
-    const view = await noticeView(tx, notice);
+    const view = await noticeView({ tx, notice });
     for (const [districtCode, rows] of byDistrict) {
       const lines = rows.map(
         (r) =>
@@ -110,10 +85,7 @@ async function escalate(deps: CoreDeps, noticeId: number, now: Date): Promise<nu
         messages: [{ text }],
       });
     }
-    await tx
-      .update(notices)
-      .set({ meta: { ...(notice.meta ?? {}), escalatedDistricts: [...byDistrict.keys()] } })
-      .where(eq(notices.id, notice.id));
+    await tracking.setMeta(tx, notice, { ...(notice.meta ?? {}), escalatedDistricts: [...byDistrict.keys()] });
     deps.logger.info({ noticeId, districts: byDistrict.size, missing: missing.length }, 'notice escalated');
     return byDistrict.size;
   });

@@ -1,9 +1,11 @@
-import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { counties, groupChats, identities, members, roles, villages } from '../../db/schema/index.ts';
-import { type PlatformCount, scopeInWords } from '../broadcasts/broadcast.preview.ts';
+import type { PlatformCount } from '../broadcasts/broadcast.preview.ts';
+import { byCount } from '../broadcasts/broadcast.rules.ts';
+import { scopeInWords } from '../broadcasts/broadcast.usecases.ts';
 import { quietUntil } from '../delivery/quiet.hours.ts';
 import { headCard } from './notice.text.ts';
 import { checkNotice, type NoticeDraft, type NoticeRefusal } from './notice.check.ts';
+import { countyName, villageHeads } from './notice.repository.ts';
+import { autoRelayChatCount, preferredPlatform, quietHoursOf } from './notice.tracking.repository.ts';
 
 /** What a notice would do if sent now: where, to which heads on which platform, quiet hours, and the card they read. */
 export type NoticePreview = {
@@ -38,47 +40,28 @@ export async function previewNotice(input: NoticeDraft): Promise<PreviewNoticeRe
   const { tx, deps } = input;
   const now = deps.clock.now();
   const villageIds = checked.inScope.map((v) => v.id);
-  const headRows = villageIds.length
-    ? await tx
-        .select({ memberId: roles.memberId, villageId: roles.villageId })
-        .from(roles)
-        .where(and(eq(roles.role, 'village_head'), inArray(roles.villageId, villageIds)))
-    : [];
+  const headRows = await villageHeads(tx, villageIds);
   const headIds = [...new Set(headRows.map((h) => h.memberId))];
   const byPlatform = new Map<string, number>();
   const held: Date[] = [];
   let unreachable = 0;
   for (const memberId of headIds) {
-    const [identity] = await tx
-      .select({ platform: identities.platform })
-      .from(identities)
-      .where(and(eq(identities.memberId, memberId), eq(identities.reachable, true)))
-      .orderBy(sql`${identities.lastSeenAt} desc nulls last`, desc(identities.id))
-      .limit(1);
-    if (!identity) {
+    const platform = await preferredPlatform(tx, memberId);
+    if (!platform) {
       unreachable++;
       continue;
     }
-    byPlatform.set(identity.platform, (byPlatform.get(identity.platform) ?? 0) + 1);
-    const [member] = await tx
-      .select({ start: members.quietStart, end: members.quietEnd })
-      .from(members)
-      .where(eq(members.id, memberId));
+    byPlatform.set(platform, (byPlatform.get(platform) ?? 0) + 1);
+    const member = await quietHoursOf(tx, memberId);
     const until = member && input.priority !== 'high' ? quietUntil(now, member, deps.timezone) : null;
     if (until) held.push(until);
   }
-  const [auto] = villageIds.length
-    ? await tx
-        .select({ chats: sql<number>`count(*)::int` })
-        .from(groupChats)
-        .innerJoin(villages, eq(villages.id, groupChats.villageId))
-        .where(and(inArray(villages.id, villageIds), eq(villages.autoRelay, true), isNotNull(groupChats.villageId)))
-    : [];
-  const [county] = await tx.select({ nameKo: counties.nameKo }).from(counties).limit(1);
+  const autoRelayChats = await autoRelayChatCount(tx, villageIds);
+  const county = await countyName(tx);
   const card = headCard(
     {
       id: 0,
-      countyName: county?.nameKo ?? '군청',
+      countyName: county ?? '군청',
       priority: input.priority,
       body: checked.body,
       senderLabel: input.sender.label,
@@ -87,13 +70,12 @@ export async function previewNotice(input: NoticeDraft): Promise<PreviewNoticeRe
     },
     deps.timezone,
   );
-  const heads = [...byPlatform].map(([platform, count]) => ({ platform, count }));
-  heads.sort((a, b) => b.count - a.count || a.platform.localeCompare(b.platform));
+  const heads = byCount([...byPlatform].map(([platform, count]) => ({ platform, count })));
   held.sort((a, b) => a.getTime() - b.getTime());
   const headed = new Set(headRows.map((h) => h.villageId));
   return {
     kind: 'preview',
-    places: await scopeInWords(tx, input.scope),
+    places: await scopeInWords({ tx, scope: input.scope }),
     villages: villageIds.length,
     villagesWithoutHead: villageIds.filter((id) => !headed.has(id)).length,
     heads,
@@ -102,7 +84,7 @@ export async function previewNotice(input: NoticeDraft): Promise<PreviewNoticeRe
     held: { count: held.length, first: held[0] ?? null, last: held.at(-1) ?? null },
     high: input.priority === 'high',
     deadline: input.ackDeadline ?? null,
-    autoRelayChats: Number(auto?.chats ?? 0),
+    autoRelayChats,
     card: card.text,
   };
 }

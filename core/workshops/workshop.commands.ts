@@ -1,9 +1,10 @@
 import type { Turn } from '../conversation/conversation.turn.ts';
 import { formatKoreanDate } from '../time/county.time.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
-import { checkIn, describeCertificate, listCertificates } from './workshop.attendance.ts';
-import { clockTime, signupUntil, whenAndWhere } from './workshop.notify.ts';
-import { cancelSignup, listUpcoming, signUp, type ListedWorkshop } from './workshop.usecases.ts';
+import { checkIn, listCertificates } from './workshop.attendance.usecases.ts';
+import { clockTime, describeCertificate, signupUntil, whenAndWhere } from './workshop.notify.ts';
+import { cancelSignup, signUp } from './workshop.signup.usecases.ts';
+import { listUpcoming, type ListedWorkshop } from './workshop.usecases.ts';
 import { josa } from '../text/korean.text.ts';
 
 export const DIALOG = 'workshops';
@@ -60,7 +61,7 @@ export function listText(turn: Turn, items: ListedWorkshop[]): string {
 export async function workshopsCommand(turn: Turn): Promise<void> {
   const resident = approvedResident(turn);
   if (!resident) return;
-  const items = await listUpcoming({
+  const { items } = await listUpcoming({
     tx: turn.tx,
     deps: turn.deps,
     memberId: turn.actor.memberId,
@@ -211,7 +212,7 @@ const LOCKED =
 
 /** 수료증: one's certificates with number, issue date and validity. */
 export async function certificatesCommand(turn: Turn): Promise<void> {
-  const list = await listCertificates(turn.tx, turn.actor.memberId);
+  const { items: list } = await listCertificates({ tx: turn.tx, memberId: turn.actor.memberId });
   if (list.length === 0)
     return turn.reply(
       '아직 받으신 수료증이 없습니다. 교육을 마치시면 이곳에서 보실 수 있습니다. "교육"을 보내 신청해 보세요.',

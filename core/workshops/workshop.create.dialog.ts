@@ -1,14 +1,12 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { counties, districts } from '../../db/schema/index.ts';
 import { matchChoice } from '../conversation/command.match.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import { defineDialog } from '../conversation/feature.types.ts';
 import { formatKoreanDate } from '../time/county.time.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
-import { announceWorkshop } from './workshop.announce.ts';
+import type { AnnounceResult } from './workshop.announce.usecases.ts';
+import { settlePendingWorkshop, type PendingDecision } from './workshop.create.usecases.ts';
 import { lastSignupDay } from './workshop.rules.ts';
-import { settlePendingWorkshop, type PendingDecision } from './workshop.staff.ts';
 import type { Workshop } from './workshop.usecases.ts';
 import { josa } from '../text/korean.text.ts';
 
@@ -55,7 +53,7 @@ export const workshopCreateConfirmDialog = defineDialog({
     const result = await settlePendingWorkshop({
       tx: turn.tx,
       deps: turn.deps,
-      creatorId: turn.actor.memberId,
+      creator: { memberId: turn.actor.memberId, grants: turn.actor.grants },
       workshopId: state.data.workshopId,
       decision,
     });
@@ -65,10 +63,11 @@ export const workshopCreateConfirmDialog = defineDialog({
       );
     if (result.kind === 'discarded') return turn.reply('교육을 만들지 않았습니다. 아무에게도 알리지 않았습니다.');
     const w = result.workshop;
-    if (decision === 'open_until_start')
-      return announceCreated(
+    if (result.kind === 'announced')
+      return createdReply(
         turn,
         w,
+        result.announcement,
         `신청은 ${formatKoreanDateTime(w.startsAt, turn.deps.timezone)} 시작 전까지 받습니다.\n`,
       );
     turn.reply(
@@ -79,20 +78,8 @@ export const workshopCreateConfirmDialog = defineDialog({
   },
 });
 
-/** Announces a workshop just made (or just settled) and tells its creator the code and what they can do next. */
-export async function announceCreated(turn: Turn, w: Workshop, preface = ''): Promise<void> {
-  const [district] = w.districtCode
-    ? await turn.tx.select({ nameKo: districts.nameKo }).from(districts).where(eq(districts.code, w.districtCode))
-    : [];
-  const label = district
-    ? `${district.nameKo}사무소`
-    : `${(await turn.tx.select({ nameKo: counties.nameKo }).from(counties).limit(1))[0]?.nameKo ?? '군'}청`;
-  const announced = await announceWorkshop({
-    tx: turn.tx,
-    deps: turn.deps,
-    workshop: w,
-    sender: { memberId: turn.actor.memberId, grants: turn.actor.grants, label },
-  });
+/** What the creator is told of a workshop just made (or just settled) and announced: the code, what comes next. */
+export function createdReply(turn: Turn, w: Workshop, announced: AnnounceResult, preface = ''): void {
   turn.reply(
     `${preface}교육 #${w.id} ${josa(`「${w.title}」`, '을/를')} 만들었습니다. ${formatKoreanDateTime(w.startsAt, turn.deps.timezone)}, ${w.place}, 정원 ${w.capacity}명.\n` +
       codeLine(w) +

@@ -36,7 +36,7 @@ export async function continueWorkshops(turn: Turn, state: DialogState, text: st
         districtCode: resident.districtCode,
         limit: 50,
       })
-    ).find((i) => i.workshop.id === id);
+    ).items.find((i) => i.workshop.id === id);
     if (!item) {
       await turn.setDialog(null);
       return turn.reply('그 교육은 이제 신청할 수 없습니다. "교육"을 다시 보내 목록을 확인해 주세요.');

@@ -1,14 +1,7 @@
-import { and, asc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm';
-import { workshops, workshopSignups } from '../../db/schema/index.ts';
-import type { DigestScope, SectionProvider } from '../digests/digest.sections.ts';
+import type { SectionProvider } from '../digests/digest.sections.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
-import { fillOf } from './workshop.usecases.ts';
-
-/** A district's room sees its district's workshops; HQ sees all (county-wide ones included). */
-function scopeFilter(scope: DigestScope): SQL | undefined {
-  if (scope.kind === 'county') return undefined;
-  return eq(workshops.districtCode, scope.districtCode);
-}
+import { listScheduledInScope } from './workshop.repository.ts';
+import { countNewSignups, fillOf } from './workshop.signup.repository.ts';
 
 /**
  * 교육 신청: sign-ups of the period, and how full the workshops of the next two weeks are. The model sees only the
@@ -16,36 +9,18 @@ function scopeFilter(scope: DigestScope): SQL | undefined {
  */
 export function workshopSignupsSection(title: string, aheadDays = 14): SectionProvider {
   return async ({ tx, scope, since, until, timezone }) => {
-    const upcoming = await tx
-      .select()
-      .from(workshops)
-      .where(
-        and(
-          eq(workshops.status, 'scheduled'),
-          gt(workshops.startsAt, until),
-          lt(workshops.startsAt, new Date(until.getTime() + aheadDays * 86_400_000)),
-          scopeFilter(scope),
-        ),
-      )
-      .orderBy(asc(workshops.startsAt), asc(workshops.id));
-    const [fresh] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(workshopSignups)
-      .innerJoin(workshops, eq(workshops.id, workshopSignups.workshopId))
-      .where(
-        and(
-          or(eq(workshopSignups.status, 'confirmed'), eq(workshopSignups.status, 'waitlisted')),
-          gte(workshopSignups.createdAt, since),
-          lt(workshopSignups.createdAt, until),
-          scopeFilter(scope),
-        ),
-      );
+    // A district's room sees its district's workshops; HQ sees all (county-wide ones included).
+    const upcoming = await listScheduledInScope(tx, {
+      scope,
+      after: until,
+      before: new Date(until.getTime() + aheadDays * 86_400_000),
+    });
+    const newSignups = await countNewSignups(tx, { scope, since, until });
     const fill = await fillOf(
       tx,
       upcoming.map((w) => w.id),
     );
     const waiting = [...fill.values()].reduce((n, f) => n + f.waitlisted, 0);
-    const newSignups = Number(fresh?.n ?? 0);
     return {
       key: 'workshops.signups',
       title,

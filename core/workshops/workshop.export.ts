@@ -1,43 +1,19 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { districts, registrations, villages, workshops, workshopSignups } from '../../db/schema/index.ts';
+import { findWorkshop } from './workshop.repository.ts';
+import { signupRows } from './workshop.signup.repository.ts';
 
 /**
  * The sign-up list of one workshop as CSV, for staff (names are theirs to see; mobile numbers are left out). Written
  * to the file the admin names, never to a log. Confirmed first, then the waitlist in order.
  */
-export async function signupsCsv(
-  tx: DbOrTx,
-  workshopId: number,
-  timeZone: string,
-): Promise<{ kind: 'csv'; csv: string; rows: number } | { kind: 'not_found' }> {
-  const [w] = await tx.select({ id: workshops.id }).from(workshops).where(eq(workshops.id, workshopId));
-  if (!w) return { kind: 'not_found' };
-  const rows = await tx
-    .select({
-      status: workshopSignups.status,
-      name: registrations.realName,
-      district: districts.nameKo,
-      village: villages.nameKo,
-      createdAt: workshopSignups.createdAt,
-      promotedAt: workshopSignups.promotedAt,
-      cancelledAt: workshopSignups.cancelledAt,
-      attendedAt: workshopSignups.attendedAt,
-      attendedMinutes: workshopSignups.attendedMinutes,
-    })
-    .from(workshopSignups)
-    .leftJoin(
-      registrations,
-      and(eq(registrations.memberId, workshopSignups.memberId), inArray(registrations.status, ['approved', 'pending'])),
-    )
-    .leftJoin(villages, eq(villages.id, registrations.villageId))
-    .leftJoin(districts, eq(districts.code, villages.districtCode))
-    .where(eq(workshopSignups.workshopId, workshopId))
-    .orderBy(
-      sql`case ${workshopSignups.status} when 'confirmed' then 0 when 'waitlisted' then 1 else 2 end`,
-      asc(workshopSignups.createdAt),
-      asc(workshopSignups.id),
-    );
+export async function signupsCsv(input: {
+  tx: DbOrTx;
+  workshopId: number;
+  timeZone: string;
+}): Promise<{ kind: 'csv'; csv: string; rows: number } | { kind: 'not_found' }> {
+  const { tx, workshopId, timeZone } = input;
+  if (!(await findWorkshop(tx, workshopId))) return { kind: 'not_found' };
+  const rows = await signupRows(tx, workshopId);
   const at = (d: Date | null) => (d ? localIso(d, timeZone) : '');
   const header = [
     'no',

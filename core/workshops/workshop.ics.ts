@@ -1,5 +1,5 @@
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
-import type { Workshop } from './workshop.usecases.ts';
+import type { Workshop } from './workshop.repository.ts';
 
 /**
  * A workshop as an RFC 5545 calendar file: one VEVENT, times in UTC (no VTIMEZONE needed). The text comes from staff

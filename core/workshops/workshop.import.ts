@@ -1,10 +1,8 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { counties, districts, roles, workshops, workshopSeries } from '../../db/schema/index.ts';
 import { readCsv } from '../admin/admin.import.ts';
-import type { RoleGrant } from '../auth/authz.policy.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { countyTime } from '../time/county.time.ts';
-import { announceWorkshop } from './workshop.announce.ts';
+import { announceWorkshop, countySender } from './workshop.announce.usecases.ts';
+import { listDistricts, sameWorkshopExists, seriesFor } from './workshop.repository.ts';
 import { createWorkshop, type NewWorkshop } from './workshop.usecases.ts';
 import { josa } from '../text/korean.text.ts';
 
@@ -26,20 +24,17 @@ export const DEFAULT_START_TIME = '10:00';
 
 type Dated = { line: number; date: { year: number; month: number; day: number }; values: Record<string, string> };
 
-export async function importWorkshops(
-  deps: CoreDeps,
-  text: string,
-  options: { shiftTo?: string | undefined } = {},
-): Promise<WorkshopImportResult> {
+export async function importWorkshops(input: {
+  deps: CoreDeps;
+  text: string;
+  shiftTo?: string | undefined;
+}): Promise<WorkshopImportResult> {
+  const { deps, text } = input;
+  const options = { shiftTo: input.shiftTo };
   const { rows, errors } = readCsv(text, ['date', 'district_code', 'title_ko', 'hours', 'capacity']);
   if (errors.length) return { ok: false, errors };
   const now = deps.clock.now();
-  const known = new Map(
-    (await deps.db.select({ code: districts.code, nameKo: districts.nameKo }).from(districts)).map((d) => [
-      d.code,
-      d.nameKo,
-    ]),
-  );
+  const known = new Map((await listDistricts(deps.db)).map((d) => [d.code, d.nameKo]));
   const skipped: string[] = [];
   const bad: string[] = [];
   const dated: Dated[] = [];
@@ -86,21 +81,20 @@ export async function importWorkshops(
   let imported = 0;
   let announced = 0;
   await deps.db.transaction(async (tx) => {
-    const county = await countySender(tx);
+    const county = await countySender({ tx });
     for (const { line, workshop } of planned) {
-      const same = await tx.$count(
-        workshops,
-        and(
-          eq(workshops.title, workshop.title),
-          workshop.districtCode ? eq(workshops.districtCode, workshop.districtCode) : isNull(workshops.districtCode),
-          eq(workshops.startsAt, workshop.startsAt),
-        ),
-      );
-      if (same) {
+      if (await sameWorkshopExists(tx, workshop)) {
         skipped.push(`${line}행: 이미 가져온 교육입니다`);
         continue;
       }
-      const seriesId = workshop.meta?.series ? await seriesFor(tx, workshop, deps.clock.now()) : null;
+      const seriesId = workshop.meta?.series
+        ? await seriesFor(tx, {
+            title: String(workshop.meta.series),
+            districtCode: workshop.districtCode,
+            requiredMinutes: Number(workshop.meta.seriesMinutes),
+            now: deps.clock.now(),
+          })
+        : null;
       const result = await createWorkshop({ tx, deps, creator: null, workshop: { ...workshop, seriesId } });
       if (result.kind !== 'created') throw new Error(`${line}행: ${result.kind}`);
       imported++;
@@ -172,48 +166,5 @@ function checkRow(
           : undefined,
     },
     start: { hour: Number(time[1]), minute: Number(time[2]) },
-  };
-}
-
-type Tx = Parameters<Parameters<CoreDeps['db']['transaction']>[0]>[0];
-
-/** A series (optional `series`, `series_hours` columns) by its title and district: made by its first session. */
-async function seriesFor(tx: Tx, workshop: NewWorkshop & { startsAt: Date }, now: Date): Promise<number> {
-  const title = String(workshop.meta?.series);
-  const where = and(
-    eq(workshopSeries.title, title),
-    workshop.districtCode
-      ? eq(workshopSeries.districtCode, workshop.districtCode)
-      : isNull(workshopSeries.districtCode),
-  );
-  const [found] = await tx.select({ id: workshopSeries.id }).from(workshopSeries).where(where);
-  if (found) return found.id;
-  const [made] = await tx
-    .insert(workshopSeries)
-    .values({
-      title,
-      districtCode: workshop.districtCode,
-      requiredMinutes: Number(workshop.meta?.seriesMinutes),
-      createdAt: now,
-    })
-    .returning({ id: workshopSeries.id });
-  if (!made) throw new Error('series insert returned nothing');
-  return made.id;
-}
-
-/** The county announces what the admin imports: as its first county staff member (or admin), labelled 고성군청. */
-async function countySender(tx: Tx): Promise<{ memberId: number; grants: RoleGrant[]; label: string } | null> {
-  const [staff] = await tx
-    .select({ memberId: roles.memberId, role: roles.role })
-    .from(roles)
-    .where(inArray(roles.role, ['county_staff', 'admin']))
-    .orderBy(roles.id)
-    .limit(1);
-  if (!staff) return null;
-  const [county] = await tx.select({ nameKo: counties.nameKo }).from(counties).limit(1);
-  return {
-    memberId: staff.memberId,
-    grants: [{ role: staff.role, villageId: null, districtCode: null }],
-    label: `${county?.nameKo ?? '군'}청`,
   };
 }

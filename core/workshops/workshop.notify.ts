@@ -1,5 +1,4 @@
 import type { DbOrTx } from '../../db/db.client.ts';
-import type { workshops } from '../../db/schema/index.ts';
 import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
@@ -7,8 +6,8 @@ import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { countyParts, formatKoreanDate } from '../time/county.time.ts';
 import { lastSignupDay, type ReminderKind } from './workshop.rules.ts';
 import { josa } from '../text/korean.text.ts';
-
-type Workshop = typeof workshops.$inferSelect;
+import type { Certificate } from './workshop.certificate.repository.ts';
+import type { Workshop } from './workshop.repository.ts';
 
 /** The workshop's calendar file, on the app's public address (PUBLIC_BASE_URL, else where it listens). */
 export function icsUrl(deps: Pick<CoreDeps, 'publicUrl'>, workshopId: number): string {
@@ -89,15 +88,17 @@ function noteKey(w: Workshop, note: MemberNote): string {
  * One message to each person, in the caller's transaction. The dedupe key carries the workshop version and the kind
  * of message, so that a job run twice adds nothing and a reminder made for an older time is a different message.
  */
-export async function tellMembers(
-  { tx, deps }: { tx: DbOrTx; deps: CoreDeps },
-  w: Workshop,
-  memberIds: readonly number[],
-  note: MemberNote,
-): Promise<number> {
+export async function tellMembers(input: {
+  tx: DbOrTx;
+  deps: CoreDeps;
+  workshop: Workshop;
+  memberIds: readonly number[];
+  note: MemberNote;
+}): Promise<number> {
+  const { tx, deps, workshop: w, note } = input;
   const message = memberMessage(deps, w, note);
   let queued = 0;
-  for (const memberId of memberIds)
+  for (const memberId of input.memberIds)
     if (
       await enqueueToMember(tx, deps, {
         memberId,
@@ -108,4 +109,8 @@ export async function tellMembers(
     )
       queued++;
   return queued;
+}
+
+export function describeCertificate(deps: Pick<CoreDeps, 'timezone'>, c: Certificate): string {
+  return `수료증 번호 ${c.number}\n발급일 ${formatFullDate(c.issuedAt, deps.timezone)} · 유효기간 ${formatFullDate(c.validUntil, deps.timezone)}까지`;
 }

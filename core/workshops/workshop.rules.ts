@@ -1,3 +1,4 @@
+import { can, type RoleGrant } from '../auth/authz.policy.ts';
 import { countyParts, countyTime } from '../time/county.time.ts';
 
 /**
@@ -147,4 +148,28 @@ export const CHECK_IN_WRONG_LIMIT = 5;
  */
 export function checkInCodeCandidate(random: (max: number) => number, attempt: number): string {
   return attempt < 20 ? String(1000 + random(9000)) : String(10000 + random(90000));
+}
+
+/** Who may manage a workshop: a county-wide one is the county's; district staff manage only their own district's. */
+export function mayManage(grants: readonly RoleGrant[], districtCode: string | null): boolean {
+  return districtCode === null
+    ? can(grants, 'workshop.manage', {}) && grants.some((g) => g.role === 'county_staff' || g.role === 'admin')
+    : can(grants, 'workshop.manage', { districtCode });
+}
+
+/** Where a workshop made in chat is for: a district by name or code, null for the whole county, undefined if unknown. */
+export function pickDistrict<T extends { code: string; nameKo: string }>(
+  list: readonly T[],
+  where: string,
+): T | null | undefined {
+  if (['전체', '군 전체', '전 군'].includes(where.trim())) return null;
+  return list.find((d) => d.nameKo === where.trim() || d.code === where.trim());
+}
+
+/** One of 교육 현황 N's list by its number, or by a name only one person on it has. */
+export function pickAttendee<T extends { name: string }>(list: readonly T[], pick: string): T | undefined {
+  const n = /^\d{1,4}$/.test(pick) ? Number(pick) : null;
+  if (n !== null) return list[n - 1];
+  const same = list.filter((a) => a.name === pick);
+  return same.length === 1 ? same[0] : undefined;
 }

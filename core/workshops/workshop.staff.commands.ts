@@ -1,14 +1,12 @@
-import { asc } from 'drizzle-orm';
-import { districts } from '../../db/schema/index.ts';
 import { can } from '../auth/authz.policy.ts';
 import { parseSendTime } from '../broadcasts/broadcast.scope.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
-import { markAttendance } from './workshop.attendance.ts';
-import { cancelWorkshop, rescheduleWorkshop, workshopStatus } from './workshop.staff.ts';
-import { announceCreated, askAboutDeadline } from './workshop.create.dialog.ts';
-import { creditedMinutes, signupClosesAt } from './workshop.rules.ts';
-import { createWorkshop } from './workshop.usecases.ts';
+import { markAttendance } from './workshop.attendance.usecases.ts';
+import { askAboutDeadline, createdReply } from './workshop.create.dialog.ts';
+import { CHAT_CLOSES_DAYS_BEFORE, openWorkshop } from './workshop.create.usecases.ts';
+import { creditedMinutes } from './workshop.rules.ts';
+import { cancelWorkshop, rescheduleWorkshop, workshopStatus } from './workshop.staff.usecases.ts';
 import { withdrawCommand } from './workshop.commands.ts';
 import { josa } from '../text/korean.text.ts';
 
@@ -38,17 +36,6 @@ export async function createWorkshopCommand(turn: Turn, args: string): Promise<v
   const fields = args.split('/').map((f) => f.trim());
   if (fields.length !== 6 || fields.some((f) => !f)) return turn.reply(CREATE_USAGE);
   const [title = '', where = '', place = '', when = '', length = '', size = ''] = fields;
-  const list = await turn.tx
-    .select({ code: districts.code, nameKo: districts.nameKo })
-    .from(districts)
-    .orderBy(asc(districts.position));
-  const district = ['전체', '군 전체', '전 군'].includes(where)
-    ? null
-    : list.find((d) => d.nameKo === where || d.code === where);
-  if (district === undefined)
-    return turn.reply(
-      `${josa(`"${where}"`, '이라/라')}는 읍·면을 찾지 못했습니다. 읍·면 이름이나 "전체"를 적어 주세요.\n${CREATE_USAGE}`,
-    );
   const startsAt = parseSendTime(when, turn.now, turn.deps.timezone);
   if (!startsAt)
     return turn.reply(`일시 ${josa(`"${when}"`, '을/를')} 알아보지 못했습니다. 예: 12.10 14:00, 2026-12-10 14:00`);
@@ -56,36 +43,36 @@ export async function createWorkshopCommand(turn: Turn, args: string): Promise<v
   if (!minutes) return turn.reply(`교육 시간 ${josa(`"${length}"`, '을/를')} 알아보지 못했습니다. 예: 2시간, 90분`);
   const capacity = Number(/^(\d+)\s*명?$/.exec(size)?.[1] ?? NaN);
   if (!(capacity > 0)) return turn.reply(`정원 ${josa(`"${size}"`, '을/를')} 알아보지 못했습니다. 예: 20명`);
-  // Made with the usual 3 days: when that day has gone, it is not announced until staff choose what to do.
-  const late = turn.now >= signupClosesAt(startsAt, 3, turn.deps.timezone);
-  if (late && turn.chat.type !== 'direct')
-    return turn.reply(
-      `${formatKoreanDateTime(startsAt, turn.deps.timezone)}에 시작하는 교육은 신청 마감(3일 전)이 이미 지났습니다. 마감을 어떻게 할지 여쭤보려면 저와 1:1 대화방에서 같은 내용으로 보내 주세요. 아무것도 만들지 않았습니다.`,
-    );
-  const result = await createWorkshop({
+  const result = await openWorkshop({
     tx: turn.tx,
     deps: turn.deps,
-    creator: staffOf(turn),
-    workshop: {
-      title,
-      districtCode: district?.code ?? null,
-      place,
-      startsAt,
-      minutes,
-      capacity,
-      status: late ? 'pending' : 'scheduled',
-    },
+    staff: staffOf(turn),
+    workshop: { title, where, place, startsAt, minutes, capacity },
+    // A deadline already gone is asked about in a 1:1 chat only (a dialog in a group would catch others' words).
+    mayAsk: turn.chat.type === 'direct',
   });
-  if (result.kind === 'forbidden')
-    return turn.reply(
-      `${district?.nameKo ?? '군 전체'} 교육을 만들 권한이 없습니다. 맡으신 읍·면의 교육만 만들 수 있습니다.`,
-    );
-  if (result.kind === 'past')
-    return turn.reply(`${josa(formatKoreanDateTime(startsAt, turn.deps.timezone), '은/는')} 이미 지난 시각입니다.`);
-  if (result.kind === 'invalid')
-    return turn.reply(`교육 내용을 확인해 주세요 (시간은 24시간 이내, 정원은 1명 이상).\n${CREATE_USAGE}`);
-  if (late) return askAboutDeadline(turn, result.workshop);
-  return announceCreated(turn, result.workshop);
+  switch (result.kind) {
+    case 'unknown_district':
+      return turn.reply(
+        `${josa(`"${where}"`, '이라/라')}는 읍·면을 찾지 못했습니다. 읍·면 이름이나 "전체"를 적어 주세요.\n${CREATE_USAGE}`,
+      );
+    case 'deadline_passed':
+      return turn.reply(
+        `${formatKoreanDateTime(startsAt, turn.deps.timezone)}에 시작하는 교육은 신청 마감(${CHAT_CLOSES_DAYS_BEFORE}일 전)이 이미 지났습니다. 마감을 어떻게 할지 여쭤보려면 저와 1:1 대화방에서 같은 내용으로 보내 주세요. 아무것도 만들지 않았습니다.`,
+      );
+    case 'forbidden':
+      return turn.reply(
+        `${result.districtName ?? '군 전체'} 교육을 만들 권한이 없습니다. 맡으신 읍·면의 교육만 만들 수 있습니다.`,
+      );
+    case 'past':
+      return turn.reply(`${josa(formatKoreanDateTime(startsAt, turn.deps.timezone), '은/는')} 이미 지난 시각입니다.`);
+    case 'invalid':
+      return turn.reply(`교육 내용을 확인해 주세요 (시간은 24시간 이내, 정원은 1명 이상).\n${CREATE_USAGE}`);
+    case 'pending':
+      return askAboutDeadline(turn, result.workshop);
+    case 'announced':
+      return createdReply(turn, result.workshop, result.announcement);
+  }
 }
 
 /** 교육 변경 N <일시> (staff). */

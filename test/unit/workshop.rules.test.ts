@@ -9,6 +9,9 @@ import {
   creditedMinutes,
   dueReminder,
   expiryReminderDue,
+  mayManage,
+  pickAttendee,
+  pickDistrict,
   placeFor,
   promotions,
   reminderTimes,
@@ -167,5 +170,52 @@ describe('what staff type and what files carry', () => {
     expect(cell('홍길동')).toBe('홍길동');
     expect(cell('a,b')).toBe('"a,b"');
     expect(cell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
+  });
+});
+
+describe('who manages a workshop, and what staff name in chat', () => {
+  const grant = (role: 'district_staff' | 'county_staff' | 'village_head', districtCode: string | null) => ({
+    role,
+    districtCode,
+    villageId: role === 'village_head' ? 1 : null,
+  });
+  test.each([
+    ['district staff manage their own district', [grant('district_staff', 'goseong-eup')], 'goseong-eup', true],
+    ["district staff do not manage another district's", [grant('district_staff', 'goseong-eup')], 'samsan', false],
+    ['district staff do not manage a county-wide one', [grant('district_staff', 'goseong-eup')], null, false],
+    ['county staff manage a county-wide one', [grant('county_staff', null)], null, true],
+    ["county staff manage a district's", [grant('county_staff', null)], 'samsan', true],
+    ['a village head manages none', [grant('village_head', 'goseong-eup')], 'goseong-eup', false],
+  ])('%s', (_, grants, districtCode, expected) => {
+    expect(mayManage(grants, districtCode)).toBe(expected);
+  });
+
+  const districts = [
+    { code: 'goseong-eup', nameKo: '고성읍' },
+    { code: 'samsan', nameKo: '삼산면' },
+  ];
+  test.each([
+    ['고성읍', 'goseong-eup'],
+    ['samsan', 'samsan'],
+    [' 삼산면 ', 'samsan'],
+    ['전체', null],
+    ['군 전체', null],
+    ['하일면', undefined],
+  ])('"%s" is the district %s', (where, code) => {
+    const picked = pickDistrict(districts, where);
+    expect(picked === null || picked === undefined ? picked : picked.code).toBe(code);
+  });
+
+  const list = [{ name: '김하나' }, { name: '이둘' }, { name: '이둘' }, { name: '박셋' }];
+  test.each([
+    ['1', '김하나'],
+    ['4', '박셋'],
+    ['5', undefined],
+    ['박셋', '박셋'],
+    // Two people of one name: the number decides, never a guess.
+    ['이둘', undefined],
+    ['최넷', undefined],
+  ])('pick "%s" in the list is %s', (pick, name) => {
+    expect(pickAttendee(list, pick)?.name).toBe(name);
   });
 });

@@ -1,24 +1,31 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { noticeRecipients, noticeRelays, notices, outbox } from '../../db/schema/index.ts';
 import type { RoleGrant } from '../auth/authz.policy.ts';
+import { scopeOf } from '../broadcasts/broadcast.usecases.ts';
 import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue, enqueueToMember } from '../delivery/outbox.write.ts';
+import type { NoticeTold } from './notice.check.ts';
+import * as repo from './notice.repository.ts';
+import type { NoticeRow } from './notice.repository.ts';
 import {
   correctionText,
   headCard,
   NOTICE_MAX_LENGTH,
-  type NoticeView,
   relayText,
   withdrawalText,
   withdrawnRelayText,
 } from './notice.text.ts';
-import { scopeOf } from '../broadcasts/broadcast.usecases.ts';
-import { loadNotice, maskedHeadName, mayAddress, type NoticeRow, noticeView } from './notice.usecases.ts';
+import { maskedHeadName, mayAddress, noticeView } from './notice.usecases.ts';
 
 export type ReviseResult =
-  | { kind: 'corrected' | 'withdrawn'; version: number; edited: number; followed: number; heads: number }
+  | {
+      kind: 'corrected' | 'withdrawn';
+      version: number;
+      edited: number;
+      followed: number;
+      heads: number;
+      told: NoticeTold[];
+    }
   | { kind: 'not_found' }
   | { kind: 'already_withdrawn' }
   | { kind: 'forbidden' }
@@ -26,10 +33,24 @@ export type ReviseResult =
   | { kind: 'too_long'; length: number };
 
 type Editor = { memberId: number; grants: readonly RoleGrant[] };
+type ReviseInput = { tx: DbOrTx; deps: CoreDeps; editor: Editor; noticeId: number };
 
 /** The sender, or staff who may address the notice's whole scope. */
 async function mayRevise(tx: DbOrTx, editor: Editor, notice: NoticeRow): Promise<boolean> {
-  return notice.createdBy === editor.memberId || (await mayAddress(tx, editor.grants, scopeOf(notice)));
+  return (
+    notice.createdBy === editor.memberId || (await mayAddress({ tx, grants: editor.grants, scope: scopeOf(notice) }))
+  );
+}
+
+/** The notice, when it may still be revised by this editor. */
+async function revisable(
+  input: ReviseInput,
+): Promise<NoticeRow | { kind: 'not_found' | 'already_withdrawn' | 'forbidden' }> {
+  const notice = await repo.findNotice(input.tx, input.noticeId);
+  if (!notice) return { kind: 'not_found' };
+  if (notice.withdrawnAt) return { kind: 'already_withdrawn' };
+  if (!(await mayRevise(input.tx, input.editor, notice))) return { kind: 'forbidden' };
+  return notice;
 }
 
 /**
@@ -37,67 +58,58 @@ async function mayRevise(tx: DbOrTx, editor: Editor, notice: NoticeRow): Promise
  * (Discord) is edited in place; every other copy (LINE, the simulator, or one not yet sent) is followed by a
  * correction message. The heads who got it get the corrected notice with its buttons again.
  */
-export async function correctNotice(input: {
-  tx: DbOrTx;
-  deps: CoreDeps;
-  editor: Editor;
-  noticeId: number;
-  body: string;
-}): Promise<ReviseResult> {
+export async function correctNotice(input: ReviseInput & { body: string }): Promise<ReviseResult> {
   const { tx, deps } = input;
-  const notice = await loadNotice(tx, input.noticeId);
-  if (!notice) return { kind: 'not_found' };
-  if (notice.withdrawnAt) return { kind: 'already_withdrawn' };
-  if (!(await mayRevise(tx, input.editor, notice))) return { kind: 'forbidden' };
+  const notice = await revisable(input);
+  if ('kind' in notice) return notice;
   const body = input.body.trim();
   if (!body) return { kind: 'empty' };
   if ([...body].length > NOTICE_MAX_LENGTH) return { kind: 'too_long', length: [...body].length };
-  const now = deps.clock.now();
-  const [updated] = await tx
-    .update(notices)
-    .set({ body, version: notice.version + 1, correctedAt: now })
-    .where(eq(notices.id, notice.id))
-    .returning();
+  const updated = await repo.correctBody(tx, notice, body, deps.clock.now());
   if (!updated) return { kind: 'not_found' };
-  const view = await noticeView(tx, updated);
+  const view = await noticeView({ tx, notice: updated });
   const copies = await reviseCopies(tx, deps, updated, `v${updated.version}`, async (relayedBy) => ({
     edit: relayText(
       view,
-      relayedBy === null ? { kind: 'auto' } : { kind: 'head', maskedName: await maskedHeadName(tx, relayedBy) },
+      relayedBy === null
+        ? { kind: 'auto' }
+        : { kind: 'head', maskedName: await maskedHeadName({ tx, memberId: relayedBy }) },
       true,
     ),
     follow: correctionText(view),
   }));
-  const heads = await tellHeads(tx, deps, updated, `v${updated.version}`, headCard(view, deps.timezone, '[정정] '));
-  return { kind: 'corrected', version: updated.version, ...copies, heads };
+  const card = headCard(view, deps.timezone, '[정정] ');
+  const heads = await tellHeads(tx, deps, updated, `v${updated.version}`, card);
+  return { kind: 'corrected', version: updated.version, ...copies, heads, told: told(heads, card, copies) };
 }
 
 /** 공지 철회 N: relayed copies are struck out (Discord) or followed by a withdrawal; heads are told; no more reminders. */
-export async function withdrawNotice(input: {
-  tx: DbOrTx;
-  deps: CoreDeps;
-  editor: Editor;
-  noticeId: number;
-}): Promise<ReviseResult> {
+export async function withdrawNotice(input: ReviseInput): Promise<ReviseResult> {
   const { tx, deps } = input;
-  const notice = await loadNotice(tx, input.noticeId);
-  if (!notice) return { kind: 'not_found' };
-  if (notice.withdrawnAt) return { kind: 'already_withdrawn' };
-  if (!(await mayRevise(tx, input.editor, notice))) return { kind: 'forbidden' };
-  const [updated] = await tx
-    .update(notices)
-    .set({ withdrawnAt: input.deps.clock.now() })
-    .where(and(eq(notices.id, notice.id), isNull(notices.withdrawnAt)))
-    .returning();
+  const notice = await revisable(input);
+  if ('kind' in notice) return notice;
+  const updated = await repo.markWithdrawn(tx, notice.id, deps.clock.now());
   if (!updated) return { kind: 'already_withdrawn' };
-  const view: NoticeView = await noticeView(tx, updated);
+  const view = await noticeView({ tx, notice: updated });
   const copies = await reviseCopies(tx, deps, updated, 'withdrawn', () =>
     Promise.resolve({ edit: withdrawnRelayText(view), follow: withdrawalText(view) }),
   );
-  const heads = await tellHeads(tx, deps, updated, 'withdrawn', {
+  const message = {
     text: `[${view.countyName} 공지 #${updated.id} 철회]\n보내 드린 공지가 철회되었습니다. 마을방에 전하셨다면 그 방에도 철회를 알렸습니다.`,
-  });
-  return { kind: 'withdrawn', version: updated.version, ...copies, heads };
+  };
+  const heads = await tellHeads(tx, deps, updated, 'withdrawn', message);
+  return { kind: 'withdrawn', version: updated.version, ...copies, heads, told: told(heads, message, copies) };
+}
+
+function told(
+  heads: number,
+  card: OutboundMessage,
+  copies: { edited: number; followed: number; messages: OutboundMessage[] },
+): NoticeTold[] {
+  return [
+    { to: 'heads', count: heads, messages: [card] },
+    { to: 'village_chats', count: copies.edited + copies.followed, messages: copies.messages },
+  ];
 }
 
 async function reviseCopies(
@@ -106,24 +118,16 @@ async function reviseCopies(
   notice: NoticeRow,
   revision: string,
   texts: (relayedBy: number | null) => Promise<{ edit: string; follow: string }>,
-): Promise<{ edited: number; followed: number }> {
-  const copies = await tx
-    .select({
-      platform: noticeRelays.platform,
-      chatId: noticeRelays.chatId,
-      relayedBy: noticeRelays.relayedBy,
-      messageId: outbox.platformMessageId,
-    })
-    .from(noticeRelays)
-    .leftJoin(outbox, eq(outbox.id, noticeRelays.outboxId))
-    .where(eq(noticeRelays.noticeId, notice.id));
+): Promise<{ edited: number; followed: number; messages: OutboundMessage[] }> {
   let edited = 0;
   let followed = 0;
-  for (const copy of copies) {
+  const messages: OutboundMessage[] = [];
+  for (const copy of await repo.relayedCopies(tx, notice.id)) {
     const { edit, follow } = await texts(copy.relayedBy);
     const message: OutboundMessage = copy.messageId ? { text: edit, replaces: copy.messageId } : { text: follow };
     if (copy.messageId) edited++;
     else followed++;
+    messages.push(message);
     await enqueue(tx, deps, {
       dedupeKey: `notice:${notice.id}:${revision}:relay:${copy.platform}:${copy.chatId}`,
       to: { platform: copy.platform, type: 'group', id: copy.chatId },
@@ -132,7 +136,7 @@ async function reviseCopies(
       messages: [message],
     });
   }
-  return { edited, followed };
+  return { edited, followed, messages };
 }
 
 async function tellHeads(
@@ -142,11 +146,8 @@ async function tellHeads(
   revision: string,
   message: OutboundMessage,
 ): Promise<number> {
-  const heads = await tx
-    .selectDistinct({ memberId: noticeRecipients.headMemberId })
-    .from(noticeRecipients)
-    .where(eq(noticeRecipients.noticeId, notice.id));
-  for (const { memberId } of heads)
+  const heads = await repo.recipientHeadIds(tx, notice.id);
+  for (const memberId of heads)
     await enqueueToMember(tx, deps, {
       memberId,
       messages: [message],

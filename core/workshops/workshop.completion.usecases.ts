@@ -1,10 +1,18 @@
-import { and, asc, eq, gt, isNull, isNotNull, lte } from 'drizzle-orm';
-import { certificates, workshops, workshopSignups } from '../../db/schema/index.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
-import { issueIfComplete, listCertificates } from './workshop.attendance.ts';
+import { issueIfComplete } from './workshop.attendance.usecases.ts';
+import * as certs from './workshop.certificate.repository.ts';
 import { formatFullDate } from './workshop.notify.ts';
+import * as repo from './workshop.repository.ts';
 import { creditedMinutes, EXPIRY_REMINDER_LEAD_MS } from './workshop.rules.ts';
+import { presentSignups, updateSignups } from './workshop.signup.repository.ts';
+
+export type CreditResult = {
+  credited: number;
+  certificates: number;
+  completed: number;
+  droppedPending: number;
+};
 
 /**
  * The completion job (every 5 minutes): each workshop that has begun and is not yet completed credits its attendees
@@ -14,43 +22,19 @@ import { creditedMinutes, EXPIRY_REMINDER_LEAD_MS } from './workshop.rules.ts';
  * exists before the required minutes have passed, however early someone said 출석. Pending workshops left
  * undecided until their start are deleted.
  */
-export async function creditAttendance(input: {
-  deps: CoreDeps;
-  now: Date;
-}): Promise<{ credited: number; certificates: number; completed: number; droppedPending: number }> {
+export async function creditAttendance(input: { deps: CoreDeps; now: Date }): Promise<CreditResult> {
   const { deps, now } = input;
-  const begun = await deps.db
-    .select({ id: workshops.id })
-    .from(workshops)
-    .where(and(eq(workshops.status, 'scheduled'), isNull(workshops.completedAt), lte(workshops.startsAt, now)))
-    .orderBy(asc(workshops.startsAt), asc(workshops.id));
+  const begun = await repo.listBegunUncompleted(deps.db, now);
   // A pending workshop whose start has come was never decided on (the creator said 취소 or walked away): it was never
   // shown to anyone, so it goes.
-  const dropped = await deps.db
-    .delete(workshops)
-    .where(and(eq(workshops.status, 'pending'), lte(workshops.startsAt, now)))
-    .returning({ id: workshops.id });
-  const totals = { credited: 0, certificates: 0, completed: 0, droppedPending: dropped.length };
-  for (const { id } of begun)
+  const droppedPending = await repo.deleteStartedPending(deps.db, now);
+  const totals: CreditResult = { credited: 0, certificates: 0, completed: 0, droppedPending };
+  for (const id of begun)
     await deps.db.transaction(async (tx) => {
       // Locked, like 출석 확인: the same sign-ups are credited and a certificate is issued once.
-      const [w] = await tx
-        .select()
-        .from(workshops)
-        .where(and(eq(workshops.id, id), isNull(workshops.completedAt)))
-        .for('update');
+      const w = await repo.lockUncompleted(tx, id);
       if (!w || w.status !== 'scheduled') return;
-      const present = await tx
-        .select()
-        .from(workshopSignups)
-        .where(
-          and(
-            eq(workshopSignups.workshopId, w.id),
-            eq(workshopSignups.status, 'confirmed'),
-            isNotNull(workshopSignups.attendedAt),
-          ),
-        );
-      for (const s of present) {
+      for (const s of await presentSignups(tx, w.id)) {
         if (!s.attendedAt) continue;
         const minutes = creditedMinutes({
           startsAt: w.startsAt,
@@ -60,13 +44,14 @@ export async function creditAttendance(input: {
           fromStart: s.markedBy !== null,
         });
         if (minutes > s.attendedMinutes) {
-          await tx.update(workshopSignups).set({ attendedMinutes: minutes }).where(eq(workshopSignups.id, s.id));
+          await updateSignups(tx, [s.id], { attendedMinutes: minutes });
           totals.credited++;
         }
-        if (await issueIfComplete({ tx, deps }, s.memberId, w)) totals.certificates++;
+        if ((await issueIfComplete({ tx, deps, memberId: s.memberId, workshop: w })).kind === 'issued')
+          totals.certificates++;
       }
       if (w.endsAt <= now) {
-        await tx.update(workshops).set({ completedAt: now }).where(eq(workshops.id, w.id));
+        await repo.updateWorkshop(tx, w.id, { completedAt: now });
         totals.completed++;
       }
     });
@@ -76,27 +61,13 @@ export async function creditAttendance(input: {
 /** The expiry job: each certificate lapsing within 30 days is announced once to its holder. */
 export async function remindExpiringCertificates(input: { deps: CoreDeps; now: Date }): Promise<{ reminded: number }> {
   const { deps, now } = input;
-  const horizon = new Date(now.getTime() + EXPIRY_REMINDER_LEAD_MS);
-  const due = await deps.db
-    .select({ id: certificates.id })
-    .from(certificates)
-    .where(
-      and(
-        isNull(certificates.expiryRemindedAt),
-        gt(certificates.validUntil, now),
-        lte(certificates.validUntil, horizon),
-      ),
-    );
+  const due = await certs.expiringUnreminded(deps.db, now, new Date(now.getTime() + EXPIRY_REMINDER_LEAD_MS));
   let reminded = 0;
-  for (const { id } of due)
+  for (const id of due)
     await deps.db.transaction(async (tx) => {
-      const [c] = await tx
-        .update(certificates)
-        .set({ expiryRemindedAt: now })
-        .where(and(eq(certificates.id, id), isNull(certificates.expiryRemindedAt)))
-        .returning();
+      const c = await certs.markExpiryReminded(tx, id, now);
       if (!c) return;
-      const [item] = (await listCertificates(tx, c.memberId)).filter((x) => x.certificate.id === c.id);
+      const [item] = (await certs.certificatesOf(tx, c.memberId)).filter((x) => x.certificate.id === c.id);
       await enqueueToMember(tx, deps, {
         memberId: c.memberId,
         purpose: 'workshop.certificate_expiry',

@@ -1,0 +1,144 @@
+import { and, count, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/db.client.ts';
+import { groupChats, identities, members, outbox, registrations } from '../../db/schema/index.ts';
+import type { CoreDeps } from '../core.deps.ts';
+import { holdsNoRole } from '../members/resident.rule.ts';
+
+/**
+ * Who a broadcast reaches, as SQL common table expressions shared by the fan-out (which writes their rows) and the
+ * preview (which counts them), so that "주민 812명" before sending is the same rule as the rows written after.
+ *
+ * `chosen`: each resident's reachable identity seen most recently (never seen: last), ties to the lowest identity id;
+ * the sender has it already; 설정 "하루 한 번 모아 받기" (`digest`) leaves ordinary broadcasts to the evening digest.
+ * `clock`: `at` in the county's time zone as minutes of the day. `timed`: the residents reached directly, with `held`
+ * set to the end of their quiet window when `at` falls inside it (none when start = end), truncated to the minute.
+ *
+ * Residents are whoever has an approved registration in the villages, as the fan-out always counted them.
+ */
+export function audienceCtes(input: {
+  villageIds: number[];
+  senderId: number;
+  urgent: boolean;
+  at: string;
+  timezone: string;
+}): SQL {
+  const minutes = (column: string) =>
+    sql.raw(`split_part(${column}, ':', 1)::int * 60 + split_part(${column}, ':', 2)::int`);
+  return sql`
+    chosen as (
+      select distinct on (r.member_id) r.member_id, i.platform, i.platform_user_id, m.quiet_start, m.quiet_end,
+        m.broadcast_mode = 'digest' and not ${input.urgent}::boolean as digest
+      from ${registrations} r
+      join ${members} m on m.id = r.member_id
+      join ${identities} i on i.member_id = r.member_id and i.reachable
+      where r.village_id = any(${`{${input.villageIds.join(',')}}`}::int[]) and r.status = 'approved' and r.member_id <> ${input.senderId}::int
+      order by r.member_id, i.last_seen_at desc nulls last, i.id
+    ),
+    clock as (
+      select (extract(hour from local) * 60 + extract(minute from local))::int as minute, floor(extract(epoch from at) / 60)::bigint * 60 as epoch
+      from (select ${input.at}::timestamptz as at, ${input.at}::timestamptz at time zone ${input.timezone}::text as local) t
+    ),
+    timed as (
+      select c.member_id, c.platform, c.platform_user_id,
+        case when not ${input.urgent}::boolean and w.s <> w.e
+          and (case when w.s < w.e then k.minute >= w.s and k.minute < w.e else k.minute >= w.s or k.minute < w.e end)
+        then to_timestamp(k.epoch + (w.e - k.minute + 1440) % 1440 * 60) end as held
+      from chosen c cross join clock k
+      cross join lateral (select ${minutes('c.quiet_start')} as s, ${minutes('c.quiet_end')} as e) w
+      where not c.digest
+    )`;
+}
+
+/** A raw statement's rows: postgres.js answers an array of them, PGlite an object that holds them. */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
+}
+
+/** LINE takes 500 recipients a request. */
+const BATCH = 500;
+
+/**
+ * One outbox row per resident, on the platform they used most recently, held for their quiet hours unless urgent —
+ * written in bulk (37,000 residents is one county's broadcast). Residents of one platform and one send time share
+ * batch keys of at most 500, so that the engine can reach them with one platform request per batch.
+ *
+ * One statement, so that no resident travels through the process and the counts are of exactly the rows written
+ * (one snapshot). The quiet-hours hold is quietUntil's, in SQL: `now` in the county's time zone as minutes of the day,
+ * inside a window that may cross midnight (none when start = end), held until the window's end, truncated to the
+ * minute. Batch keys (`broadcast:<id>:<platform>:<held ISO | now>:<n>`, n counting 500s in member order) are what
+ * the platform's retry keys derive from. bench/fanout.equivalence.check.ts compares all this with the rule in JS.
+ */
+export async function fanOutToResidents(
+  tx: DbOrTx,
+  deps: CoreDeps,
+  input: { broadcastId: number; villageIds: number[]; senderId: number; urgent: boolean; sealed: string },
+): Promise<{ recipients: number; residents: number; digest: number }> {
+  if (input.villageIds.length === 0) return { recipients: 0, residents: 0, digest: 0 };
+  const now = deps.clock.now().toISOString();
+  const id = input.broadcastId;
+  const ctes = audienceCtes({ ...input, at: now, timezone: deps.timezone });
+  const result = await tx.execute(sql`
+    with ${ctes},
+    written as (
+      insert into ${outbox} (dedupe_key, batch_key, platform, chat_type, chat_id, member_id, purpose, broadcast_id, messages_enc, next_attempt_at, created_at)
+      select 'broadcast:' || ${id}::int || ':member:' || member_id,
+        'broadcast:' || ${id}::int || ':' || platform || ':' || coalesce(to_char(held at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'now')
+          || ':' || (row_number() over (partition by platform, held order by member_id) - 1) / ${BATCH}::int,
+        platform, 'direct', platform_user_id, member_id, 'broadcast', ${id}::int, ${input.sealed}::text, coalesce(held, ${now}::timestamptz), ${now}::timestamptz
+      from timed
+      order by member_id -- ids in member order: a batch's rows are contiguous, and the worker claims them whole
+      on conflict (dedupe_key) do nothing
+    )
+    select (select count(*) from timed)::int as recipients,
+      (select count(*) from timed where ${holdsNoRole(sql.raw('timed.member_id'))})::int as residents,
+      (select count(*) from chosen where digest)::int as digest`);
+  // Everyone in scope is reached (heads and staff too); "주민" counts residents only (core/members/resident.rule.ts).
+  const [counts] = rowsOf<{ recipients: number; residents: number; digest: number }>(result);
+  return { recipients: counts?.recipients ?? 0, residents: counts?.residents ?? 0, digest: counts?.digest ?? 0 };
+}
+
+/** The preview's count of the audience, by the same CTEs as the fan-out: per platform, residents and held among them. */
+export async function countAudience(
+  tx: DbOrTx,
+  input: { villageIds: number[]; senderId: number; urgent: boolean; at: string; timezone: string },
+): Promise<{
+  byPlatform: { platform: string; people: number; residents: number; held: number; first: unknown; last: unknown }[];
+  digest: number;
+}> {
+  if (input.villageIds.length === 0) return { byPlatform: [], digest: 0 };
+  const byPlatform = rowsOf<{
+    platform: string;
+    people: number;
+    residents: number;
+    held: number;
+    first: unknown;
+    last: unknown;
+  }>(
+    await tx.execute(sql`
+          with ${audienceCtes(input)}
+          select platform, count(*)::int as people,
+            (count(*) filter (where ${holdsNoRole(sql.raw('timed.member_id'))}))::int as residents,
+            count(held)::int as held, min(held) as first, max(held) as last
+          from timed group by platform`),
+  );
+  const [digestRow] = rowsOf<{ digest: number }>(
+    await tx.execute(sql`
+          with ${audienceCtes(input)}
+          select count(*)::int as digest from chosen where digest`),
+  );
+  return { byPlatform, digest: digestRow?.digest ?? 0 };
+}
+
+/** The group chats linked to these villages, by platform. */
+export async function countVillageChats(
+  tx: DbOrTx,
+  villageIds: number[],
+): Promise<{ platform: string; count: number }[]> {
+  if (villageIds.length === 0) return [];
+  const rows = await tx
+    .select({ platform: groupChats.platform, count: count() })
+    .from(groupChats)
+    .where(and(inArray(groupChats.villageId, villageIds), isNotNull(groupChats.villageId)))
+    .groupBy(groupChats.platform);
+  return rows.map((r) => ({ platform: r.platform, count: Number(r.count) }));
+}

@@ -6,7 +6,8 @@ import { quietUntil } from '../delivery/quiet.hours.ts';
 import { maskName } from '../privacy/privacy.mask.ts';
 import { tellStaff as tellStaffOf } from '../staff/staff.rooms.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
-import { quietHoursOf, writerOf, type FeedbackItem } from './feedback.repository.ts';
+import { quietHoursOf } from '../members/member.directory.ts';
+import { writerOf, type FeedbackItem } from './feedback.repository.ts';
 import { feedbackGoesToHq } from './feedback.routing.ts';
 import { categoryKo } from './feedback.rules.ts';
 

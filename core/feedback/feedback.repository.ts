@@ -6,7 +6,6 @@ import {
   feedbackItems,
   feedbackMessages,
   identities,
-  members,
   registrations,
   villages,
 } from '../../db/schema/index.ts';
@@ -135,14 +134,6 @@ export async function writerOf(
       ),
     );
   return writer;
-}
-
-export async function quietHoursOf(tx: DbOrTx, memberId: number): Promise<{ start: string; end: string } | undefined> {
-  const [member] = await tx
-    .select({ start: members.quietStart, end: members.quietEnd })
-    .from(members)
-    .where(eq(members.id, memberId));
-  return member;
 }
 
 /** The person's own real names and nicknames: text written about oneself often carries them (scrubbed for a model). */

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { districts, groupChats, identities, registrations, roles, villages } from '../../db/schema/index.ts';
+import { districts, groupChats, identities, members, registrations, roles, villages } from '../../db/schema/index.ts';
 import type { PlatformId } from '../channel/channel.types.ts';
 
 /** Who is on a platform, described without personal data: nickname and what they are (이장, 담당자, 주민). */
@@ -62,4 +62,13 @@ export async function listLinkedGroups(tx: DbOrTx, platform: PlatformId): Promis
     chatId: r.chatId,
     title: r.title ?? (r.village ? `${r.district ?? ''} ${r.village} 마을방` : r.chatId),
   }));
+}
+
+/** A member's quiet hours (설정); the rule that applies them is core/delivery/quiet.hours.ts. */
+export async function quietHoursOf(tx: DbOrTx, memberId: number): Promise<{ start: string; end: string } | undefined> {
+  const [member] = await tx
+    .select({ start: members.quietStart, end: members.quietEnd })
+    .from(members)
+    .where(eq(members.id, memberId));
+  return member;
 }

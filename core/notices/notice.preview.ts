@@ -5,7 +5,8 @@ import { quietUntil } from '../delivery/quiet.hours.ts';
 import { headCard } from './notice.text.ts';
 import { checkNotice, type NoticeDraft, type NoticeRefusal } from './notice.check.ts';
 import { countyName, villageHeads } from './notice.repository.ts';
-import { autoRelayChatCount, preferredPlatform, quietHoursOf } from './notice.tracking.repository.ts';
+import { quietHoursOf } from '../members/member.directory.ts';
+import { autoRelayChatCount, preferredPlatform } from './notice.tracking.repository.ts';
 
 /** What a notice would do if sent now: where, to which heads on which platform, quiet hours, and the card they read. */
 export type NoticePreview = {

@@ -4,7 +4,6 @@ import {
   districts,
   groupChats,
   identities,
-  members,
   noticeRecipients,
   noticeRelays,
   notices,
@@ -162,14 +161,6 @@ export async function preferredPlatform(tx: DbOrTx, memberId: number): Promise<s
     .orderBy(sql`${identities.lastSeenAt} desc nulls last`, desc(identities.id))
     .limit(1);
   return identity?.platform;
-}
-
-export async function quietHoursOf(tx: DbOrTx, memberId: number): Promise<{ start: string; end: string } | undefined> {
-  const [member] = await tx
-    .select({ start: members.quietStart, end: members.quietEnd })
-    .from(members)
-    .where(eq(members.id, memberId));
-  return member;
 }
 
 /** Chats of these villages that chose automatic relay. */

@@ -141,7 +141,7 @@ export function replyBroadcastOutcome(
       return turn.reply(
         `${d.category === 'urgent' ? '긴급 ' : ''}마을방송 ${josa(`#${result.broadcastId}`, '을/를')} 보냈습니다. 주민 ${result.residents}명${result.others ? `과 이장님·담당자 ${result.others}명` : ''}, 마을방 ${result.groupChats}곳에 전합니다.` +
           (result.digest ? ` 하루 한 번 모아 받기를 고른 ${result.digest}명께는 정하신 시각에 모아서 전합니다.` : '') +
-          (d.category === 'urgent' ? '' : ' 쉬는 시간(밤 9시~아침 7시)인 분께는 아침에 전해집니다.'),
+          (d.category === 'urgent' ? '' : ' 알림 쉬는 시간인 분께는 그 시간이 끝나면 전해집니다.'),
       );
   }
 }

@@ -57,7 +57,7 @@ test('a scheduled broadcast is fanned out when due even while a delivery pass is
   await enqueue(database.db, app.deps, {
     dedupeKey: 'stuck-message',
     to: { platform: 'stuck', type: 'direct', id: 'nobody' },
-    purpose: 'test',
+    purpose: 'report.staff',
     messages: [{ text: '답이 없는 플랫폼' }],
   });
   // The delivery loop takes it and waits on the platform from now on.

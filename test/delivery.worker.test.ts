@@ -48,13 +48,13 @@ describe('the delivery engine', () => {
     await enqueue(database.db, deps, {
       dedupeKey: 'once',
       to: to('a'),
-      purpose: 'test',
+      purpose: 'report.staff',
       messages: [{ text: '안녕하세요' }],
     });
     await enqueue(database.db, deps, {
       dedupeKey: 'once',
       to: to('a'),
-      purpose: 'test',
+      purpose: 'report.staff',
       messages: [{ text: '안녕하세요' }],
     });
     await createDeliveryWorker(deps, platform.senders).flush();
@@ -69,13 +69,13 @@ describe('the delivery engine', () => {
     await enqueue(database.db, deps, {
       dedupeKey: 'first',
       to: to('b'),
-      purpose: 'test',
+      purpose: 'report.staff',
       messages: [{ text: '첫째' }],
     });
     await enqueue(database.db, deps, {
       dedupeKey: 'second',
       to: to('b'),
-      purpose: 'test',
+      purpose: 'report.staff',
       messages: [{ text: '둘째' }],
     });
     const worker = createDeliveryWorker(deps, platform.senders);
@@ -99,7 +99,7 @@ describe('the delivery engine', () => {
     await enqueue(database.db, deps, {
       dedupeKey: 'blocked',
       to: to('c'),
-      purpose: 'test',
+      purpose: 'report.staff',
       messages: [{ text: '소식' }],
     });
     const worker = createDeliveryWorker(deps, platform.senders);
@@ -117,7 +117,7 @@ describe('the delivery engine', () => {
     await enqueue(database.db, deps, {
       dedupeKey: 'flaky',
       to: to('d'),
-      purpose: 'test',
+      purpose: 'report.staff',
       messages: [{ text: '소식' }],
     });
     const worker = createDeliveryWorker(deps, platform.senders, { maxAttempts: 3 });
@@ -133,7 +133,7 @@ describe('the delivery engine', () => {
     await enqueue(database.db, deps, {
       dedupeKey: 'crash',
       to: to('e'),
-      purpose: 'test',
+      purpose: 'report.staff',
       messages: [{ text: '소식' }],
     });
     const hanging: ChannelSender = { platform: 'fake', canPush: true, send: () => new Promise<SendResult>(() => {}) };

@@ -3,7 +3,8 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/db.client.ts';
-import { inboundEvents, outbox } from '../../db/schema/index.ts';
+import { inboundEvents } from '../../db/schema/index.ts';
+import { queueDepth } from '../../core/delivery/delivery.subject.ts';
 import { bearerAccess } from './app.access.ts';
 import { isLoopbackHost, type AppConfig } from './app.config.ts';
 
@@ -32,11 +33,8 @@ export function createMetrics(input: { config: AppConfig; db: Db; logger: Logger
     registers: [register],
     async collect() {
       this.reset();
-      const rows = await input.db
-        .select({ platform: outbox.platform, status: outbox.status, n: count() })
-        .from(outbox)
-        .groupBy(outbox.platform, outbox.status);
-      for (const row of rows) this.set({ platform: row.platform, status: row.status }, Number(row.n));
+      for (const row of await queueDepth({ tx: input.db }))
+        this.set({ platform: row.platform, status: row.status }, row.n);
     },
   });
   new Gauge({

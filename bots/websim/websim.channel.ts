@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { and, count, eq, inArray, like, lte } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import { identities, outbox } from '../../db/schema/index.ts';
+import { identities } from '../../db/schema/index.ts';
 import { bearerAccess } from '../app/app.access.ts';
 import { simulatorOn } from '../app/app.config.ts';
 import type { ChannelSender } from '../../core/channel/channel.port.ts';
+import { unsentOfEvent } from '../../core/delivery/delivery.subject.ts';
 import { listLinkedGroups, listPlatformMembers } from '../../core/members/member.directory.ts';
 import { cleanName, cleanText } from '../../core/inbound/inbound.text.ts';
 import type { ChannelContext, ChannelModule } from '../channel.registry.ts';
@@ -109,19 +110,9 @@ async function waitForReplies(ctx: ChannelContext, eventId: string): Promise<voi
   const deadline = Date.now() + REPLY_WAIT_MS;
   for (;;) {
     await ctx.flushDeliveries();
-    const [pending] = await ctx.deps.db
-      .select({ n: count() })
-      .from(outbox)
-      .where(
-        and(
-          like(outbox.dedupeKey, `event:${PLATFORM}:${eventId}:%`),
-          // Only the simulator's own chats: a LINE or Discord send it caused is not what the page waits to show.
-          eq(outbox.platform, PLATFORM),
-          inArray(outbox.status, ['queued', 'retrying']),
-          lte(outbox.nextAttemptAt, ctx.deps.clock.now()),
-        ),
-      );
-    if (!pending?.n || Date.now() >= deadline) return;
+    // Only the simulator's own chats: a LINE or Discord send it caused is not what the page waits to show.
+    const pending = await unsentOfEvent({ tx: ctx.deps.db, platform: PLATFORM, eventId, now: ctx.deps.clock.now() });
+    if (!pending || Date.now() >= deadline) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -1,7 +1,8 @@
 import { and, count, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { groupChats, identities, members, outbox, registrations } from '../../db/schema/index.ts';
+import { groupChats, identities, members, registrations } from '../../db/schema/index.ts';
 import type { CoreDeps } from '../core.deps.ts';
+import { enqueueBroadcastAudience } from '../delivery/delivery.fanout.ts';
 import { holdsNoRole } from '../members/resident.rule.ts';
 
 /**
@@ -54,19 +55,12 @@ export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
 }
 
-/** LINE takes 500 recipients a request. */
-const BATCH = 500;
-
 /**
- * One outbox row per resident, on the platform they used most recently, held for their quiet hours unless urgent —
- * written in bulk (37,000 residents is one county's broadcast). Residents of one platform and one send time share
- * batch keys of at most 500, so that the engine can reach them with one platform request per batch.
- *
- * One statement, so that no resident travels through the process and the counts are of exactly the rows written
- * (one snapshot). The quiet-hours hold is quietUntil's, in SQL: `now` in the county's time zone as minutes of the day,
- * inside a window that may cross midnight (none when start = end), held until the window's end, truncated to the
- * minute. Batch keys (`broadcast:<id>:<platform>:<held ISO | now>:<n>`, n counting 500s in member order) are what
- * the platform's retry keys derive from. bench/fanout.equivalence.check.ts compares all this with the rule in JS.
+ * One delivery per resident, on the platform they used most recently, held for their quiet hours unless urgent —
+ * written by delivery in one statement from these CTEs (core/delivery/delivery.fanout.ts), which also counts them.
+ * The quiet-hours hold is quietUntil's, in SQL: `now` in the county's time zone as minutes of the day, inside a window
+ * that may cross midnight (none when start = end), held until the window's end, truncated to the minute.
+ * bench/fanout.equivalence.check.ts and test/broadcast.fanout.equivalence.test.ts compare all this with the rule in JS.
  */
 export async function fanOutToResidents(
   tx: DbOrTx,
@@ -75,23 +69,15 @@ export async function fanOutToResidents(
 ): Promise<{ recipients: number; residents: number; digest: number }> {
   if (input.villageIds.length === 0) return { recipients: 0, residents: 0, digest: 0 };
   const now = deps.clock.now().toISOString();
-  const id = input.broadcastId;
-  const ctes = audienceCtes({ ...input, at: now, timezone: deps.timezone });
-  const result = await tx.execute(sql`
-    with ${ctes},
-    written as (
-      insert into ${outbox} (dedupe_key, batch_key, platform, chat_type, chat_id, member_id, purpose, broadcast_id, messages_enc, next_attempt_at, created_at)
-      select 'broadcast:' || ${id}::int || ':member:' || member_id,
-        'broadcast:' || ${id}::int || ':' || platform || ':' || coalesce(to_char(held at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'now')
-          || ':' || (row_number() over (partition by platform, held order by member_id) - 1) / ${BATCH}::int,
-        platform, 'direct', platform_user_id, member_id, 'broadcast', ${id}::int, ${input.sealed}::text, coalesce(held, ${now}::timestamptz), ${now}::timestamptz
-      from timed
-      order by member_id -- ids in member order: a batch's rows are contiguous, and the worker claims them whole
-      on conflict (dedupe_key) do nothing
-    )
-    select (select count(*) from timed)::int as recipients,
+  const result = await enqueueBroadcastAudience(tx, {
+    broadcastId: input.broadcastId,
+    audience: audienceCtes({ ...input, at: now, timezone: deps.timezone }),
+    tally: sql`select (select count(*) from timed)::int as recipients,
       (select count(*) from timed where ${holdsNoRole(sql.raw('timed.member_id'))})::int as residents,
-      (select count(*) from chosen where digest)::int as digest`);
+      (select count(*) from chosen where digest)::int as digest`,
+    sealed: input.sealed,
+    now,
+  });
   // Everyone in scope is reached (heads and staff too); "주민" counts residents only (core/members/resident.rule.ts).
   const [counts] = rowsOf<{ recipients: number; residents: number; digest: number }>(result);
   return { recipients: counts?.recipients ?? 0, residents: counts?.residents ?? 0, digest: counts?.digest ?? 0 };

@@ -1,18 +1,4 @@
-import {
-  and,
-  arrayOverlaps,
-  count,
-  desc,
-  eq,
-  ilike,
-  inArray,
-  isNotNull,
-  isNull,
-  lte,
-  notExists,
-  or,
-  sql,
-} from 'drizzle-orm';
+import { and, arrayOverlaps, desc, eq, ilike, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
 import {
   broadcasts,
@@ -20,12 +6,12 @@ import {
   districts,
   groupChats,
   members,
-  outbox,
   registrations,
   roles,
   villages,
 } from '../../db/schema/index.ts';
 import type { BroadcastCategory } from '../../db/schema/messaging.schema.ts';
+import { reachOf, reachedMembers, stillQueued } from '../delivery/delivery.subject.ts';
 import type { BroadcastScope, PlaceCatalog } from './broadcast.scope.ts';
 
 /**
@@ -198,31 +184,18 @@ export type DeliveryCount = {
 
 /** Direct deliveries of these broadcasts by platform, status and whether they were a fallback. */
 export async function deliveryCounts(tx: DbOrTx, broadcastIds: number[]): Promise<DeliveryCount[]> {
-  if (broadcastIds.length === 0) return [];
-  const rows = await tx
-    .select({
-      broadcastId: outbox.broadcastId,
-      platform: outbox.platform,
-      status: outbox.status,
-      fallback: sql<boolean>`${outbox.fallbackOf} is not null`,
-      n: count(),
-    })
-    .from(outbox)
-    .where(and(inArray(outbox.broadcastId, broadcastIds), eq(outbox.chatType, 'direct')))
-    .groupBy(outbox.broadcastId, outbox.platform, outbox.status, sql`${outbox.fallbackOf} is not null`);
-  return rows.map((r) => ({ ...r, n: Number(r.n) }));
+  const reach = await reachOf({ tx, kind: 'broadcast', ids: broadcastIds });
+  return reach.map(({ subjectId, ...r }) => ({ broadcastId: subjectId, ...r }));
 }
 
 /** Fanned-out broadcasts not yet reported whose every delivery has ended. */
 export async function finishedUnreported(tx: DbOrTx): Promise<BroadcastRow[]> {
-  const pending = tx
-    .select({ id: outbox.id })
-    .from(outbox)
-    .where(and(eq(outbox.broadcastId, broadcasts.id), inArray(outbox.status, ['queued', 'retrying'])));
-  return tx
+  const unreported = await tx
     .select()
     .from(broadcasts)
-    .where(and(isNotNull(broadcasts.fannedOutAt), isNull(broadcasts.reportedAt), notExists(pending)));
+    .where(and(isNotNull(broadcasts.fannedOutAt), isNull(broadcasts.reportedAt)));
+  const waiting = await stillQueued({ tx, kind: 'broadcast', ids: unreported.map((b) => b.id) });
+  return unreported.filter((b) => !waiting.has(b.id));
 }
 
 /** Claims a finished broadcast for its report; false when another instance reported it. */
@@ -236,10 +209,7 @@ export async function claimReport(tx: DbOrTx, id: number, now: Date): Promise<bo
 }
 
 export async function reachedMemberIds(tx: DbOrTx, broadcastId: number): Promise<Set<number | null>> {
-  const reached = await tx
-    .select({ memberId: outbox.memberId })
-    .from(outbox)
-    .where(and(eq(outbox.broadcastId, broadcastId), eq(outbox.status, 'sent'), isNotNull(outbox.memberId)));
+  const reached = await reachedMembers({ tx, kind: 'broadcast', ids: [broadcastId] });
   return new Set(reached.map((r) => r.memberId));
 }
 

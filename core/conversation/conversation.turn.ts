@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../../db/db.client.ts';
 import type { ChatRef, InboundEvent, OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
+import type { Purpose } from '../delivery/delivery.purpose.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import type { Actor } from '../members/member.resolve.ts';
 import type { DialogState, Place } from './feature.types.ts';
@@ -25,7 +26,7 @@ export type Turn = {
   notify(
     memberId: number,
     messages: OutboundMessage[],
-    opts: { purpose: string; key: string; aboutMemberId?: number },
+    opts: { purpose: Purpose; key: string; aboutMemberId?: number },
   ): Promise<boolean>;
   setDialog(state: DialogState | null): Promise<void>;
   /** The dialog as this turn left it: `undefined` when the turn did not change it. */

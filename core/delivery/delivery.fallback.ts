@@ -1,6 +1,8 @@
 import { and, eq, like, or, sql } from 'drizzle-orm';
 import { identities, outbox } from '../../db/schema/index.ts';
 import type { CoreDeps } from '../core.deps.ts';
+import { fallbackKey, fallbacksPattern, familyOf } from './delivery.keys.ts';
+import { mayFallBack } from './delivery.purpose.ts';
 
 type Row = typeof outbox.$inferSelect;
 
@@ -10,21 +12,14 @@ type Row = typeof outbox.$inferSelect;
  * wrote. The new row says which delivery it stands in for, so reach can be counted per platform.
  */
 export async function enqueueFallback(deps: CoreDeps, failed: Row): Promise<boolean> {
-  if (
-    failed.memberId === null ||
-    failed.chatType !== 'direct' ||
-    failed.purpose.startsWith('reply') ||
-    !failed.messagesEnc
-  )
+  if (failed.memberId === null || failed.chatType !== 'direct' || !mayFallBack(failed.purpose) || !failed.messagesEnc)
     return false;
-  const family = failed.dedupeKey.replace(/:via:[^:]+$/, '');
+  const family = familyOf(failed.dedupeKey);
   return deps.db.transaction(async (tx) => {
     const tried = await tx
       .select({ platform: outbox.platform })
       .from(outbox)
-      .where(
-        or(eq(outbox.dedupeKey, family), like(outbox.dedupeKey, `${family.replace(/[\\%_]/g, (c) => `\\${c}`)}:via:%`)),
-      );
+      .where(or(eq(outbox.dedupeKey, family), like(outbox.dedupeKey, fallbacksPattern(family))));
     const triedPlatforms = new Set(tried.map((t) => t.platform));
     const candidates = await tx
       .select({ platform: identities.platform, platformUserId: identities.platformUserId })
@@ -36,7 +31,7 @@ export async function enqueueFallback(deps: CoreDeps, failed: Row): Promise<bool
     const inserted = await tx
       .insert(outbox)
       .values({
-        dedupeKey: `${family}:via:${next.platform}`,
+        dedupeKey: fallbackKey(family, next.platform),
         platform: next.platform,
         chatType: 'direct',
         chatId: next.platformUserId,

@@ -4,6 +4,7 @@ import { identities, members, outbox } from '../../db/schema/index.ts';
 import type { ChatRef, OutboundMessage, ReplyHandle } from '../channel/channel.types.ts';
 import type { Clock } from '../clock.port.ts';
 import type { Cipher } from '../privacy/cipher.ts';
+import type { Purpose } from './delivery.purpose.ts';
 import { quietUntil } from './quiet.hours.ts';
 
 export type OutboxItem = {
@@ -12,7 +13,8 @@ export type OutboxItem = {
   to: ChatRef;
   memberId?: number | null | undefined;
   aboutMemberId?: number | null | undefined;
-  purpose: string;
+  /** Why it is sent: decides how delivery treats it (delivery.purpose.ts). */
+  purpose: Purpose;
   broadcastId?: number | undefined;
   /** Set on the deliveries of a notice (이장넷): its reach to village heads and its relayed copies are found by it. */
   noticeId?: number | undefined;

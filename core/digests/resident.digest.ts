@@ -1,7 +1,8 @@
-import { and, arrayOverlaps, asc, eq, gt, inArray, lte, max, ne, notExists, or, sql } from 'drizzle-orm';
-import { broadcasts, members, outbox, registrations, villages } from '../../db/schema/index.ts';
+import { and, arrayOverlaps, asc, eq, gt, lte, ne, or } from 'drizzle-orm';
+import { broadcasts, members, registrations, villages } from '../../db/schema/index.ts';
 import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
+import { lastWrittenTo, subjectsWrittenTo } from '../delivery/delivery.subject.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { countyDateKey, formatKoreanDate, lastOccurrence } from '../time/county.time.ts';
@@ -49,24 +50,16 @@ export async function sendResidentDigests(input: {
   const due = candidates.filter((c) => isDigestDue(c.digestTime, input.windowStart, slot, deps.timezone));
   const result: ResidentDigestResult = { due: due.length, queued: 0, empty: 0, unreachable: 0 };
   if (due.length === 0) return result;
-  const previous = await deps.db
-    .select({ memberId: outbox.memberId, at: max(outbox.createdAt) })
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.purpose, 'digest.resident'),
-        inArray(
-          outbox.memberId,
-          due.map((d) => d.memberId),
-        ),
-      ),
-    )
-    .groupBy(outbox.memberId);
+  const previous = await lastWrittenTo({
+    tx: deps.db,
+    memberIds: due.map((d) => d.memberId),
+    purpose: 'digest.resident',
+  });
   const date = countyDateKey(slot, deps.timezone);
   for (const resident of due) {
-    const last = previous.find((p) => p.memberId === resident.memberId)?.at;
-    const since = new Date(Math.max(slot.getTime() - DAY, last ? new Date(last).getTime() : 0));
-    const items = await deps.db
+    const last = previous.get(resident.memberId);
+    const since = new Date(Math.max(slot.getTime() - DAY, last ? last.getTime() : 0));
+    const inScope = await deps.db
       .select({
         id: broadcasts.id,
         category: broadcasts.category,
@@ -90,15 +83,17 @@ export async function sendResidentDigests(input: {
             ),
             and(eq(broadcasts.scopeKind, 'villages'), arrayOverlaps(broadcasts.scopeVillages, [resident.villageId])),
           ),
-          notExists(
-            deps.db
-              .select({ one: sql`1` })
-              .from(outbox)
-              .where(and(eq(outbox.broadcastId, broadcasts.id), eq(outbox.memberId, resident.memberId))),
-          ),
         ),
       )
       .orderBy(asc(broadcasts.sendAt), asc(broadcasts.id));
+    // Those that wrote the resident a delivery of their own (urgent ones, or sent before they chose the digest).
+    const written = await subjectsWrittenTo({
+      tx: deps.db,
+      kind: 'broadcast',
+      ids: inScope.map((c) => c.id),
+      memberId: resident.memberId,
+    });
+    const items = inScope.filter((c) => !written.has(c.id));
     if (items.length === 0) {
       result.empty += 1;
       continue;

@@ -1,7 +1,9 @@
-import { eq, inArray, isNotNull, or } from 'drizzle-orm';
-import { districts, groupChats, outbox } from '../../db/schema/index.ts';
+import { eq, isNotNull, or } from 'drizzle-orm';
+import { districts, groupChats } from '../../db/schema/index.ts';
 import type { SummaryWriter } from '../ai/summary.port.ts';
 import type { CoreDeps } from '../core.deps.ts';
+import { staffDigestKey } from '../delivery/delivery.keys.ts';
+import { writtenKeys } from '../delivery/delivery.subject.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
 import {
   acceptSummary,
@@ -59,17 +61,8 @@ export async function sendStaffDigests(input: {
   const day = formatKoreanDate(now, deps.timezone);
   let queued = 0;
   let modelSummaries = 0;
-  const keyOf = (room: { platform: string; chatId: string }) => `digest:staff:${room.platform}:${room.chatId}:${date}`;
-  const done = new Set(
-    rooms.length
-      ? (
-          await deps.db
-            .select({ key: outbox.dedupeKey })
-            .from(outbox)
-            .where(inArray(outbox.dedupeKey, rooms.map(keyOf)))
-        ).map((r) => r.key)
-      : [],
-  );
+  const keyOf = (room: { platform: string; chatId: string }) => staffDigestKey({ ...room, date });
+  const done = await writtenKeys({ tx: deps.db, keys: rooms.map(keyOf) });
   for (const { scope, audience, rooms: allRooms } of scopes.values()) {
     // A re-run the same day (catch-up, run-job) neither asks the model again nor adds a message.
     const scopeRooms = allRooms.filter((room) => !done.has(keyOf(room)));

@@ -1,7 +1,8 @@
-import { and, arrayOverlaps, asc, count, eq, gte, inArray, isNotNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, arrayOverlaps, asc, eq, gte, isNotNull, lt, or, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { broadcasts, districts, outbox, registrations, villages } from '../../db/schema/index.ts';
+import { broadcasts, districts, registrations, villages } from '../../db/schema/index.ts';
 import { noOpenAppointment } from '../admin/appointments.ts';
+import { reachOf } from '../delivery/delivery.subject.ts';
 import { residentRegistration } from '../members/resident.rule.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { feedbackSection } from '../feedback/feedback.digest.ts';
@@ -161,22 +162,22 @@ async function deliveryCounts(
   scope: DigestScope,
   ids: number[],
 ): Promise<{ broadcastId: number | null; status: string; n: number }[]> {
-  const columns = { broadcastId: outbox.broadcastId, status: outbox.status, n: count() };
-  const where = and(inArray(outbox.broadcastId, ids), eq(outbox.chatType, 'direct'));
-  const rows =
+  const livingInScope =
     scope.kind === 'county'
-      ? await tx.select(columns).from(outbox).where(where).groupBy(outbox.broadcastId, outbox.status)
-      : await tx
-          .select(columns)
-          .from(outbox)
-          .innerJoin(
-            registrations,
-            and(eq(registrations.memberId, outbox.memberId), eq(registrations.status, 'approved')),
-          )
+      ? undefined
+      : tx
+          .select({ memberId: registrations.memberId })
+          .from(registrations)
           .innerJoin(villages, eq(villages.id, registrations.villageId))
-          .where(and(where, villageFilter(scope)))
-          .groupBy(outbox.broadcastId, outbox.status);
-  return rows.map((r) => ({ ...r, n: Number(r.n) }));
+          .where(and(eq(registrations.status, 'approved'), villageFilter(scope)));
+  const counts = new Map<string, { broadcastId: number; status: string; n: number }>();
+  for (const r of await reachOf({ tx, kind: 'broadcast', ids, recipientsIn: livingInScope })) {
+    const key = `${r.subjectId}:${r.status}`;
+    const entry = counts.get(key) ?? { broadcastId: r.subjectId, status: r.status, n: 0 };
+    entry.n += r.n;
+    counts.set(key, entry);
+  }
+  return [...counts.values()];
 }
 
 /** Registrations matching `where` in the scope, counted by village ("고성읍 고성1리"), oldest first. */

@@ -6,12 +6,12 @@ import {
   noticeRecipients,
   noticeRelays,
   notices,
-  outbox,
   registrations,
   roles,
   villages,
 } from '../../db/schema/index.ts';
 import type { ChatRef } from '../channel/channel.types.ts';
+import { deliveryIdOf, platformMessageIds } from '../delivery/delivery.subject.ts';
 
 /**
  * The queries of sending, acknowledging, relaying and revising a notice (tracking, follow-ups and previews:
@@ -115,11 +115,11 @@ export async function insertRelay(
   return relay?.id;
 }
 
-/** The copy's outbox row: once sent it holds the platform's message id, which a correction edits. */
+/** The copy's delivery: once sent it holds the platform's message id, which a correction edits. */
 export async function linkRelayToOutbox(tx: DbOrTx, relayId: number, dedupeKey: string): Promise<void> {
   await tx
     .update(noticeRelays)
-    .set({ outboxId: sql`(select ${outbox.id} from ${outbox} where ${outbox.dedupeKey} = ${dedupeKey})` })
+    .set({ outboxId: await deliveryIdOf({ tx, dedupeKey }) })
     .where(eq(noticeRelays.id, relayId));
 }
 
@@ -177,16 +177,20 @@ export async function markWithdrawn(tx: DbOrTx, id: number, now: Date): Promise<
 
 /** Every relayed copy of a notice, with the platform's message id once the copy was sent. */
 export async function relayedCopies(tx: DbOrTx, noticeId: number) {
-  return tx
+  const relays = await tx
     .select({
       platform: noticeRelays.platform,
       chatId: noticeRelays.chatId,
       relayedBy: noticeRelays.relayedBy,
-      messageId: outbox.platformMessageId,
+      outboxId: noticeRelays.outboxId,
     })
     .from(noticeRelays)
-    .leftJoin(outbox, eq(outbox.id, noticeRelays.outboxId))
     .where(eq(noticeRelays.noticeId, noticeId));
+  const sent = await platformMessageIds({ tx, ids: relays.flatMap((r) => (r.outboxId === null ? [] : [r.outboxId])) });
+  return relays.map(({ outboxId, ...relay }) => ({
+    ...relay,
+    messageId: outboxId === null ? null : (sent.get(outboxId) ?? null),
+  }));
 }
 
 export async function recipientHeadIds(tx: DbOrTx, noticeId: number): Promise<number[]> {

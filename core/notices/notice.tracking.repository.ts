@@ -7,10 +7,10 @@ import {
   noticeRecipients,
   noticeRelays,
   notices,
-  outbox,
   registrations,
   villages,
 } from '../../db/schema/index.ts';
+import { reachedMembers } from '../delivery/delivery.subject.ts';
 import type { NoticeRow } from './notice.repository.ts';
 
 /** The queries of following a notice: its hops, the recent ones, reminders and escalations, and its preview. */
@@ -41,17 +41,8 @@ export async function recipientRows(tx: DbOrTx, noticeIds: number[]) {
 
 /** The heads each of these notices reached (its card sent). */
 export async function deliveredHeads(tx: DbOrTx, noticeIds: number[]) {
-  return tx
-    .selectDistinct({ noticeId: outbox.noticeId, memberId: outbox.memberId })
-    .from(outbox)
-    .where(
-      and(
-        inArray(outbox.noticeId, noticeIds),
-        eq(outbox.purpose, 'notice'),
-        eq(outbox.status, 'sent'),
-        isNotNull(outbox.memberId),
-      ),
-    );
+  const reached = await reachedMembers({ tx, kind: 'notice', ids: noticeIds, purpose: 'notice' });
+  return reached.map((r) => ({ noticeId: r.subjectId, memberId: r.memberId }));
 }
 
 /** The villages whose chats got each of these notices. */

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/db.client.ts';
 import { groupChats, roles } from '../../db/schema/index.ts';
 import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
+import type { Purpose } from '../delivery/delivery.purpose.ts';
 import { enqueue, enqueueToMember } from '../delivery/outbox.write.ts';
 
 export type StaffRoomRef = {
@@ -39,7 +40,7 @@ export async function tellStaff(
     alsoHq?: boolean;
     urgent?: boolean;
     key: string;
-    purpose: string;
+    purpose: Purpose;
     messages: OutboundMessage[];
     noticeId?: number | undefined;
   },

@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../../db/db.client.ts';
 import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
+import { workshopVersionKey } from '../delivery/delivery.keys.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { countyParts, formatKoreanDate } from '../time/county.time.ts';
@@ -78,10 +79,12 @@ export function memberMessage(
   }
 }
 
-function noteKey(w: Workshop, note: MemberNote): string {
-  if (note.kind === 'reminder') return `v${w.version}:${note.reminder}`;
-  if (note.kind === 'cancelled') return 'cancelled';
-  return note.key;
+/** A reminder belongs to the workshop's version (withdrawn when it changes); the other notes to the workshop. */
+function noteKey(w: Workshop, note: MemberNote, memberId: number): string {
+  const part = `${note.kind === 'reminder' ? note.reminder : note.kind === 'cancelled' ? 'cancelled' : note.key}:member:${memberId}`;
+  return note.kind === 'reminder'
+    ? workshopVersionKey({ workshopId: w.id, version: w.version, part })
+    : `workshop:${w.id}:${part}`;
 }
 
 /**
@@ -104,7 +107,7 @@ export async function tellMembers(input: {
         memberId,
         messages: [message],
         purpose: `workshop.${note.kind}`,
-        dedupeKey: `workshop:${w.id}:${noteKey(w, note)}:member:${memberId}`,
+        dedupeKey: noteKey(w, note, memberId),
       })
     )
       queued++;

@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../../db/db.client.ts';
 import type { CoreDeps } from '../core.deps.ts';
+import { workshopVersionKey } from '../delivery/delivery.keys.ts';
 import { tellStaff } from '../staff/staff.rooms.ts';
 import { josa } from '../text/korean.text.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
@@ -25,7 +26,7 @@ async function sendStaffList(ctx: { tx: DbOrTx; deps: CoreDeps }, w: Workshop): 
   ].join('\n');
   return tellStaff(ctx.tx, ctx.deps, {
     districtCode: w.districtCode,
-    key: `workshop:${w.id}:v${w.version}:staff-list`,
+    key: workshopVersionKey({ workshopId: w.id, version: w.version, part: 'staff-list' }),
     purpose: 'workshop.staff',
     messages: [{ text }],
   });

@@ -1,7 +1,8 @@
-import { and, asc, eq, gt, inArray, isNull, like, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { counties, districts, outbox, roles, villages, workshops, workshopSeries } from '../../db/schema/index.ts';
+import { counties, districts, roles, villages, workshops, workshopSeries } from '../../db/schema/index.ts';
 import type { RoleGrant } from '../auth/authz.policy.ts';
+import { withdrawQueued } from '../delivery/delivery.subject.ts';
 import type { DigestScope } from '../digests/digest.sections.ts';
 
 /**
@@ -125,15 +126,7 @@ export async function deleteStartedPending(tx: DbOrTx, now: Date): Promise<numbe
 
 /** Reminders of this version not yet handed to a platform (e.g. held for quiet hours) are deleted. */
 export async function deleteQueuedReminders(tx: DbOrTx, w: Workshop): Promise<void> {
-  await tx
-    .delete(outbox)
-    .where(
-      and(
-        like(outbox.dedupeKey, `workshop:${w.id}:v${w.version}:%`),
-        eq(outbox.status, 'queued'),
-        isNull(outbox.leaseUntil),
-      ),
-    );
+  await withdrawQueued({ tx, subject: { kind: 'workshop', id: w.id, version: w.version } });
 }
 
 export async function sameWorkshopExists(

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/db.client.ts';
 import { groupChats, identities } from '../../db/schema/index.ts';
 import type { InboundEvent } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
+import { eventKey } from '../delivery/delivery.keys.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
 import { loadActor } from '../members/member.resolve.ts';
 import { createCommandMatcher, type CommandMatch, type CommandMatcher } from './command.match.ts';
@@ -178,7 +179,7 @@ async function writeReplies(
 ): Promise<void> {
   if (messages.length === 0) return;
   await enqueue(tx, deps, {
-    dedupeKey: `event:${event.platform}:${event.eventId}:reply`,
+    dedupeKey: eventKey({ platform: event.platform, eventId: event.eventId, part: 'reply' }),
     to: event.chat,
     memberId: event.chat.type === 'direct' ? memberId : null,
     purpose: 'reply',

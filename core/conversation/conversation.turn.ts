@@ -2,6 +2,7 @@ import type { DbOrTx } from '../../db/db.client.ts';
 import type { ChatRef, InboundEvent, OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import type { Purpose } from '../delivery/delivery.purpose.ts';
+import { eventKey } from '../delivery/delivery.keys.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import type { Actor } from '../members/member.resolve.ts';
 import type { DialogState, Place } from './feature.types.ts';
@@ -62,7 +63,7 @@ export function createTurn(input: {
         messages,
         purpose: opts.purpose,
         aboutMemberId: opts.aboutMemberId,
-        dedupeKey: `event:${event.platform}:${event.eventId}:${opts.key}`,
+        dedupeKey: eventKey({ platform: event.platform, eventId: event.eventId, part: opts.key }),
       });
     },
     async setDialog(state) {

@@ -297,7 +297,7 @@ describe('sending to LINE', () => {
     await enqueue(t.database.db, t.app.deps, {
       dedupeKey: key,
       to: { platform: 'line', type: 'direct', id: userId },
-      purpose: 'test',
+      purpose: 'report.staff',
       messages: [{ text }],
       replyHandle: replyToken
         ? { token: replyToken, expiresAt: new Date(t.clock.now().getTime() + 50_000).toISOString() }

@@ -1,6 +1,7 @@
 import type { InboundEvent } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
-import { type InboundHandler, pendingInboundIds, processStoredEvent, recordInboundBatch } from './inbound.pipeline.ts';
+import { createInboundStore } from './inbound.coalesce.ts';
+import { type InboundHandler, pendingInboundIds, processStoredEvent } from './inbound.pipeline.ts';
 import { cleanInboundEvent } from './inbound.text.ts';
 
 export type Accepted = { duplicate: boolean; handled: Promise<void> };
@@ -25,12 +26,23 @@ export type InboundProcessor = {
  */
 export function createInboundProcessor(
   deps: CoreDeps,
-  hooks: { handle: InboundHandler; afterHandled?: () => void; concurrency?: number },
+  hooks: {
+    handle: InboundHandler;
+    afterHandled?: () => void;
+    concurrency?: number;
+    /** A gap in the webhooks, and the longest a handled event waits for one (tests lengthen them). */
+    quietMs?: number;
+    maxYieldMs?: number;
+  },
 ): InboundProcessor {
   const chains = new Map<string, Promise<void>>();
   // A burst of webhooks must not turn into a burst of transactions that starves the acknowledgements: at most a few
   // events are handled at once; the rest wait, already stored.
   const slots = createLimiter(hooks.concurrency ?? 4);
+  const store = createInboundStore(deps);
+  // Acknowledgements come first: while webhooks arrive, no new event starts being handled (handling is a dozen
+  // queries on the same event loop and the same database, and queued acknowledgements wait behind them).
+  const acks = createAckGate(hooks.quietMs ?? QUIET_MS, hooks.maxYieldMs ?? MAX_YIELD_MS);
 
   function schedule(key: string, id: number): Promise<void> {
     const previous = chains.get(key) ?? Promise.resolve();
@@ -39,7 +51,12 @@ export function createInboundProcessor(
         // PGlite answers through promises alone: a thousand events handled back to back would never let the event
         // loop reach I/O (the webhook's 200, other requests). Each event starts on a turn of its own.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        await processStoredEvent(deps, hooks.handle, id);
+        const done = await acks.gap();
+        try {
+          await processStoredEvent(deps, hooks.handle, id);
+        } finally {
+          done();
+        }
         hooks.afterHandled?.();
       }),
     );
@@ -55,7 +72,7 @@ export function createInboundProcessor(
     const valid = cleaned.filter((e): e is InboundEvent => e !== null);
     if (valid.length < events.length)
       deps.logger.warn({ refused: events.length - valid.length }, 'inbound events with malformed ids not stored');
-    const recorded = await recordInboundBatch(deps, valid);
+    const recorded = await acks.during(() => store(valid));
     const accepted = new Map<InboundEvent, Accepted>();
     valid.forEach((event, i) => {
       const { id, duplicate } = recorded[i] ?? { id: -1, duplicate: true };
@@ -80,6 +97,51 @@ export function createInboundProcessor(
     },
     async idle() {
       while (chains.size > 0) await Promise.allSettled([...chains.values()]);
+    },
+  };
+}
+
+/** A gap in the webhooks: none stored for this long. */
+const QUIET_MS = 5;
+/** The longest a handled event waits for a gap, so that under a steady stream of webhooks handling still moves on. */
+const MAX_YIELD_MS = 50;
+
+/**
+ * Counts the webhooks being stored. `gap()` resolves once none has been for `quietMs`; under a steady stream, one
+ * event at a time is let through after waiting `maxYieldMs` (the returned function ends its turn).
+ */
+function createAckGate(
+  quietMs: number,
+  maxYieldMs: number,
+): { during<T>(store: () => Promise<T>): Promise<T>; gap(): Promise<() => void> } {
+  let storing = 0;
+  let lastAck = -Infinity;
+  let streamTurnTaken = false;
+  const quiet = () => storing === 0 && performance.now() - lastAck >= quietMs;
+  const free = () => {};
+  return {
+    async during(work) {
+      storing++;
+      lastAck = performance.now();
+      try {
+        return await work();
+      } finally {
+        storing--;
+        lastAck = performance.now();
+      }
+    },
+    async gap() {
+      const giveUp = performance.now() + maxYieldMs;
+      for (;;) {
+        if (quiet()) return free;
+        if (!streamTurnTaken && performance.now() >= giveUp) {
+          streamTurnTaken = true;
+          return () => {
+            streamTurnTaken = false;
+          };
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(quietMs, 5)));
+      }
     },
   };
 }

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { startApp } from './support/app.process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'maeul-modes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,24 +30,8 @@ function chmodTree(path: string, dirMode: number, fileMode: number): void {
 }
 
 async function runOnce(): Promise<void> {
-  const child = spawn(process.execPath, ['bots/main.ts'], {
-    env: { ...process.env, DATA_DIR: dir, PORT: '0', DATABASE_URL: '', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /시뮬레이터: (http:\/\/\S+)\//.exec(output);
-      if (m?.[1]) {
-        clearInterval(timer);
-        resolve(m[1]);
-      }
-    }, 100);
-    void exited.then(() => reject(new Error(`exited early:\n${output}`)));
-  });
+  const app = await startApp(dir, { LOG_LEVEL: 'warn' });
+  const url = app.url;
   // Something written while running, so that the database has created files of its own since it opened.
   const res = await fetch(`${url}/api/sim/messages`, {
     method: 'POST',
@@ -56,8 +40,7 @@ async function runOnce(): Promise<void> {
   });
   expect(res.status).toBe(200);
   expect(notOwnerOnly(dir)).toEqual([]);
-  child.kill('SIGTERM');
-  expect(await exited).toBe(0);
+  expect(await app.stop()).toBe(0);
 }
 
 test('the data directory and everything in it, the embedded database included, are readable by the owner only', async () => {

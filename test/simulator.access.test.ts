@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runApp, startApp, type AppProcess } from './support/app.process.ts';
 import { afterAll, describe, expect, test } from 'vitest';
 
 /**
@@ -21,60 +21,21 @@ const LINE = {
 const TOKEN = 'sim-token-0123456789-abcdef';
 const METRICS = 'metrics-token-0123456789-abcdef';
 
-type Started = { url: string; output: () => string; stop(): Promise<number | null> };
+type Started = AppProcess;
 
 function run(env: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'maeul-sim-'));
   dirs.push(dir);
-  const child = spawn(process.execPath, ['bots/main.ts'], {
-    // Blank values are "unset" to the config: the test's own environment does not leak in.
-    env: {
-      ...process.env,
-      DATA_DIR: dir,
-      PORT: '0',
-      DATABASE_URL: '',
-      SIMULATOR: '',
-      SIMULATOR_TOKEN: '',
-      METRICS_TOKEN: '',
-      LINE_CHANNEL_SECRET: '',
-      LINE_CHANNEL_ACCESS_TOKEN: '',
-      DISCORD_TOKEN: '',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { child, exited, output: () => output };
+  return runApp(dir, env);
 }
 
 async function start(env: Record<string, string>): Promise<Started> {
-  const { child, exited, output } = run(env);
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /— (?:시뮬레이터|주소): (http:\/\/[^\s/]+)/.exec(output());
-      if (m?.[1]) {
-        clearInterval(timer);
-        resolve(m[1]);
-      }
-    }, 100);
-    void exited.then(() => {
-      clearInterval(timer);
-      reject(new Error(`exited early:\n${output()}`));
-    });
-  });
+  const dir = mkdtempSync(join(tmpdir(), 'maeul-sim-'));
+  dirs.push(dir);
+  const started = await startApp(dir, env);
   // Requests go to loopback only, whatever the process listens on.
-  expect(new URL(url).hostname).toBe('127.0.0.1');
-  return {
-    url,
-    output,
-    stop: async () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
+  expect(new URL(started.url).hostname).toBe('127.0.0.1');
+  return started;
 }
 
 describe('the simulator is no back door', () => {

@@ -83,7 +83,10 @@ try {
   );
   if (result.kind !== 'sent') throw new Error(result.kind);
   const sentCount = async () =>
-    db.$count(outbox, and(eq(outbox.broadcastId, result.broadcastId), eq(outbox.status, 'sent')));
+    db.$count(
+      outbox,
+      and(eq(outbox.subjectKind, 'broadcast'), eq(outbox.subjectId, result.broadcastId), eq(outbox.status, 'sent')),
+    );
   const reached = () => new Set(emulator.delivered.map((d) => d.to)).size;
 
   emulator.delayNext(100_000, LINE_DELAY_MS);

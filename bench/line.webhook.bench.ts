@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import postgres from 'postgres';
 import { generateKey } from '../core/privacy/cipher.ts';
 import { startLineEmulator } from '../test/line/line.emulator.ts';
@@ -136,6 +137,8 @@ function freePort(): Promise<number> {
   });
 }
 
+// The machine is shared (2 cores): its load, before and after, says how much the figures are worth.
+const loadBefore = loadavg()[0] ?? 0;
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `maeul_bench_${Date.now()}`;
 const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
@@ -163,7 +166,9 @@ try {
   await drained(emulator, THROUGHPUT_REQUESTS + 300 + RATE * RATE_SECONDS);
   const big = await hit(full, bigBody());
   const f = (n: number) => n.toFixed(1);
-  console.log(`LINE webhook, ${THROUGHPUT_REQUESTS} signed text events, ${CONCURRENCY} concurrent, PostgreSQL`);
+  console.log(
+    `LINE webhook, ${THROUGHPUT_REQUESTS} signed text events, ${CONCURRENCY} concurrent, PostgreSQL; load average ${loadBefore.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)}`,
+  );
   console.log(
     `bare signature check : ${f(bareResult.rps)} req/s  p50 ${f(bareResult.p50)} ms  p99 ${f(bareResult.p99)} ms`,
   );

@@ -5,7 +5,9 @@ import type { CoreDeps } from '../core/core.deps.ts';
 import type { InboundProcessor } from '../core/inbound/inbound.processor.ts';
 import type { AppConfig } from './app/app.config.ts';
 import { discordChannel } from './discord/discord.channel.ts';
+import { kakaoChannel } from './kakao/kakao.channel.ts';
 import { lineChannel } from './line/line.channel.ts';
+import { phoneChannel } from './phone/phone.channel.ts';
 import { websimChannel } from './websim/websim.channel.ts';
 
 /** What a channel gets from the composition root. */
@@ -31,4 +33,10 @@ export type ChannelModule = {
   start(ctx: ChannelContext): Promise<StartedChannel>;
 };
 
-export const channelModules: readonly ChannelModule[] = [websimChannel, lineChannel, discordChannel];
+export const channelModules: readonly ChannelModule[] = [
+  websimChannel,
+  lineChannel,
+  discordChannel,
+  kakaoChannel,
+  phoneChannel,
+];

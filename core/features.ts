@@ -1,11 +1,15 @@
 import { broadcastsFeature } from './broadcasts/broadcasts.feature.ts';
+import { consoleFeature } from './console/console.feature.ts';
 import { createConversation } from './conversation/conversation.engine.ts';
 import { feedbackFeature } from './feedback/feedback.feature.ts';
 import { groupsFeature } from './groups/groups.feature.ts';
+import { linkingFeature } from './linking/linking.feature.ts';
 import { noticesFeature } from './notices/notices.feature.ts';
 import { registrationFeature } from './registration/registration.feature.ts';
+import { proxyRegistrationFeature } from './registration/registration.proxy.feature.ts';
 import { reportsFeature } from './reports/reports.feature.ts';
 import { settingsFeature } from './settings/settings.feature.ts';
+import { votesFeature } from './votes/votes.feature.ts';
 import { workshopsFeature } from './workshops/workshops.feature.ts';
 
 /**
@@ -15,13 +19,17 @@ import { workshopsFeature } from './workshops/workshops.feature.ts';
  */
 export const features = [
   registrationFeature,
+  proxyRegistrationFeature,
   feedbackFeature,
   broadcastsFeature,
   noticesFeature,
   reportsFeature,
   workshopsFeature,
+  votesFeature,
   settingsFeature,
+  linkingFeature,
   groupsFeature,
+  consoleFeature,
 ] as const;
 
 export const conversation = createConversation(features);

@@ -63,6 +63,10 @@ export async function openPostgres(
   if (options.migrate !== false) await migratePostgresOnce(url);
   const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' });
+  // Webhook acknowledgements (acknowledgementDb): opened on first use, as postgres.js connects lazily.
+  const storeClient = postgres(url, { max: STORE_CONNECTIONS, onnotice: () => {} });
+  const storeDb = drizzlePostgres(storeClient, { schema, casing: 'snake_case' });
+  acknowledgementStores.set(db, storeDb);
   return {
     db,
     kind: 'postgres',
@@ -70,8 +74,24 @@ export async function openPostgres(
     ping: async () => {
       await client`select 1`;
     },
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), storeClient.end({ timeout: 5 })]);
+    },
   };
+}
+
+/** The webhook store keeps two statements in flight (core/inbound/inbound.coalesce.ts): one connection each. */
+const STORE_CONNECTIONS = 2;
+
+const acknowledgementStores = new WeakMap<Db, Db>();
+
+/**
+ * Where a webhook's events are stored before its 200: on PostgreSQL two connections of their own beside `db`'s pool,
+ * so that the store never waits behind a handling query that postgres.js pipelined on a shared connection (handling
+ * runs a dozen queries an event on the same pool); on PGlite, whose one connection serves everything, `db` itself.
+ */
+export function acknowledgementDb(db: Db): Db {
+  return acknowledgementStores.get(db) ?? db;
 }
 
 /** Two instances starting together must not both run a migration: one connection holds an advisory lock meanwhile. */

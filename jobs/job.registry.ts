@@ -8,6 +8,7 @@ import type { Job } from './job.types.ts';
 import { noticeFollowUpJob } from './notice.followup.job.ts';
 import { residentDigestJob } from './resident.digest.job.ts';
 import { staffDigestJob } from './staff.digest.job.ts';
+import { voteClockJob } from './votes.clock.job.ts';
 import { certificateExpiryJob } from './workshop.certificate.job.ts';
 import { workshopCompletionJob } from './workshop.completion.job.ts';
 import { workshopReminderJob } from './workshop.reminder.job.ts';
@@ -36,6 +37,7 @@ export function createJobs(settings: JobSettings): Job[] {
     certificateExpiryJob(),
     noticeFollowUpJob(),
     inboundPruneJob(),
+    voteClockJob(),
   ];
 }
 

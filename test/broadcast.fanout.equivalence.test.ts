@@ -1,7 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { sendBroadcast } from '../core/broadcasts/broadcast.usecases.ts';
-import { quietUntil } from '../core/delivery/quiet.hours.ts';
+import { quietUntilOn } from '../core/delivery/quiet.hours.ts';
+import { compareIdentities } from '../core/members/identity.order.ts';
 import { createCipher, generateKey } from '../core/privacy/cipher.ts';
 import type { DatabaseHandle } from '../db/db.client.ts';
 import { counties, districts, identities, members, outbox, registrations, villages } from '../db/schema/index.ts';
@@ -48,7 +49,7 @@ test('the fan-out statement chooses, holds and batches exactly as the per-reside
     await db.insert(identities).values(
       Array.from({ length: count }, (_, i) => ({
         memberId: member.id,
-        platform: pick(['line', 'line', 'line', 'line', 'discord', 'web']),
+        platform: pick(['line', 'line', 'line', 'line', 'discord', 'web', 'phone']),
         platformUserId: `u${member.id}-${i}`,
         reachable: random() < 0.85,
         lastSeenAt: pick(seen),
@@ -101,7 +102,13 @@ test('the fan-out statement chooses, holds and batches exactly as the per-reside
     const rows = await db
       .select()
       .from(outbox)
-      .where(and(eq(outbox.broadcastId, result.broadcastId), eq(outbox.chatType, 'direct')));
+      .where(
+        and(
+          eq(outbox.subjectKind, 'broadcast'),
+          eq(outbox.subjectId, result.broadcastId),
+          eq(outbox.chatType, 'direct'),
+        ),
+      );
     const actual = rows
       .map((r) =>
         [
@@ -143,6 +150,7 @@ test('the fan-out statement chooses, holds and batches exactly as the per-reside
         platformUserId: identities.platformUserId,
         lastSeenAt: identities.lastSeenAt,
         identityId: identities.id,
+        rank: identities.rank,
         quietStart: members.quietStart,
         quietEnd: members.quietEnd,
         mode: members.broadcastMode,
@@ -160,14 +168,24 @@ test('the fan-out statement chooses, holds and batches exactly as the per-reside
         continue;
       }
       const best = preferred.get(c.memberId);
-      const newer = (c.lastSeenAt?.getTime() ?? -1) - (best?.lastSeenAt?.getTime() ?? -1);
-      if (!best || newer > 0 || (newer === 0 && c.identityId < best.identityId)) preferred.set(c.memberId, c);
+      const ranked = (x: typeof c) => ({
+        id: x.identityId,
+        platform: x.platform,
+        rank: x.rank,
+        lastSeenAt: x.lastSeenAt,
+      });
+      if (!best || compareIdentities(ranked(c), ranked(best)) < 0) preferred.set(c.memberId, c);
     }
     const groups = new Map<string, number>();
     const rows = [...preferred.values()]
       .sort((a, b) => a.memberId - b.memberId)
       .map((p) => {
-        const held = urgent ? null : quietUntil(now, { start: p.quietStart, end: p.quietEnd }, timezone);
+        const held = quietUntilOn(p.platform, {
+          now,
+          window: { start: p.quietStart, end: p.quietEnd },
+          timeZone: timezone,
+          urgent,
+        });
         const group = `${p.platform}:${held?.toISOString() ?? 'now'}`;
         const position = groups.get(group) ?? 0;
         groups.set(group, position + 1);

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { identities, members, outbox } from '../db/schema/index.ts';
 import { sendBroadcast } from './support/broadcast.flow.ts';
@@ -119,7 +119,7 @@ describe('a resident who chose the daily digest', () => {
     const rows = await t.database.db
       .select()
       .from(outbox)
-      .where(and(eq(outbox.memberId, member), isNotNull(outbox.broadcastId)));
+      .where(and(eq(outbox.memberId, member), eq(outbox.subjectKind, 'broadcast')));
     expect(rows.map((r) => r.status)).not.toContain('failed');
     await t.database.db.update(members).set({ broadcastMode: 'instant' }).where(eq(members.id, member));
   });

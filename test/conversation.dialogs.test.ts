@@ -141,7 +141,14 @@ describe('settings stay where the person is', () => {
     const changed = await sim.sayFull(id, '2');
     expect(changed[0]?.text).toContain('알림 쉬는 시간을 22:00 ~ 06:00');
     expect(changed[0]?.text).toContain('· 알림 쉬는 시간: 22:00 ~ 06:00');
-    expect(changed[0]?.choices).toEqual(['마을방송 받는 방법', '모아 받는 시각', '알림 쉬는 시간', '마치기']);
+    expect(changed[0]?.choices).toEqual([
+      '마을방송 받는 방법',
+      '모아 받는 시각',
+      '알림 쉬는 시간',
+      '먼저 받을 메신저',
+      '휴대전화로 받기',
+      '마치기',
+    ]);
     // The next "3" is the topic again, not "잘 이해하지 못했습니다"; and a "2" after it is a window, not 내 의견.
     expect((await sim.say(id, '3'))[0]).toContain('이 시간에는 알림을 보내지 않고');
     expect((await sim.say(id, '1'))[0]).toContain('바뀐 설정입니다');

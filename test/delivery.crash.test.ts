@@ -12,15 +12,16 @@ import {
 } from '../core/delivery/delivery.worker.ts';
 import { enqueue } from '../core/delivery/outbox.write.ts';
 import type { DatabaseHandle } from '../db/db.client.ts';
-import { identities, outbox } from '../db/schema/index.ts';
+import { deliveryRequests, identities, outbox } from '../db/schema/index.ts';
 import { startLineEmulator, type LineEmulator } from './line/line.emulator.ts';
 import { allVillageIds, seedResidents } from './support/residents.seed.ts';
 import { createTestClock } from './support/test.clock.ts';
 import { createTestDatabase } from './support/test.database.ts';
 import { testCipher } from './support/test.keys.ts';
 
-// Enough residents that claims of CLAIM rows cut the one LINE batch (500) into several requests.
-const RESIDENTS = 130;
+// Enough residents for three batches (500, 500, 100), each one request decided at fan-out; claims of CLAIM rows take
+// one request at a time, so that two workers share the broadcast.
+const RESIDENTS = 1_100;
 const CLAIM = 20;
 const TOKEN = 'crash-token';
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -67,6 +68,14 @@ async function broadcast(body: string) {
   if (result.kind !== 'sent') throw new Error(result.kind);
 }
 
+/** The stored batch requests by retry key: the recipients (chat ids) of their rows, sorted. */
+async function storedRequests(): Promise<Map<string, string[]>> {
+  const requests = await database.db.select().from(deliveryRequests).where(eq(deliveryRequests.kind, 'batch'));
+  const rows = await database.db.select({ id: outbox.id, chatId: outbox.chatId }).from(outbox);
+  const chatOf = new Map(rows.map((r) => [r.id, r.chatId]));
+  return new Map(requests.map((q) => [q.retryKey, q.rowIds.map((id) => chatOf.get(id) ?? '?').sort()]));
+}
+
 function reached(text: string): { people: number; twice: number } {
   const counts = new Map<string, number>();
   for (const d of emulator.delivered) if (d.message.text?.includes(text)) counts.set(d.to, (counts.get(d.to) ?? 0) + 1);
@@ -110,7 +119,10 @@ describe('a delivery worker killed at any point of a multicast', () => {
         await worker({ batchSize: 10_000 }).flush();
         expect(reached(text)).toEqual({ people: RESIDENTS, twice: 0 });
         const multicasts = emulator.requests.filter((r) => r.path === '/v2/bot/message/multicast');
-        expect(multicasts.every((r) => (r.body as { to: string[] }).to.length <= CLAIM)).toBe(true);
+        // Every multicast, first or retried, was a stored request as it was decided: its key, all its recipients.
+        const stored = await storedRequests();
+        for (const r of multicasts)
+          expect([...(r.body as { to: string[] }).to].sort()).toEqual(stored.get(r.headers['x-line-retry-key'] ?? ''));
         // A request LINE took before the crash was sent again as it was: the same key, answered 409.
         if (point === 'sent') expect(multicasts.some((r) => r.status === 409)).toBe(true);
         expect(await database.db.$count(outbox, eq(outbox.status, 'sent'))).toBeGreaterThanOrEqual(RESIDENTS);
@@ -125,19 +137,21 @@ describe('a multicast LINE took but answered too late', () => {
     const slowLine = createLineSender(
       new messagingApi.MessagingApiClient({ channelAccessToken: TOKEN, baseURL: emulator.baseUrl }),
       () => clock.now(),
-      { timeoutMs: 100 },
+      { timeoutMs: 1_000 }, // the other requests answer in time even on a busy machine
     );
     const slow = createDeliveryWorker(deps, new Map([['line', slowLine]]));
-    emulator.delayNext(1, 400);
+    emulator.delayNext(1, 1_500);
     await slow.flush();
     expect(reached(text).people).toBe(RESIDENTS); // LINE took it
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, 600));
     clock.advance(3_000); // past the first retry's backoff
     await slow.flush();
     expect(reached(text)).toEqual({ people: RESIDENTS, twice: 0 });
     const multicasts = emulator.requests.filter((r) => r.path === '/v2/bot/message/multicast');
-    expect(multicasts.map((r) => r.status)).toEqual([200, 409]);
-    expect(new Set(multicasts.map((r) => r.headers['x-line-retry-key'])).size).toBe(1);
+    // Three requests (500, 500, 100); the one answered late went again under its key and was answered 409.
+    expect(multicasts.map((r) => r.status)).toEqual([200, 200, 200, 409]);
+    expect(new Set(multicasts.map((r) => r.headers['x-line-retry-key'])).size).toBe(3);
+    expect(multicasts[3]?.headers['x-line-retry-key']).toBe(multicasts[0]?.headers['x-line-retry-key']);
   });
 });
 
@@ -225,6 +239,29 @@ describe('a LINE reply cut short by a crash', () => {
     await enqueueReply(to, '답변 하나', emulator.issueReplyToken(to));
     await crashAt('sent');
     expect(emulator.delivered.filter((d) => d.to === to).map((d) => d.via)).toEqual(['reply']);
+  });
+
+  test('accepted by LINE just before the crash and retried only after the token’s time: arrives once, not pushed', async () => {
+    const to = userId(4);
+    await enqueueReply(to, '답변 넷', emulator.issueReplyToken(to));
+    const dying: DeliveryWorker = worker({ fault: (at) => void (at === 'sent' && dying.abandon()) });
+    void dying.flush().catch(() => {});
+    for (let i = 0; i < 100 && !emulator.delivered.some((d) => d.to === to); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    clock.advance(60_000); // past the token's 50 s: whether it landed cannot be learnt from LINE
+    await worker().flush();
+    expect(emulator.delivered.filter((d) => d.to === to).map((d) => d.via)).toEqual(['reply']);
+  });
+
+  test('turned away with 429 and retried after the token’s time: goes once, by push', async () => {
+    const to = userId(5);
+    await enqueueReply(to, '답변 다섯', emulator.issueReplyToken(to));
+    emulator.failNext(1, { status: 429, retryAfterSeconds: 1 });
+    await worker().flush();
+    expect(emulator.delivered.filter((d) => d.to === to)).toEqual([]);
+    clock.advance(60_000);
+    await worker().flush();
+    expect(emulator.delivered.filter((d) => d.to === to).map((d) => d.via)).toEqual(['push']);
   });
 
   test('not yet sent at the crash arrives once, as a reply', async () => {

@@ -1,11 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ChannelSender, SendRequest, SendResult } from '../core/channel/channel.port.ts';
 import type { CoreDeps } from '../core/core.deps.ts';
 import { createDeliveryWorker } from '../core/delivery/delivery.worker.ts';
 import { enqueue } from '../core/delivery/outbox.write.ts';
 import type { DatabaseHandle } from '../db/db.client.ts';
-import { outbox } from '../db/schema/index.ts';
+import { deliveryRequests, outbox } from '../db/schema/index.ts';
 import { createTestClock } from './support/test.clock.ts';
 import { createTestDatabase } from './support/test.database.ts';
 import { testCipher } from './support/test.keys.ts';
@@ -141,7 +141,13 @@ describe('the delivery engine', () => {
     void dead.runOnce();
     await new Promise((resolve) => setTimeout(resolve, 200));
     const claimed = await row('crash');
-    expect(claimed?.leaseUntil).not.toBeNull();
+    // Claimed by a lease of its own row (the outbox row itself is not written until its outcome).
+    const [lease] = await database.db
+      .select()
+      .from(deliveryRequests)
+      .where(and(eq(deliveryRequests.kind, 'lease'), sql`${claimed?.id ?? -1}::int = any(${deliveryRequests.rowIds})`));
+    expect(lease?.leaseUntil).not.toBeNull();
+    expect(claimed).toMatchObject({ status: 'queued', attempts: 0 });
 
     const platform = scriptedPlatform();
     const survivor = createDeliveryWorker(deps, platform.senders, { leaseMs: 60_000 });

@@ -106,7 +106,7 @@ describe('a county-wide notice to 263 village heads on the simulator, LINE and D
     const rows = await t.database.db
       .select({ platform: outbox.platform, status: outbox.status, n: count() })
       .from(outbox)
-      .where(and(eq(outbox.noticeId, 1), eq(outbox.purpose, 'notice')))
+      .where(and(eq(outbox.subjectKind, 'notice'), eq(outbox.subjectId, 1), eq(outbox.purpose, 'notice')))
       .groupBy(outbox.platform, outbox.status);
     expect(rows.sort((a, b) => a.platform.localeCompare(b.platform))).toEqual([
       { platform: 'discord', status: 'sent', n: 73 },
@@ -204,7 +204,14 @@ describe('a county-wide notice to 263 village heads on the simulator, LINE and D
     const told = await t.database.db
       .select({ n: count() })
       .from(outbox)
-      .where(and(eq(outbox.noticeId, 1), eq(outbox.purpose, 'notice.revision'), eq(outbox.status, 'sent')));
+      .where(
+        and(
+          eq(outbox.subjectKind, 'notice'),
+          eq(outbox.subjectId, 1),
+          eq(outbox.purpose, 'notice.revision'),
+          eq(outbox.status, 'sent'),
+        ),
+      );
     expect(told[0]?.n).toBe(263);
   });
 });

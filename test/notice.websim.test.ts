@@ -72,7 +72,7 @@ describe('a notice from the district office to its village heads', () => {
     const rows = await t.database.db
       .select()
       .from(outbox)
-      .where(and(eq(outbox.noticeId, 1), eq(outbox.purpose, 'notice')));
+      .where(and(eq(outbox.subjectKind, 'notice'), eq(outbox.subjectId, 1), eq(outbox.purpose, 'notice')));
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
     expect(await t.database.db.$count(noticeRecipients, eq(noticeRecipients.noticeId, 1))).toBe(3);
   });

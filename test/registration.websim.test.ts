@@ -103,7 +103,7 @@ describe('real-name registration in the simulator', () => {
     expect((await sim.say(first.id, '등록'))[0]).toContain('이미 접수되어');
     const { id } = await sim.newPersona('남');
     for (const answer of ['등록', '1', '남궁민']) await sim.say(id, answer);
-    expect((await sim.say(id, '+82 10 7777 8888'))[0]).toContain('이미 다른 분 이름으로 등록');
+    expect((await sim.say(id, '+82 10 7777 8888'))[0]).toContain('이 번호로는 이미 등록되어');
   });
 
   test('each bad input gets a Korean explanation and keeps what was already given', async () => {

@@ -6,11 +6,21 @@ import { and, eq, getTableName, inArray, or } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { enqueueToMember } from '../core/delivery/outbox.write.ts';
+import { recordSend } from '../core/phone/phone.delivery.usecases.ts';
 import { reclaimsDone } from '../core/registration/withdrawal.reclaim.ts';
+import { createBudgetRound, proposeProject } from '../core/votes/budget.usecases.ts';
 import { createWorkshop } from '../core/workshops/workshop.usecases.ts';
 import { openPglite, pgliteOptions } from '../db/db.client.ts';
 import * as schema from '../db/schema/index.ts';
-import { identities, outbox, registrations, workshopSignups } from '../db/schema/index.ts';
+import {
+  budgetProposals,
+  dialogStates,
+  identities,
+  outbox,
+  registrations,
+  villages,
+  workshopSignups,
+} from '../db/schema/index.ts';
 import { registerApproved, registerResident } from './support/registration.flow.ts';
 import { simClient } from './support/sim.client.ts';
 import { startTestApp, type TestApp } from './support/test.app.ts';
@@ -113,6 +123,110 @@ describe('탈퇴 on the database in use', () => {
     // The rows that name nobody stay readable (the head's other answers).
     expect(opened.length).toBeGreaterThan(0);
     expect(opened.filter((text) => text.includes(NAME))).toEqual([]);
+  });
+
+  test('a resident registered by the head (대신 등록) and withdrawn by the head: no phone identity, consent, message record or blind index of the number remains', async () => {
+    t.clock.set('2026-11-25T04:00:00Z'); // 13:00 KST
+    const NAME = '남궁전화';
+    for (const say of ['대신 등록', NAME, '010-3100-0009', '1']) await sim.say(HEAD, say);
+    const made = (await sim.say(HEAD, '1')).join('\n');
+    const registrationId = /#(\d+)/.exec(made)?.[1];
+    expect(registrationId).toBeDefined();
+    const hash = t.app.deps.cipher.blindIndex('+821031000009');
+    const [phone] = await t.database.db.select().from(identities).where(eq(identities.platformUserId, hash));
+    expect(phone?.platform).toBe('phone');
+    // A message the phone channel sent them, as its sender records it.
+    await recordSend({
+      deps: t.app.deps,
+      retryKey: 'test:erasure-sms',
+      kind: 'lms',
+      groupId: 'G-TEST',
+      messages: [{ text: `${NAME}님, 대신 등록되었습니다` }],
+      fallsBack: true,
+      accepted: [
+        { target: { recipient: hash, memberId: phone?.memberId ?? 0, mobile: '+821031000009' }, messageId: 'M-TEST' },
+      ],
+      refused: [],
+    });
+    expect((await sim.say(HEAD, `대신 탈퇴 ${registrationId}`))[0]).toContain('이름과 번호를 지웠습니다');
+    const tables = Object.values(schema as Record<string, unknown>).filter((v): v is PgTable => v instanceof PgTable);
+    for (const table of tables) {
+      const rows = JSON.stringify(await t.database.db.select().from(table));
+      expect(rows, getTableName(table)).not.toContain(NAME);
+      expect(rows, getTableName(table)).not.toContain(hash);
+      expect(rows, getTableName(table)).not.toContain('31000009');
+    }
+    const sends = await t.database.db.select().from(schema.phoneSends);
+    expect(sends.every((s) => s.messagesEnc === null || !t.app.deps.cipher.decrypt(s.messagesEnc).includes(NAME))).toBe(
+      true,
+    );
+  });
+
+  test('탈퇴 sent in the middle of another dialog leaves no dialog behind, not even the one set aside', async () => {
+    const id = await registerApproved(sim, {
+      head: HEAD,
+      nickname: '쓰다가',
+      name: '쓰다가간',
+      mobile: '010-3100-0012',
+    });
+    // 설정 asks with numbered topics, so a command word sets it aside (feedback text would be taken as the text).
+    expect((await sim.say(id, '설정')).join('\n')).toContain('지금 설정입니다');
+    expect((await sim.say(id, '탈퇴')).join('\n')).toContain('잠시 두었습니다');
+    expect((await sim.say(id, '1')).join('\n')).toContain('탈퇴했습니다');
+    const [identity] = await t.database.db
+      .select({ id: identities.id })
+      .from(identities)
+      .where(eq(identities.platformUserId, id));
+    const left = await t.database.db
+      .select()
+      .from(dialogStates)
+      .where(eq(dialogStates.identityId, identity?.id ?? -1));
+    expect(left).toEqual([]);
+    expect((await sim.say(id, '계속')).join('\n')).not.toContain('지금 설정입니다');
+  });
+
+  test("a participatory-budget proposal stays on the district's list without its author after 탈퇴", async () => {
+    t.clock.set('2026-11-25T03:00:00Z');
+    const id = await registerApproved(sim, { head: HEAD, nickname: '제안', name: '제안하는', mobile: '010-3100-0011' });
+    const memberId = await memberOf(t, id);
+    const [village] = await t.database.db
+      .select({ districtCode: villages.districtCode })
+      .from(villages)
+      .innerJoin(registrations, eq(registrations.villageId, villages.id))
+      .where(eq(registrations.memberId, memberId));
+    const districtCode = village?.districtCode ?? '';
+    const proposal = await t.database.db.transaction(async (tx) => {
+      const ctx = { tx, deps: t.app.deps };
+      const round = await createBudgetRound({
+        ...ctx,
+        staff: { memberId, grants: [{ role: 'county_staff', villageId: null, districtCode: null }] },
+        round: {
+          title: '2027 주민참여예산',
+          where: districtCode,
+          proposalsCloseAt: new Date('2026-11-27T09:00:00Z'),
+          votingOpensAt: new Date('2026-11-28T00:00:00Z'),
+          votingClosesAt: new Date('2026-11-30T09:00:00Z'),
+          budgetKrw: 10_000_000,
+        },
+      });
+      expect(round.kind).toBe('created');
+      return proposeProject({
+        ...ctx,
+        memberId,
+        districtCode,
+        isResident: true,
+        proposal: { title: '마을 쉼터 그늘막', description: '정류장 옆 그늘막 두 개', costKrw: 3_000_000 },
+      });
+    });
+    expect(proposal.kind).toBe('proposed');
+    await t.app.delivery.flush();
+
+    expect(await withdraw(sim, id)).toContain('탈퇴했습니다');
+    const rows = await t.database.db
+      .select()
+      .from(budgetProposals)
+      .where(eq(budgetProposals.title, '마을 쉼터 그늘막'));
+    expect(rows.map((r) => r.memberId)).toEqual([null]);
   });
 
   test("a withdrawn person's workshop place goes to the first on the waitlist, who is told", async () => {

@@ -34,6 +34,39 @@ const schema = z.object({
   LINE_API_BASE_URL: z.string().url().default('https://api.line.me'),
   DISCORD_TOKEN: z.string().optional(),
   DISCORD_API_BASE_URL: z.string().url().default('https://discord.com/api'),
+  /** The phone channel (SMS/LMS and calls, issue 17): on with a provider, its key and secret, and a sender number. */
+  PHONE_PROVIDER: z.enum(['solapi']).optional(),
+  SOLAPI_API_KEY: z.string().optional(),
+  SOLAPI_API_SECRET: z.string().optional(),
+  /** The county's caller number registered with the provider (발신번호 사전등록). */
+  PHONE_SENDER_NUMBER: z
+    .string()
+    .regex(/^[\d-]{8,13}$/, 'digits, e.g. 033-680-3114')
+    .optional(),
+  PHONE_API_BASE_URL: z.string().url().default('https://api.solapi.com'),
+  /** A number residents call to hear recent broadcasts again (the provider's ARS); named where a text is shortened. */
+  PHONE_CALLBACK_NUMBER: z.string().optional(),
+  /** How often the provider is asked for delivery reports, and the minutes after which an unanswered call is tried again. */
+  PHONE_REPORT_POLL_MS: z.coerce.number().int().min(50).default(30_000),
+  PHONE_CALL_RETRY_MINUTES: z
+    .string()
+    .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'minutes, comma-separated, e.g. "3,15"')
+    .default('3,15'),
+  /** Required for the provider's report webhook (POST /webhooks/phone/<secret>): without it, reports are polled only. */
+  PHONE_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Unit prices in won, for the broadcast preview's estimate and the staff digest's month (the provider's price list). */
+  PRICE_SMS_WON: z.coerce.number().min(0).default(20),
+  PRICE_LMS_WON: z.coerce.number().min(0).default(50),
+  PRICE_VOICE_WON: z.coerce.number().min(0).default(60),
+  PRICE_KAKAO_WON: z.coerce.number().min(0).default(15),
+  /** KakaoTalk (bots/kakao): the skill's secret header, the Event API's key and bot, the event's name, the API origin. */
+  KAKAO_SKILL_SECRET: z.string().min(16, 'at least 16 characters (openssl rand -base64 24)').optional(),
+  KAKAO_REST_API_KEY: z.string().optional(),
+  KAKAO_BOT_ID: z.string().optional(),
+  KAKAO_EVENT_NAME: z.string().default('maeul_message'),
+  KAKAO_API_BASE_URL: z.string().url().default('https://bot-api.kakao.com'),
+  /** `on` when the bot is an AI chatbot with callbacks enabled (Kakao approves it): slow answers use the callback URL. */
+  KAKAO_CALLBACK: z.enum(['on', 'off']).default('off'),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_MODEL: z.string().optional(),
@@ -70,9 +103,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return parsed.data;
 }
 
-/** A real platform has its settings: the same conditions as the LINE and Discord channels' own `enabled`. */
+/** A real platform has its settings: the same conditions as the LINE, Discord and KakaoTalk channels' own `enabled`. */
 export function realPlatformConfigured(config: AppConfig): boolean {
-  return Boolean(config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN) || Boolean(config.DISCORD_TOKEN);
+  return (
+    Boolean(config.LINE_CHANNEL_SECRET && config.LINE_CHANNEL_ACCESS_TOKEN) ||
+    Boolean(config.DISCORD_TOKEN) ||
+    Boolean(config.KAKAO_SKILL_SECRET && config.KAKAO_REST_API_KEY && config.KAKAO_BOT_ID) ||
+    // Residents' phones are as real as their chat apps: a county on SMS alone gets no open demo simulator either.
+    Boolean(config.PHONE_PROVIDER && config.SOLAPI_API_KEY && config.SOLAPI_API_SECRET && config.PHONE_SENDER_NUMBER)
+  );
 }
 
 /** Whether the simulator (and with it the demo data) runs: SIMULATOR=auto means only while no real platform is set. */

@@ -14,6 +14,7 @@ import {
   type DeliveryWorker,
   type DeliveryWorkerOptions,
 } from '../../core/delivery/delivery.worker.ts';
+import { registerRequestLimit } from '../../core/channel/platform.facts.ts';
 import { conversation } from '../../core/features.ts';
 import { reclaimsDone } from '../../core/registration/withdrawal.reclaim.ts';
 import { createInboundProcessor, type InboundProcessor } from '../../core/inbound/inbound.processor.ts';
@@ -23,6 +24,7 @@ import { seedDemo } from '../../db/seed/demo.seed.ts';
 import { createJobs, createSummaryWriter } from '../../jobs/job.registry.ts';
 import { createJobScheduler, type JobScheduler } from '../../jobs/job.scheduler.ts';
 import { channelModules, type ChannelModule, type StartedChannel } from '../channel.registry.ts';
+import { consoleRouter } from '../console/console.router.ts';
 import { assertSafeExposure, simulatorOn, type AppConfig } from './app.config.ts';
 import { createMetrics } from './app.metrics.ts';
 import { loadSecretKey } from './app.secret.ts';
@@ -145,6 +147,14 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     }
   });
   app.use(workshopIcsRouter(deps));
+  // The staff console (README, "Staff console"): Secure cookies when the public address is https.
+  app.use(
+    '/console',
+    consoleRouter(deps, {
+      secureCookies: config.PUBLIC_BASE_URL?.startsWith('https:') ?? false,
+      afterWrite: () => delivery.kick(),
+    }),
+  );
   const metrics = createMetrics({ config, db: database.db, logger });
   app.use(metrics.observe, metrics.router);
 
@@ -152,6 +162,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
     if (!module.enabled(config)) continue;
     const channel = await module.start({ config, deps, inbound, flushDeliveries: () => delivery.flush() });
     senders.set(module.id, channel.sender);
+    // A broadcast is cut into batches of what one request of the platform takes, when its rows are written.
+    registerRequestLimit(module.id, channel.sender.multicast ? channel.sender.multicastLimit : undefined);
     if (channel.router) app.use(channel.router);
     started.push(channel);
     logger.info({ channel: module.id }, 'channel started');

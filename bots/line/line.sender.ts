@@ -64,9 +64,11 @@ export function createLineSender(api: LineApi, now: () => Date, options: { timeo
       const chunks = inChunks(toLineMessages(request.messages), LINE_MESSAGES_PER_REQUEST);
       // A reply token is single-use and LINE takes no retry key on a reply: the token is recorded as tried before it
       // is used, and a retry uses the same token again. Refused then, it was spent by our earlier attempt, whose
-      // reply landed; a push instead would reach the person twice.
-      let replyToken =
-        request.replyHandle && new Date(request.replyHandle.expiresAt) > now() ? request.replyHandle.token : undefined;
+      // reply landed; a push instead would reach the person twice. An earlier attempt whose outcome we never learnt
+      // (a crash, a timeout) tries the token again even past its time, as LINE may still take it.
+      const handle = request.replyHandle;
+      const fresh = handle ? new Date(handle.expiresAt) > now() : false;
+      let replyToken = handle && (fresh || request.replyTried) ? handle.token : undefined;
       for (const [index, chunk] of chunks.entries()) {
         if (replyToken) {
           const token = replyToken;
@@ -76,8 +78,19 @@ export function createLineSender(api: LineApi, now: () => Date, options: { timeo
             await bounded(api.replyMessage({ replyToken: token, messages: chunk }));
             continue;
           } catch (error) {
+            // 429: LINE turned the reply away before using the token; a retry may use it, or push once it expires.
+            if (error instanceof HTTPFetchError && error.status === 429) await request.noteReply?.('untried');
             if (!(error instanceof HTTPFetchError && error.status === 400)) return failure(error);
-            if (request.replyTried && /reply token/i.test(error.body)) continue;
+            if (request.replyTried && /reply token/i.test(error.body)) {
+              if (fresh) continue;
+              // Spent by our earlier attempt, or expired before it: a reply carries no retry key, so LINE cannot
+              // tell us which. Not pushed, so that nobody gets it twice (README, "A reply cut short by a crash").
+              return {
+                ok: false,
+                permanent: true,
+                error: 'reply unconfirmed: the token was refused after an attempt whose outcome is unknown',
+              };
+            }
             // An expired token, or one spent elsewhere: the same messages go by push instead, on every retry too.
             await request.noteReply?.('refused');
           }

@@ -15,7 +15,10 @@ export type Action =
   | 'report.answer'
   | 'feedback.answer'
   | 'workshop.manage'
-  | 'staff.appoint';
+  | 'staff.appoint'
+  | 'vote.manage'
+  | 'console.open'
+  | 'audit.read';
 
 export type ScopeRule = 'own_village' | 'own_district' | 'county';
 
@@ -54,6 +57,17 @@ export const authorizationTable: Record<Action, Partial<Record<RoleName, ScopeRu
   // Workshops (교육): create, reschedule, cancel, see sign-ups and mark attendance within one's scope.
   'workshop.manage': { district_staff: 'own_district', county_staff: 'county', admin: 'county' },
   'staff.appoint': { admin: 'county' },
+  // 투표: polls, participatory-budget rounds (screening proposals) and 주민총회 of one's scope; turnout and results.
+  'vote.manage': { district_staff: 'own_district', county_staff: 'county', admin: 'county' },
+  // The web console (`콘솔`): staff and village heads; each page still checks its own action.
+  'console.open': {
+    village_head: 'own_village',
+    district_staff: 'own_district',
+    county_staff: 'county',
+    admin: 'county',
+  },
+  // 기록 (the audit log): who did what, county-wide — county staff and the admin only.
+  'audit.read': { county_staff: 'county', admin: 'county' },
 };
 
 export type RoleGrant = { role: RoleName; villageId: number | null; districtCode: string | null };

@@ -3,6 +3,8 @@ import type { DbOrTx } from '../../db/db.client.ts';
 import { groupChats, identities, members, registrations } from '../../db/schema/index.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueueBroadcastAudience } from '../delivery/delivery.fanout.ts';
+import { PLATFORM_QUIET_WINDOWS } from '../delivery/quiet.hours.ts';
+import { identityOrderRaw } from '../members/identity.order.ts';
 import { holdsNoRole } from '../members/resident.rule.ts';
 
 /**
@@ -25,6 +27,15 @@ export function audienceCtes(input: {
 }): SQL {
   const minutes = (column: string) =>
     sql.raw(`split_part(${column}, ':', 1)::int * 60 + split_part(${column}, ':', 2)::int`);
+  // A platform's own window (a phone rings in the room: 21:00–08:00) holds as well, unless the person chose none.
+  const platformWindows = Object.entries(PLATFORM_QUIET_WINDOWS).map(
+    ([platform, w]) => sql`(${platform}::text, ${w.start}::text, ${w.end}::text)`,
+  );
+  const inside = (s: string, e: string) =>
+    sql.raw(
+      `(case when ${s} < ${e} then k.minute >= ${s} and k.minute < ${e} else k.minute >= ${s} or k.minute < ${e} end)`,
+    );
+  const until = (s: string, e: string) => sql.raw(`to_timestamp(k.epoch + (${e} - k.minute + 1440) % 1440 * 60)`);
   return sql`
     chosen as (
       select distinct on (r.member_id) r.member_id, i.platform, i.platform_user_id, m.quiet_start, m.quiet_end,
@@ -33,19 +44,25 @@ export function audienceCtes(input: {
       join ${members} m on m.id = r.member_id
       join ${identities} i on i.member_id = r.member_id and i.reachable
       where r.village_id = any(${`{${input.villageIds.join(',')}}`}::int[]) and r.status = 'approved' and r.member_id <> ${input.senderId}::int
-      order by r.member_id, i.last_seen_at desc nulls last, i.id
+      order by r.member_id, ${identityOrderRaw('i')}
     ),
     clock as (
       select (extract(hour from local) * 60 + extract(minute from local))::int as minute, floor(extract(epoch from at) / 60)::bigint * 60 as epoch
       from (select ${input.at}::timestamptz as at, ${input.at}::timestamptz at time zone ${input.timezone}::text as local) t
     ),
+    platform_windows(platform, quiet_start, quiet_end) as (values ${sql.join(platformWindows, sql`, `)}),
     timed as (
       select c.member_id, c.platform, c.platform_user_id,
-        case when not ${input.urgent}::boolean and w.s <> w.e
-          and (case when w.s < w.e then k.minute >= w.s and k.minute < w.e else k.minute >= w.s or k.minute < w.e end)
-        then to_timestamp(k.epoch + (w.e - k.minute + 1440) % 1440 * 60) end as held
+        greatest(
+          case when not ${input.urgent}::boolean and w.s <> w.e and ${inside('w.s', 'w.e')} then ${until('w.s', 'w.e')} end,
+          case when not ${input.urgent}::boolean and w.s <> w.e and p.s is not null and p.s <> p.e and ${inside('p.s', 'p.e')}
+            then ${until('p.s', 'p.e')} end
+        ) as held
       from chosen c cross join clock k
       cross join lateral (select ${minutes('c.quiet_start')} as s, ${minutes('c.quiet_end')} as e) w
+      left join lateral (
+        select ${minutes('pw.quiet_start')} as s, ${minutes('pw.quiet_end')} as e from platform_windows pw where pw.platform = c.platform
+      ) p on true
       where not c.digest
     )`;
 }

@@ -136,7 +136,13 @@ export async function listBroadcastsCommand(turn: Turn, args: string): Promise<v
   );
 }
 
-const platformKo: Record<string, string> = { websim: '시뮬레이터', line: 'LINE', discord: 'Discord' };
+const platformKo: Record<string, string> = {
+  websim: '시뮬레이터',
+  line: 'LINE',
+  discord: 'Discord',
+  kakao: '카카오톡',
+  phone: '문자',
+};
 
 /** 현황: reach of the recent broadcasts in the viewer's scope — waiting, sent and failed, by platform. */
 export async function statusCommand(turn: Turn): Promise<void> {
@@ -154,9 +160,17 @@ export async function statusCommand(turn: Turn): Promise<void> {
     const preview = `"${[...b.body].slice(0, 30).join('')}${[...b.body].length > 30 ? '…' : ''}"`;
     if (!b.fannedOutAt)
       return `#${b.id} ${formatKoreanDateTime(b.sendAt, turn.deps.timezone)} ${preview} — 예약 (취소: "방송 취소 ${b.id}")`;
+    const { listened, unanswered, waiting } = b.calls;
+    const calls =
+      listened + unanswered + waiting > 0
+        ? [
+            `  전화: 전화로 들으심 ${listened}명 · 안 받으심 ${unanswered}명${waiting ? ` · 다시 거는 중 ${waiting}명` : ''}`,
+          ]
+        : [];
     return [
       `#${b.id} ${formatKoreanDateTime(b.sendAt, turn.deps.timezone)} ${preview} — 받는 분 ${total}명`,
       ...lines,
+      ...calls,
     ].join('\n');
   });
   turn.reply(`마을방송 현황 (최근 ${reach.length}건)\n\n${blocks.join('\n\n')}`);

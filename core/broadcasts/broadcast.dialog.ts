@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import { defineDialog } from '../conversation/feature.types.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
+import { costInWords } from '../phone/phone.rules.ts';
 import { type BroadcastPreview, previewBroadcast, type PlatformCount } from './broadcast.preview.ts';
 import {
   BROADCAST_MAX_LENGTH,
@@ -28,7 +29,13 @@ const broadcastDraftSchema = z.object({
 });
 export type BroadcastDraftData = z.infer<typeof broadcastDraftSchema>;
 
-const platformKo: Record<string, string> = { websim: '시뮬레이터', line: 'LINE', discord: 'Discord' };
+const platformKo: Record<string, string> = {
+  websim: '시뮬레이터',
+  line: 'LINE',
+  discord: 'Discord',
+  kakao: '카카오톡',
+  phone: '휴대전화 문자',
+};
 const platformName = (p: string) => platformKo[p] ?? p;
 
 function draftInput(turn: Turn, d: BroadcastDraftData) {
@@ -40,6 +47,7 @@ function draftInput(turn: Turn, d: BroadcastDraftData) {
     category: d.category,
     body: d.body,
     sendAt: d.sendAt ? new Date(d.sendAt) : undefined,
+    via: 'chat' as const,
   };
 }
 
@@ -99,6 +107,7 @@ export function previewText(p: BroadcastPreview, timeZone: string): string {
     ...(p.digest ? [`하루 한 번 모아 받기를 고른 ${p.digest}명께는 정하신 시각에 모아서 전합니다.`] : []),
     `쉬는 시간: ${quiet}`,
     `보낼 때: ${p.scheduled ? `${when(p.sendAt)} (예약)` : '지금 바로'}`,
+    ...(p.cost?.length ? ['예상 비용 (첫 통화 기준):', ...costInWords(p.cost).map((l) => `  ${l}`)] : []),
     '',
     '주민께는 이렇게 보입니다:',
     p.message.text,

@@ -1,5 +1,6 @@
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
+import { callsOfBroadcasts } from '../phone/phone.broadcast.usecases.ts';
 import { maskName } from '../privacy/privacy.mask.ts';
 import * as repo from './broadcast.repository.ts';
 import { missedByVillage, nonreceiptText } from './broadcast.rules.ts';
@@ -11,13 +12,25 @@ import { missedByVillage, nonreceiptText } from './broadcast.rules.ts';
  */
 export async function reportFinishedBroadcasts(deps: CoreDeps): Promise<number> {
   const finished = await repo.finishedUnreported(deps.db);
+  let reported = 0;
   for (const broadcast of finished) {
+    // Calls (issue 17): reported once the last attempt has ended; a resident whose every call went unanswered is
+    // missed even if the SMS went out, and the head reads "전화 안 받으심 (3회)".
+    const calls = await callsOfBroadcasts({ tx: deps.db, broadcastIds: [broadcast.id] });
+    if (calls.some((c) => c.open)) continue;
+    const unanswered = new Map(calls.filter((c) => !c.answered && c.attempts > 0).map((c) => [c.memberId, c.attempts]));
+    reported++;
     await deps.db.transaction(async (tx) => {
       if (!(await repo.claimReport(tx, broadcast.id, deps.clock.now()))) return; // another instance reported it
-      const reached = await repo.reachedMemberIds(tx, broadcast.id);
+      const reached = new Set(
+        [...(await repo.reachedMemberIds(tx, broadcast.id))].filter((id) => id === null || !unanswered.has(id)),
+      );
       const residents = await repo.residentsAtBroadcast(tx, broadcast);
       for (const [villageId, people] of missedByVillage(residents, reached, broadcast.createdBy)) {
-        const names = people.map((p) => maskName(p.realName ?? '주민'));
+        const names = people.map((p) => {
+          const tries = unanswered.get(p.memberId);
+          return `${maskName(p.realName ?? '주민')}${tries ? ` — 전화 안 받으심 (${tries}회)` : ''}`;
+        });
         const text = nonreceiptText(broadcast.id, people[0]?.villageName ?? '', names);
         for (const memberId of await repo.villageHeadIds(tx, villageId))
           await enqueueToMember(tx, deps, {
@@ -29,5 +42,5 @@ export async function reportFinishedBroadcasts(deps: CoreDeps): Promise<number> 
       }
     });
   }
-  return finished.length;
+  return reported;
 }

@@ -1,4 +1,7 @@
 import type { OutboundMessage } from '../channel/channel.types.ts';
+import { countBroadcastByPhone } from '../phone/phone.broadcast.usecases.ts';
+import { unitPrices } from '../phone/phone.prices.ts';
+import { type CostLine, estimateCost, fitPhoneText } from '../phone/phone.rules.ts';
 import { countAudience, countVillageChats } from './broadcast.audience.repository.ts';
 import { broadcastMessage, byCount } from './broadcast.rules.ts';
 import { type BroadcastDraft, checkBroadcast, type DraftRefusal, scopeInWords } from './broadcast.usecases.ts';
@@ -29,6 +32,12 @@ export type BroadcastPreview = {
   scheduled: boolean;
   /** The message exactly as residents and village chats will receive it. */
   message: OutboundMessage;
+  /**
+   * What it costs the county, by channel (issue 17): texts to those reached by phone (SMS or LMS by the text's
+   * length) and, for 긴급, to everyone who consented beside their chat; first calls to those who chose 전화로 듣기;
+   * KakaoTalk messages. At the unit prices set (PRICE_*_WON); an unanswered call tried again costs again.
+   */
+  cost?: CostLine[] | undefined;
 };
 
 export type PreviewBroadcastResult = BroadcastPreview | DraftRefusal;
@@ -58,6 +67,18 @@ export async function previewBroadcast(input: BroadcastDraft): Promise<PreviewBr
   const peopleTotal = people.reduce((sum, p) => sum + p.count, 0);
   const residentsTotal = audience.reduce((sum, a) => sum + a.residents, 0);
   const groupChatCounts = byCount(chats);
+  const message = broadcastMessage(
+    { category: input.category, body: checked.body, senderLabel: input.sender.label },
+    checked.sendAt,
+    deps.timezone,
+  );
+  const byPhone = await countBroadcastByPhone({ tx, villageIds, senderId: input.sender.memberId, urgent });
+  const texts = (people.find((p) => p.platform === 'phone')?.count ?? 0) + byPhone.urgentSms;
+  const textKind = fitPhoneText(message.text, '').kind;
+  const cost = estimateCost(
+    { [textKind]: texts, voice: byPhone.calls, kakao: people.find((p) => p.platform === 'kakao')?.count ?? 0 },
+    unitPrices(),
+  );
   return {
     kind: 'preview',
     places: await scopeInWords({ tx, scope: input.scope }),
@@ -76,10 +97,7 @@ export async function previewBroadcast(input: BroadcastDraft): Promise<PreviewBr
     urgent,
     sendAt: checked.sendAt,
     scheduled: checked.scheduled,
-    message: broadcastMessage(
-      { category: input.category, body: checked.body, senderLabel: input.sender.label },
-      checked.sendAt,
-      deps.timezone,
-    ),
+    message,
+    cost,
   };
 }

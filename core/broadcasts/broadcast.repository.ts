@@ -188,6 +188,52 @@ export async function deliveryCounts(tx: DbOrTx, broadcastIds: number[]): Promis
   return reach.map(({ subjectId, ...r }) => ({ broadcastId: subjectId, ...r }));
 }
 
+/**
+ * The direct deliveries of one broadcast to the people of each village (by their approved registration there), by
+ * platform, status and fallback: one count a village, for the console's chart. People with no registration in these
+ * villages (staff) are left out; the whole broadcast's counts are deliveryCounts.
+ */
+export async function deliveryCountsByVillage(
+  tx: DbOrTx,
+  broadcastId: number,
+  villageIds: number[],
+): Promise<Map<number, DeliveryCount[]>> {
+  const byVillage = new Map<number, DeliveryCount[]>();
+  for (const villageId of villageIds) {
+    const people = tx
+      .select({ id: registrations.memberId })
+      .from(registrations)
+      .where(and(eq(registrations.villageId, villageId), eq(registrations.status, 'approved')));
+    const reach = await reachOf({ tx, kind: 'broadcast', ids: [broadcastId], recipientsIn: people });
+    byVillage.set(
+      villageId,
+      reach.map(({ subjectId, ...r }) => ({ broadcastId: subjectId, ...r })),
+    );
+  }
+  return byVillage;
+}
+
+/** Whether a broadcast still has a delivery waiting to go out. */
+export async function isStillSending(tx: DbOrTx, broadcastId: number): Promise<boolean> {
+  return (await stillQueued({ tx, kind: 'broadcast', ids: [broadcastId] })).has(broadcastId);
+}
+
+/** Villages with their district, by id, in the county's order. */
+export async function villagesNamed(tx: DbOrTx, ids: number[]) {
+  if (ids.length === 0) return [];
+  return tx
+    .select({
+      id: villages.id,
+      name: villages.nameKo,
+      districtCode: villages.districtCode,
+      districtName: districts.nameKo,
+    })
+    .from(villages)
+    .innerJoin(districts, eq(districts.code, villages.districtCode))
+    .where(inArray(villages.id, ids))
+    .orderBy(districts.position, villages.id);
+}
+
 /** Fanned-out broadcasts not yet reported whose every delivery has ended. */
 export async function finishedUnreported(tx: DbOrTx): Promise<BroadcastRow[]> {
   const unreported = await tx

@@ -1,8 +1,11 @@
 import type { DbOrTx } from '../../db/db.client.ts';
+import type { AuditVia } from '../../db/schema/audit.schema.ts';
+import { recordAudit } from '../audit/audit.usecases.ts';
 import type { RoleGrant } from '../auth/authz.policy.ts';
 import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
+import { callsOfBroadcasts, enqueueBroadcastByPhone } from '../phone/phone.broadcast.usecases.ts';
 import { fanOutToResidents } from './broadcast.audience.repository.ts';
 import * as repo from './broadcast.repository.ts';
 import type { ArchivedBroadcast, BroadcastCategory, BroadcastRow } from './broadcast.repository.ts';
@@ -48,6 +51,8 @@ export type BroadcastDraft = {
   category: BroadcastCategory;
   body: string;
   sendAt?: Date | undefined;
+  /** Where a person sent it from, for the audit log (기록); none: a programmatic send (a workshop's announcement). */
+  via?: AuditVia | undefined;
 };
 
 export type DraftRefusal = Exclude<CreateResult, { kind: 'sent' } | { kind: 'scheduled' }>;
@@ -104,8 +109,33 @@ export async function sendBroadcast(input: BroadcastDraft): Promise<CreateResult
     createdAt: now,
     sendAt,
   });
+  if (input.via)
+    await recordAudit(
+      { tx, deps },
+      {
+        actorMemberId: input.sender.memberId,
+        action: 'broadcast.send',
+        subject: `broadcast:${created.id}`,
+        scope: auditScope({ scope: input.scope, inScope: checked.inScope }),
+        via: input.via,
+      },
+    );
   if (sendAt > now) return { kind: 'scheduled', broadcastId: created.id, sendAt };
   return { kind: 'sent', broadcastId: created.id, ...(await fanOutBroadcast(tx, deps, created)) };
+}
+
+/** Where a broadcast or a notice lands, for the audit log: one district or one village when it is one, else none. */
+export function auditScope(input: { scope: BroadcastScope; inScope: readonly Village[] }): {
+  districtCode: string | null;
+  villageId: number | null;
+} {
+  const { scope } = input;
+  const districts = [...new Set(input.inScope.map((v) => v.districtCode))];
+  const village = scope.kind === 'villages' && scope.ids.length === 1 ? scope.ids[0] : undefined;
+  return {
+    districtCode: scope.kind !== 'county' && districts.length === 1 ? (districts[0] ?? null) : null,
+    villageId: village ?? null,
+  };
 }
 
 /**
@@ -163,13 +193,17 @@ async function fanOutBroadcast(
     urgent: broadcast.category === 'urgent',
     sealed: deps.cipher.encrypt(JSON.stringify([message])),
   });
+  // By phone besides (issue 17): calls to those who chose 전화로 듣기; for 긴급, an SMS to everyone who consented.
+  const urgent = broadcast.category === 'urgent';
+  const senderId = broadcast.createdBy;
+  await enqueueBroadcastByPhone({ tx, deps, broadcastId: broadcast.id, villageIds, senderId, urgent, message });
   const chats = await repo.villageChats(tx, villageIds);
   for (const chat of chats)
     await enqueue(tx, deps, {
       dedupeKey: `broadcast:${broadcast.id}:group:${chat.platform}:${chat.chatId}`,
       to: { platform: chat.platform, type: 'group', id: chat.chatId },
       purpose: 'broadcast',
-      broadcastId: broadcast.id,
+      subject: { kind: 'broadcast', id: broadcast.id },
       messages: [message],
     });
   await repo.markFannedOut(tx, broadcast.id, now, reach.recipients);
@@ -209,6 +243,8 @@ export type BroadcastReach = {
   fannedOutAt: Date | null;
   /** `fallback`: of `sent`, how many reached the person here after another platform failed for good. */
   byPlatform: PlatformReach[];
+  /** Calls (issue 17): residents who answered, who answered none of their calls, whose calls are still to come. */
+  calls: { listened: number; unanswered: number; waiting: number };
 };
 
 /** 현황: for the recent broadcasts within the viewer's scope, how many deliveries are waiting, sent and failed, by platform. */
@@ -222,7 +258,19 @@ export async function broadcastReach(input: {
     input.tx,
     recent.map((b) => b.id),
   );
-  return recent.map((b) => ({ ...b, byPlatform: tallyByPlatform(counts.filter((c) => c.broadcastId === b.id)) }));
+  const calls = await callsOfBroadcasts({ tx: input.tx, broadcastIds: recent.map((b) => b.id) });
+  return recent.map((b) => {
+    const mine = calls.filter((c) => c.broadcastId === b.id);
+    return {
+      ...b,
+      byPlatform: tallyByPlatform(counts.filter((c) => c.broadcastId === b.id)),
+      calls: {
+        listened: mine.filter((c) => c.answered).length,
+        unanswered: mine.filter((c) => !c.answered && !c.open).length,
+        waiting: mine.filter((c) => !c.answered && c.open).length,
+      },
+    };
+  });
 }
 
 /** Who a broadcast (or a notice) is from, as people read it: by the sender's widest role. */

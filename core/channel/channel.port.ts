@@ -15,9 +15,10 @@ export type SendRequest = {
   replyTried?: boolean | undefined;
   /**
    * Recorded before the sender sends: `tried` just before a reply token is first used; `refused` when the token turned
-   * out unusable before any reply of ours could have used it (expired or spent elsewhere), so that retries push.
+   * out unusable before any reply of ours could have used it (expired or spent elsewhere), so that retries push;
+   * `untried` when the platform answered that it did not take the reply (LINE's 429), so the token is still unspent.
    */
-  noteReply?: ((state: 'tried' | 'refused') => Promise<void>) | undefined;
+  noteReply?: ((state: 'tried' | 'refused' | 'untried') => Promise<void>) | undefined;
 };
 
 export type SendResult =

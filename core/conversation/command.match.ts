@@ -3,9 +3,14 @@
  * "/register", "REGISTER", "등록 해주세요"). Multi-word commands match with or without spaces. The words come from the
  * features' declarations (`core/features.ts`); this file knows none of them.
  */
-export type CommandWords = { id: string; ko: readonly string[]; en: readonly string[] };
+export type CommandWords = { id: string; ko: readonly string[]; en: readonly string[]; where?: readonly string[] };
 export type CommandMatch = { command: string; args: string };
-export type CommandMatcher = (input: string) => CommandMatch | null;
+/**
+ * `place` (direct, group, staff_room) picks between two commands that share a word in different places ("연결 해제":
+ * a village room's link in a group chat, a person's linked messenger 1:1). Without it, or where neither is used, the
+ * first declared wins, so that the wrong-place answer can still explain where the command belongs.
+ */
+export type CommandMatcher = (input: string, place?: string) => CommandMatch | null;
 
 const PUNCTUATION = '[.!?~。]*';
 
@@ -13,7 +18,7 @@ const PUNCTUATION = '[.!?~。]*';
 const KOREAN_TAIL = /^(?:[하할해합했]\p{Script=Hangul}*|요|을|를|좀|신청\p{Script=Hangul}*)?$/u;
 const POLITE_TAIL = /^(?:[하할해합]\S*|주세요|줘|싶어요|싶습니다|부탁\S*|좀)$/u;
 
-type Candidate = { id: string; pattern: RegExp; ko: boolean; length: number };
+type Candidate = { id: string; pattern: RegExp; ko: boolean; length: number; where: readonly string[] };
 
 export function createCommandMatcher(specs: readonly CommandWords[]): CommandMatcher {
   // Longest words first, so "방송 보내기" wins over "방송" and "교육 신청 취소" over "교육 신청".
@@ -22,8 +27,10 @@ export function createCommandMatcher(specs: readonly CommandWords[]): CommandMat
       ...spec.ko.map((word) => ({ id: spec.id, pattern: koreanPattern(word), ko: true, length: word.length })),
       ...spec.en.map((word) => ({ id: spec.id, pattern: englishPattern(word), ko: false, length: word.length })),
     ])
+    .map((c) => ({ ...c, where: specs.find((s) => s.id === c.id)?.where ?? [] }))
+    // A stable sort keeps the declaration order among words of one length.
     .sort((a, b) => b.length - a.length);
-  return (input) => {
+  return (input, place) => {
     // Punctuation is ignored around the command word ("등록!", "help.") but kept in what follows it: an answer or a
     // broadcast ends with its own full stop.
     const text = input
@@ -31,11 +38,15 @@ export function createCommandMatcher(specs: readonly CommandWords[]): CommandMat
       .replace(/^[/!]\s*/, '')
       .trim();
     if (text.length === 0) return null;
+    let found: (CommandMatch & { length: number }) | null = null;
     for (const candidate of candidates) {
+      if (found && candidate.length < found.length) break;
       const rest = candidate.ko ? stripKorean(text, candidate.pattern) : stripEnglish(text, candidate.pattern);
-      if (rest !== null) return { command: candidate.id, args: rest };
+      if (rest === null) continue;
+      if (place === undefined || candidate.where.includes(place)) return { command: candidate.id, args: rest };
+      found ??= { command: candidate.id, args: rest, length: candidate.length };
     }
-    return null;
+    return found && { command: found.command, args: found.args };
   };
 }
 

@@ -61,7 +61,7 @@ export function menuDialog(router: Router): DialogDef {
     async step(turn, state, text) {
       const index = matchChoice(text, state.data.labels);
       await turn.setDialog(null);
-      const chosen = index === null ? null : router.matchCommand(state.data.texts[index] ?? '');
+      const chosen = index === null ? null : router.matchCommand(state.data.texts[index] ?? '', 'direct');
       if (!chosen) return router.showMenu(turn, 'direct', '말씀을 잘 이해하지 못했습니다.');
       return router.run(turn, 'direct', chosen);
     },

@@ -113,7 +113,7 @@ export function setAsideLine(dialog: Pick<DialogDef, 'title'>): string {
  */
 export async function persist(turn: Turn, base: Dialogs | null): Promise<void> {
   const change = turn.dialogChange;
-  if (!base && !change) return;
+  if (turn.dialogsForgotten || (!base && !change)) return;
   const known = base ?? {
     active: null,
     aside: (await loadDialogs(turn.tx, turn.deps.cipher, turn.actor.identityId)).aside,

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
 import { groupChats, identities } from '../../db/schema/index.ts';
 import type { InboundEvent } from '../channel/channel.types.ts';
+import { noGroupChatsNote } from '../channel/platform.facts.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { eventKey } from '../delivery/delivery.keys.ts';
 import { enqueue } from '../delivery/outbox.write.ts';
@@ -48,7 +49,10 @@ export function createConversation(features: readonly Feature[]): Conversation {
     matchCommand,
     async showMenu(turn, place, preface) {
       const items = buildMenu(all, turn.actor, place);
-      turn.reply(menuMessage(items, place, preface));
+      // Where the bot cannot be in group chats, those who link village chats are told where that happens instead.
+      const groupNote = noGroupChatsNote(turn.event.platform);
+      const linksGroups = groupNote && buildMenu(all, turn.actor, 'group').some((i) => i.commandId === 'link_group');
+      turn.reply(menuMessage(items, place, [preface, linksGroups ? groupNote : undefined].filter(Boolean).join(' ')));
       if (place === 'direct')
         await turn.setDialog({
           dialog: 'menu',
@@ -59,7 +63,10 @@ export function createConversation(features: readonly Feature[]): Conversation {
     async run(turn, place, match) {
       const def = commands.get(match.command);
       if (!def) return router.showMenu(turn, place, '말씀을 잘 이해하지 못했습니다.');
-      if (!def.where.includes(place)) return turn.reply(wrongPlace(def, place));
+      if (!def.where.includes(place))
+        return turn.reply(
+          [wrongPlace(def, place), groupOnly(def, place, turn.event.platform)].filter(Boolean).join(' '),
+        );
       return def.handle(turn, match.args);
     },
   } satisfies Router);
@@ -111,8 +118,8 @@ async function handleInboundEvent(
   if (!event.sender) return;
   const isGroup = event.chat.type === 'group';
   const text = event.kind === 'text' ? event.text : event.kind === 'action' ? event.command : '';
-  const command = text ? router.matchCommand(text) : null;
   const place: Place = !isGroup ? 'direct' : (await isStaffRoom(tx, event.chat)) ? 'staff_room' : 'group';
+  const command = text ? router.matchCommand(text, place) : null;
   // In a group the bot speaks only when addressed: a mention, a /command, or a message that is only a command word.
   // A staff room is the bot's working room: any message that starts with a command ("답변 2026-000123 …") is for it.
   const addressed =
@@ -160,6 +167,11 @@ function wrongPlace(def: CommandDef, place: Place): string {
     return '이름이 담긴 내용이라 마을 단체방에서는 보여 드리지 않습니다. 저와 1:1 대화방이나 직원방에서 보내 주세요.';
   if (place !== 'direct') return '이 일은 저와 1:1 대화방에서 해 주세요. 개인정보를 단체방에 쓰지 않도록 도와드립니다.';
   return '이 일은 해당 단체방에서 저를 불러 보내 주세요.';
+}
+
+/** A group command typed 1:1 on a platform whose bot cannot be in group chats: where group chats are instead. */
+function groupOnly(def: CommandDef, place: Place, platform: string): string | undefined {
+  return place === 'direct' && !def.where.includes('direct') ? noGroupChatsNote(platform) : undefined;
 }
 
 async function isStaffRoom(tx: DbOrTx, chat: InboundEvent['chat']): Promise<boolean> {

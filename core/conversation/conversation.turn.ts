@@ -32,6 +32,12 @@ export type Turn = {
   setDialog(state: DialogState | null): Promise<void>;
   /** The dialog as this turn left it: `undefined` when the turn did not change it. */
   readonly dialogChange: { state: DialogState | null } | undefined;
+  /**
+   * The person's dialogs were erased during this turn (탈퇴): nothing is stored when it ends, not even a dialog that
+   * was set aside before, since it holds what they typed.
+   */
+  forgetDialogs(): void;
+  readonly dialogsForgotten: boolean;
 };
 
 export function createTurn(input: {
@@ -45,6 +51,7 @@ export function createTurn(input: {
   const now = deps.clock.now();
   const replies: OutboundMessage[] = [];
   let dialogChange: { state: DialogState | null } | undefined;
+  let dialogsForgotten = false;
   return {
     deps,
     tx,
@@ -71,6 +78,12 @@ export function createTurn(input: {
     },
     get dialogChange() {
       return dialogChange;
+    },
+    forgetDialogs() {
+      dialogsForgotten = true;
+    },
+    get dialogsForgotten() {
+      return dialogsForgotten;
     },
   };
 }

@@ -7,7 +7,8 @@ import type { CommandDef, DialogDef } from './feature.types.ts';
 export function checkDeclarations(commands: readonly CommandDef[], dialogs: readonly DialogDef[]): void {
   const problems: string[] = [];
   const ids = new Set<string>();
-  const words = new Map<string, string>();
+  // A word may name two commands only where they are used in different places (see CommandMatcher).
+  const words = new Map<string, CommandDef[]>();
   for (const c of commands) {
     if (ids.has(c.id)) problems.push(`command id "${c.id}" is declared twice`);
     ids.add(c.id);
@@ -17,9 +18,11 @@ export function checkDeclarations(commands: readonly CommandDef[], dialogs: read
       problems.push(`command "${c.id}" opens an undeclared dialog "${c.opensDialog}"`);
     for (const word of [...c.ko, ...c.en]) {
       const key = word.replace(/\s+/g, '').toLowerCase();
-      const other = words.get(key);
-      if (other && other !== c.id) problems.push(`"${word}" is a word of both "${other}" and "${c.id}"`);
-      words.set(key, c.id);
+      const others = words.get(key) ?? [];
+      for (const other of others)
+        if (other.id !== c.id && other.where.some((w) => c.where.includes(w)))
+          problems.push(`"${word}" is a word of both "${other.id}" and "${c.id}" in one place`);
+      words.set(key, [...others, c]);
     }
   }
   const names = new Set<string>();

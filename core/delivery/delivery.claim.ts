@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { deliveryRequests, outbox } from '../../db/schema/index.ts';
@@ -7,23 +6,28 @@ import { forgetDeadWorkers, takeable } from './delivery.liveness.ts';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type DeliveryRequestRow = typeof deliveryRequests.$inferSelect;
+/**
+ * A row of a batch as its request needs it: who, whether still to be sent, whether its message is still there.
+ * The batch's message is the same on every row and read once (`ClaimedRequest.sealed`): 37,000 copies of it need not
+ * travel to the worker.
+ */
+export type BatchRow = Pick<OutboxRow, 'id' | 'chatId' | 'status' | 'attempts'> & { hasMessage: boolean };
 /** A platform request and its rows: sent, and retried, as one. */
-export type ClaimedRequest = { request: DeliveryRequestRow; rows: OutboxRow[] };
+export type ClaimedRequest = { request: DeliveryRequestRow; rows: BatchRow[]; sealed: string | null };
 export type Claim = {
-  /** Rows that go one by one (replies, group chats, platforms without multicast). */
+  /** Rows that go one by one (replies, group chats, notices), held by `lease`. */
   singles: OutboxRow[];
+  /** The one row that holds `singles` for this worker (none when there are none). */
+  lease: DeliveryRequestRow | null;
+  /** Batches due: first sends and retries alike, each with the rows and the retry key stored with it. */
   requests: ClaimedRequest[];
-  /** Due rows this claim took (a full claim means more may be due). */
+  /** Rows this claim took one by one (a full claim means more may be due). */
   fresh: number;
-  /** Requests decided earlier that this claim took over or retries. */
-  resumed: number;
 };
 
 export type ClaimInput = {
   owner: string;
   platforms: string[];
-  /** Platforms that take one request to many, with how many recipients a request may have. */
-  multicastLimits: ReadonlyMap<string, number>;
   batchSize: number;
   requestLimit: number;
   leaseMs: number;
@@ -31,25 +35,42 @@ export type ClaimInput = {
   reapDead: boolean;
 };
 
+/** Claims are made one at a time (a transaction-level advisory lock): see claimWork. */
+const CLAIM_LOCK = 7262203;
+
 /**
- * Claims work in one transaction. First the requests decided earlier that are due again or whose owner is gone: they
- * are resumed whole, with the rows and the retry key stored with them. Then due rows of no request (a chat's rows in
- * order): rows of one broadcast batch that this claim took become requests of at most the platform's limit, stored
- * with their retry keys before anything is sent. A claim that takes only part of a batch (its size limit, or another
- * worker took the rest) makes requests of that part; whatever happens later, each request is sent as it was decided.
+ * Claims work in one transaction, writing one row per batch or lease, never one per recipient:
+ *
+ * - Batches due (a broadcast's requests of at most 500, written with their rows at fan-out): each is leased to this
+ *   worker on its own row (`owner`, `leaseUntil`, `attempts`), whoever had it before — a first send, a retry after a
+ *   429, or a takeover from a dead worker — and its rows are read by the ids stored with it.
+ * - Rows sent one by one (a chat's rows in order): one `lease` row lists all that this claim took.
+ *
+ * A row is therefore written twice: when it is created and with its outcome. Rows are not marked as claimed, so
+ * claims are serialised by a transaction-level advisory lock: a claim that waited for another sees its lease (with
+ * `FOR UPDATE SKIP LOCKED` alone, a claim whose snapshot predates the other's commit could take the same rows).
+ * Leases of workers that died, or that lapsed, are deleted first: their rows are due again.
  */
 export async function claimWork(deps: CoreDeps, input: ClaimInput): Promise<Claim> {
   const now = deps.clock.now();
   const leaseUntil = new Date(now.getTime() + input.leaseMs);
-  if (input.platforms.length === 0) return { singles: [], requests: [], fresh: 0, resumed: 0 };
+  if (input.platforms.length === 0) return { singles: [], lease: null, requests: [], fresh: 0 };
   return deps.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
     if (input.reapDead) await tx.execute(forgetDeadWorkers(input.owner));
+    await tx
+      .delete(deliveryRequests)
+      .where(
+        and(eq(deliveryRequests.kind, 'lease'), takeable(deliveryRequests.owner, deliveryRequests.leaseUntil, now)),
+      );
+
     const dueRequests = tx
       .select({ id: deliveryRequests.id })
       .from(deliveryRequests)
       .where(
         and(
           eq(deliveryRequests.status, 'pending'),
+          eq(deliveryRequests.kind, 'batch'),
           lte(deliveryRequests.nextAttemptAt, now),
           inArray(deliveryRequests.platform, input.platforms),
           takeable(deliveryRequests.owner, deliveryRequests.leaseUntil, now),
@@ -58,35 +79,59 @@ export async function claimWork(deps: CoreDeps, input: ClaimInput): Promise<Clai
       .orderBy(asc(deliveryRequests.id))
       .limit(input.requestLimit)
       .for('update', { skipLocked: true });
-    const resumed = await tx
+    const claimed = await tx
       .update(deliveryRequests)
       .set({ owner: input.owner, leaseUntil, attempts: sql`${deliveryRequests.attempts} + 1` })
       .where(inArray(deliveryRequests.id, dueRequests))
       .returning();
-    const resumedRows = resumed.length
+    claimed.sort((a, b) => a.id - b.id);
+    const ids = claimed.flatMap((r) => r.rowIds);
+    const batchRows = ids.length
       ? await tx
-          .select()
+          .select({
+            id: outbox.id,
+            chatId: outbox.chatId,
+            status: outbox.status,
+            attempts: outbox.attempts,
+            hasMessage: sql<boolean>`${outbox.messagesEnc} is not null`,
+            // The message once a batch: its first row that still has it.
+            sealed: sql<
+              string | null
+            >`case when row_number() over (partition by ${outbox.batchKey} order by ${outbox.messagesEnc} is null, ${outbox.id}) = 1 then ${outbox.messagesEnc} end`,
+            batchKey: outbox.batchKey,
+          })
           .from(outbox)
-          .where(
-            inArray(
-              outbox.requestId,
-              resumed.map((r) => r.id),
-            ),
-          )
+          .where(sql`${outbox.id} = any(${`{${ids.join(',')}}`}::int[])`)
           .orderBy(asc(outbox.id))
       : [];
+    const byId = new Map(batchRows.map((r) => [r.id, r]));
+    const requests = claimed.map((request) => {
+      const rows = request.rowIds.flatMap((id) => byId.get(id) ?? []).sort((a, b) => a.id - b.id);
+      const sealed = rows.find((r) => r.sealed !== null)?.sealed ?? null;
+      return {
+        request,
+        sealed,
+        rows: rows.map(({ id, chatId, status, attempts, hasMessage }) => ({
+          id,
+          chatId,
+          status,
+          attempts,
+          hasMessage,
+        })),
+      };
+    });
 
     const earlier = alias(outbox, 'earlier');
-    const fresh = await tx
+    const singles = await tx
       .select()
       .from(outbox)
       .where(
         and(
           inArray(outbox.status, ['queued', 'retrying']),
           lte(outbox.nextAttemptAt, now),
-          isNull(outbox.requestId),
-          takeable(outbox.leaseOwner, outbox.leaseUntil, now),
+          isNull(outbox.batchKey),
           inArray(outbox.platform, input.platforms),
+          sql`${outbox.id} not in (select unnest(${deliveryRequests.rowIds}) from ${deliveryRequests} where ${deliveryRequests.kind} = 'lease')`,
           notExists(
             tx
               .select({ id: earlier.id })
@@ -108,75 +153,32 @@ export async function claimWork(deps: CoreDeps, input: ClaimInput): Promise<Clai
         ),
       )
       .orderBy(asc(outbox.id))
-      .limit(input.batchSize)
-      .for('update', { skipLocked: true });
-
-    // Rows of one batch, in id order, cut into requests of at most the platform's limit.
-    const batches = new Map<string, OutboxRow[]>();
-    for (const row of fresh) {
-      if (row.batchKey === null || row.chatType !== 'direct' || !input.multicastLimits.has(row.platform)) continue;
-      const key = `${row.platform}|${row.batchKey}`;
-      const batch = batches.get(key);
-      if (batch) batch.push(row);
-      else batches.set(key, [row]);
-    }
-    const planned: { retryKey: string; platform: string; rows: OutboxRow[] }[] = [];
-    for (const rows of batches.values()) {
-      const platform = rows[0]?.platform ?? '';
-      const limit = input.multicastLimits.get(platform) ?? rows.length;
-      for (let i = 0; i < rows.length; i += limit)
-        planned.push({ retryKey: randomUUID(), platform, rows: rows.slice(i, i + limit) });
-    }
-    const created = planned.length
+      .limit(input.batchSize);
+    const [lease] = singles.length
       ? await tx
           .insert(deliveryRequests)
-          .values(
-            planned.map((p) => ({
-              platform: p.platform,
-              retryKey: p.retryKey,
-              recipients: p.rows.length,
-              nextAttemptAt: now,
-              owner: input.owner,
-              leaseUntil,
-              createdAt: now,
-            })),
-          )
+          .values({
+            kind: 'lease',
+            platform: null,
+            rowIds: singles.map((r) => r.id),
+            recipients: singles.length,
+            attempts: 1,
+            nextAttemptAt: now,
+            owner: input.owner,
+            leaseUntil,
+            createdAt: now,
+          })
           .returning()
       : [];
-    const byKey = new Map(created.map((r) => [r.retryKey, r]));
-    const requestOf = new Map<number, number>();
-    const requests: ClaimedRequest[] = [];
-    for (const p of planned) {
-      const request = byKey.get(p.retryKey);
-      if (!request) throw new Error('a delivery request was not stored');
-      for (const row of p.rows) requestOf.set(row.id, request.id);
-      requests.push({ request, rows: p.rows });
-    }
-    if (fresh.length) {
-      // One statement leases every row and puts each batch row into its request: {row id: request id or null}.
-      const map = JSON.stringify(Object.fromEntries(fresh.map((r) => [r.id, requestOf.get(r.id) ?? null])));
-      await tx.execute(sql`
-        update ${outbox} set lease_until = ${leaseUntil.toISOString()}::timestamptz, lease_owner = ${input.owner}::uuid,
-          attempts = ${outbox.attempts} + 1, request_id = (m.value #>> '{}')::int
-        from jsonb_each(${map}::jsonb) m where ${outbox.id} = m.key::int`);
-      for (const row of fresh) {
-        row.attempts += 1;
-        row.leaseUntil = leaseUntil;
-        row.leaseOwner = input.owner;
-        row.requestId = requestOf.get(row.id) ?? null;
-      }
-    }
-    const rowsOf = new Map<number, OutboxRow[]>();
-    for (const row of resumedRows) {
-      const list = rowsOf.get(row.requestId ?? -1);
-      if (list) list.push(row);
-      else rowsOf.set(row.requestId ?? -1, [row]);
-    }
-    return {
-      singles: fresh.filter((r) => r.requestId === null),
-      requests: [...resumed.map((request) => ({ request, rows: rowsOf.get(request.id) ?? [] })), ...requests],
-      fresh: fresh.length,
-      resumed: resumed.length,
-    };
+    // The attempt this is, in memory only: it is written with the outcome.
+    for (const row of singles) row.attempts += 1;
+    for (const { request, rows } of requests) for (const row of rows) row.attempts = request.attempts;
+    return { singles, lease: lease ?? null, requests, fresh: singles.length };
   });
+}
+
+/** Whole rows by id (a batch sent row by row, a fallback), in id order. */
+export async function loadRows(deps: CoreDeps, ids: number[]): Promise<OutboxRow[]> {
+  if (ids.length === 0) return [];
+  return deps.db.select().from(outbox).where(inArray(outbox.id, ids)).orderBy(asc(outbox.id));
 }

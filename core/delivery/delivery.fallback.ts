@@ -1,6 +1,7 @@
-import { and, eq, like, or, sql } from 'drizzle-orm';
+import { and, eq, like, or } from 'drizzle-orm';
 import { identities, outbox } from '../../db/schema/index.ts';
 import type { CoreDeps } from '../core.deps.ts';
+import { identityOrder } from '../members/identity.order.ts';
 import { fallbackKey, fallbacksPattern, familyOf } from './delivery.keys.ts';
 import { mayFallBack } from './delivery.purpose.ts';
 
@@ -25,7 +26,7 @@ export async function enqueueFallback(deps: CoreDeps, failed: Row): Promise<bool
       .select({ platform: identities.platform, platformUserId: identities.platformUserId })
       .from(identities)
       .where(and(eq(identities.memberId, failed.memberId ?? -1), eq(identities.reachable, true)))
-      .orderBy(sql`${identities.lastSeenAt} desc nulls last`, identities.id);
+      .orderBy(...identityOrder());
     const next = candidates.find((c) => !triedPlatforms.has(c.platform));
     if (!next) return false;
     const inserted = await tx
@@ -38,8 +39,8 @@ export async function enqueueFallback(deps: CoreDeps, failed: Row): Promise<bool
         memberId: failed.memberId,
         aboutMemberId: failed.aboutMemberId,
         purpose: failed.purpose,
-        broadcastId: failed.broadcastId,
-        noticeId: failed.noticeId,
+        subjectKind: failed.subjectKind,
+        subjectId: failed.subjectId,
         fallbackOf: failed.id,
         messagesEnc: failed.messagesEnc,
         nextAttemptAt: deps.clock.now(),

@@ -27,6 +27,11 @@ export function staffDigestKey(input: { platform: string; chatId: string; date: 
   return `digest:staff:${input.platform}:${input.chatId}:${input.date}`;
 }
 
+/** A message about one vote (a poll, a budget round, an assembly) to one person or room: once per `part`. */
+export function voteKey(input: { subject: 'poll' | 'budget' | 'assembly'; id: number; part: string }): string {
+  return `vote:${input.subject}:${input.id}:${input.part}`;
+}
+
 const VIA = ':via:';
 
 /** The delivery that stands in for a failed one on another platform. */

@@ -3,43 +3,60 @@ import { deliveryRequests, outbox } from '../../db/schema/index.ts';
 import type { SendResult } from '../channel/channel.port.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { nextAttemptDelayMs } from './delivery.backoff.ts';
-import type { Claim, ClaimedRequest, OutboxRow } from './delivery.claim.ts';
+import {
+  loadRows,
+  type BatchRow,
+  type Claim,
+  type ClaimedRequest,
+  type DeliveryRequestRow,
+  type OutboxRow,
+} from './delivery.claim.ts';
 import { enqueueFallback } from './delivery.fallback.ts';
 
 const open = ['queued', 'retrying'] as const;
 
-/** Records the outcome of one row sent on its own: sent, retrying (with the next attempt time) or failed. */
+/**
+ * When a row sent one by one that has ended (sent, or failed for good) is due: never. The due index holds such rows
+ * (it names no status, so that a batch row's outcome can be a HOT update), and this keeps them past every claim.
+ */
+export const ENDED = new Date('9999-12-31T00:00:00Z');
+
+/**
+ * Records the outcome of one row sent on its own (its second write: the claim wrote none): sent, retrying (with the
+ * next attempt time) or failed, with the attempt it was (`row.attempts`, counted at the claim). Returns when it is to
+ * be tried again, or null when it has ended.
+ */
 export async function recordRow(
   deps: CoreDeps,
   row: OutboxRow,
   result: SendResult,
   maxAttempts: number,
-): Promise<void> {
+): Promise<Date | null> {
   const now = deps.clock.now();
   if (result.ok) {
     // The platform's id of the message (Discord), so that a correction can edit it later.
     const messageId = result.platformMessageId ? { platformMessageId: result.platformMessageId } : {};
+    const ended = row.batchKey === null ? { nextAttemptAt: ENDED } : {};
     await deps.db
       .update(outbox)
-      .set({ status: 'sent', sentAt: now, leaseUntil: null, leaseOwner: null, lastError: null, ...messageId })
-      .where(eq(outbox.id, row.id));
-    return;
+      .set({ status: 'sent', sentAt: now, attempts: row.attempts, lastError: null, ...ended, ...messageId })
+      .where(and(eq(outbox.id, row.id), inArray(outbox.status, [...open])));
+    return null;
   }
   const final = result.permanent || row.attempts >= maxAttempts;
+  const next = new Date(now.getTime() + nextAttemptDelayMs(row.attempts, result.retryAfterMs));
   await deps.db
     .update(outbox)
     .set({
       status: final ? 'failed' : 'retrying',
+      attempts: row.attempts,
       lastError: result.error.slice(0, 1000),
-      leaseUntil: null,
-      leaseOwner: null,
-      nextAttemptAt: final
-        ? row.nextAttemptAt
-        : new Date(now.getTime() + nextAttemptDelayMs(row.attempts, result.retryAfterMs)),
+      ...(final ? (row.batchKey === null ? { nextAttemptAt: ENDED } : {}) : { nextAttemptAt: next }),
     })
-    .where(eq(outbox.id, row.id));
+    .where(and(eq(outbox.id, row.id), inArray(outbox.status, [...open])));
   logFailure(deps, { outboxId: row.id, platform: row.platform, attempts: row.attempts }, result, final);
   if (final) await fallBack(deps, [row]);
+  return final ? null : next;
 }
 
 /**
@@ -50,12 +67,12 @@ export async function recordRow(
 export async function recordRequest(
   deps: CoreDeps,
   claimed: ClaimedRequest,
-  outcomes: { rows: OutboxRow[]; result: SendResult }[],
+  outcomes: { rows: BatchRow[]; result: SendResult }[],
   maxAttempts: number,
 ): Promise<void> {
   const { request } = claimed;
   const now = deps.clock.now();
-  const failed: OutboxRow[] = [];
+  const failed: BatchRow[] = [];
   let retryAt: Date | null = null;
   let lastError: string | null = null;
   await deps.db.transaction(async (tx) => {
@@ -66,7 +83,7 @@ export async function recordRequest(
         rows.map((r) => r.id),
       );
       const still = and(ids, inArray(outbox.status, [...open]));
-      const base = { leaseUntil: null, leaseOwner: null, attempts: request.attempts };
+      const base = { attempts: request.attempts };
       if (result.ok) {
         await tx
           .update(outbox)
@@ -97,17 +114,40 @@ export async function recordRequest(
       .set({ status, owner: null, leaseUntil: null, lastError, ...(retryAt ? { nextAttemptAt: retryAt } : {}) })
       .where(eq(deliveryRequests.id, request.id));
   });
-  if (failed.length) await fallBack(deps, failed);
+  if (failed.length)
+    await fallBack(
+      deps,
+      await loadRows(
+        deps,
+        failed.map((r) => r.id),
+      ),
+    );
+}
+
+/**
+ * A batch request sent row by row (its platform has no multicast, or a smaller limit): each row went under its own
+ * key, and the request is pending while any row waits for a retry, else ended.
+ */
+export async function settleBatch(deps: CoreDeps, request: DeliveryRequestRow, retryAt: Date | null): Promise<void> {
+  await deps.db
+    .update(deliveryRequests)
+    .set({
+      status: retryAt ? 'pending' : 'sent',
+      owner: null,
+      leaseUntil: null,
+      ...(retryAt ? { nextAttemptAt: retryAt } : {}),
+    })
+    .where(eq(deliveryRequests.id, request.id));
+}
+
+/** A lease whose rows have all been sent or let go: they are due again to any worker, as recorded. */
+export async function endLease(deps: CoreDeps, lease: DeliveryRequestRow | null): Promise<void> {
+  if (lease) await deps.db.delete(deliveryRequests).where(eq(deliveryRequests.id, lease.id));
 }
 
 /** Lets claimed work go at once (not sent: its attempt does not count), rather than when its lease lapses. */
-export async function releaseClaim(deps: CoreDeps, claim: Pick<Claim, 'singles' | 'requests'>): Promise<void> {
-  const rowIds = claim.singles.map((r) => r.id);
-  if (rowIds.length)
-    await deps.db
-      .update(outbox)
-      .set({ leaseUntil: null, leaseOwner: null, attempts: sql`${outbox.attempts} - 1` })
-      .where(inArray(outbox.id, rowIds));
+export async function releaseClaim(deps: CoreDeps, claim: Pick<Claim, 'lease' | 'requests'>): Promise<void> {
+  await endLease(deps, claim.lease);
   const requestIds = claim.requests.map((r) => r.request.id);
   if (requestIds.length)
     await deps.db

@@ -1,26 +1,14 @@
-import {
-  and,
-  count,
-  eq,
-  inArray,
-  isNotNull,
-  isNull,
-  like,
-  lte,
-  max,
-  type SQL,
-  type SQLWrapper,
-  sql,
-} from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, like, lte, max, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
-import { outbox } from '../../db/schema/index.ts';
+import { deliveryRequests, outbox } from '../../db/schema/index.ts';
 import { eventKeyPrefix, startingWith, workshopVersionPrefix } from './delivery.keys.ts';
 import type { Purpose } from './delivery.purpose.ts';
+import type { subjectKinds } from '../../db/schema/messaging.schema.ts';
 
 /**
  * What features ask of delivery about what they sent: by subject (the thing a message is about), by recipient, by
- * key. Only core/delivery/ reads the outbox (test/unit/delivery.port.test.ts); how a subject is stored (today a
- * column per feature, or a key prefix) stays in here.
+ * key. Only core/delivery/ reads the outbox (test/unit/delivery.port.test.ts); how a subject is stored (a kind and
+ * an id on each row, `subject_kind`/`subject_id`, or a key prefix for a workshop's version) stays in here.
  */
 
 /** Subjects whose deliveries are counted and found: a broadcast's rows, a notice's, one version of a workshop's. */
@@ -29,13 +17,15 @@ export type Subject =
   | { kind: 'notice'; id: number }
   | { kind: 'workshop'; id: number; version: number };
 
-/** The kinds of subject stored with an id of their own on each row (reach is counted by them). */
-export type CountedKind = 'broadcast' | 'notice';
+/** The kinds of subject stored on each row as a kind and an id (reach is counted by them). */
+export type CountedKind = (typeof subjectKinds)[number];
+/** A subject stored on the row: what enqueue takes (outbox.write.ts). */
+export type CountedSubject = { kind: CountedKind; id: number };
 
 const UNSENT = ['queued', 'retrying'] as const;
 
-function idColumn(kind: CountedKind) {
-  return kind === 'broadcast' ? outbox.broadcastId : outbox.noticeId;
+function ofKind(kind: CountedKind, ids: number[]): SQL {
+  return and(eq(outbox.subjectKind, kind), inArray(outbox.subjectId, ids)) as SQL;
 }
 
 function ofSubject(subject: Subject): SQL {
@@ -44,17 +34,24 @@ function ofSubject(subject: Subject): SQL {
       outbox.dedupeKey,
       startingWith(workshopVersionPrefix({ workshopId: subject.id, version: subject.version })),
     );
-  return eq(idColumn(subject.kind), subject.id);
+  return ofKind(subject.kind, [subject.id]);
 }
 
 /**
  * Withdraws what is queued for a subject and not yet handed to a platform (held for quiet hours, waiting its time): it
- * is never sent. A row a worker has claimed is left to finish. Returns how many were withdrawn.
+ * is never sent. A row a worker holds at this moment (in a batch or lease it owns) is left to finish. Returns how many
+ * were withdrawn.
  */
 export async function withdrawQueued(input: { tx: DbOrTx; subject: Subject }): Promise<number> {
   const withdrawn = await input.tx
     .delete(outbox)
-    .where(and(ofSubject(input.subject), eq(outbox.status, 'queued'), isNull(outbox.leaseUntil)))
+    .where(
+      and(
+        ofSubject(input.subject),
+        eq(outbox.status, 'queued'),
+        sql`not exists (select 1 from ${deliveryRequests} r where r.status = 'pending' and r.owner is not null and ${outbox.id} = any(r.row_ids))`,
+      ),
+    )
     .returning({ id: outbox.id });
   return withdrawn.length;
 }
@@ -72,14 +69,14 @@ export async function reachOf(input: {
   recipientsIn?: SQLWrapper | undefined;
 }): Promise<Reach[]> {
   if (input.ids.length === 0) return [];
-  const subject = idColumn(input.kind);
+  const subject = outbox.subjectId;
   const fallback = sql<boolean>`${outbox.fallbackOf} is not null`;
   const rows = await input.tx
     .select({ subjectId: subject, platform: outbox.platform, status: outbox.status, fallback, n: count() })
     .from(outbox)
     .where(
       and(
-        inArray(subject, input.ids),
+        ofKind(input.kind, input.ids),
         eq(outbox.chatType, 'direct'),
         input.recipientsIn ? inArray(outbox.memberId, input.recipientsIn) : undefined,
       ),
@@ -91,11 +88,10 @@ export async function reachOf(input: {
 /** Of these subjects, those with a delivery still waiting to go out (queued or retrying). */
 export async function stillQueued(input: { tx: DbOrTx; kind: CountedKind; ids: number[] }): Promise<Set<number>> {
   if (input.ids.length === 0) return new Set();
-  const subject = idColumn(input.kind);
   const rows = await input.tx
-    .selectDistinct({ id: subject })
+    .selectDistinct({ id: outbox.subjectId })
     .from(outbox)
-    .where(and(inArray(subject, input.ids), inArray(outbox.status, [...UNSENT])));
+    .where(and(ofKind(input.kind, input.ids), inArray(outbox.status, [...UNSENT])));
   return new Set(rows.map((r) => r.id ?? 0));
 }
 
@@ -107,13 +103,12 @@ export async function reachedMembers(input: {
   purpose?: Purpose;
 }): Promise<{ subjectId: number; memberId: number }[]> {
   if (input.ids.length === 0) return [];
-  const subject = idColumn(input.kind);
   const rows = await input.tx
-    .selectDistinct({ subjectId: subject, memberId: outbox.memberId })
+    .selectDistinct({ subjectId: outbox.subjectId, memberId: outbox.memberId })
     .from(outbox)
     .where(
       and(
-        inArray(subject, input.ids),
+        ofKind(input.kind, input.ids),
         input.purpose ? eq(outbox.purpose, input.purpose) : undefined,
         eq(outbox.status, 'sent'),
         isNotNull(outbox.memberId),
@@ -130,11 +125,10 @@ export async function subjectsWrittenTo(input: {
   memberId: number;
 }): Promise<Set<number>> {
   if (input.ids.length === 0) return new Set();
-  const subject = idColumn(input.kind);
   const rows = await input.tx
-    .selectDistinct({ id: subject })
+    .selectDistinct({ id: outbox.subjectId })
     .from(outbox)
-    .where(and(inArray(subject, input.ids), eq(outbox.memberId, input.memberId)));
+    .where(and(ofKind(input.kind, input.ids), eq(outbox.memberId, input.memberId)));
   return new Set(rows.map((r) => r.id ?? 0));
 }
 

@@ -5,9 +5,18 @@ import type { OutboundMessage, PlatformId } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { createBackgroundLoop } from '../background/background.loop.ts';
 import { errorSummary } from '../error.summary.ts';
-import { claimWork, type Claim, type ClaimedRequest, type OutboxRow } from './delivery.claim.ts';
+import {
+  claimWork,
+  loadRows,
+  type BatchRow,
+  type Claim,
+  type ClaimedRequest,
+  type OutboxRow,
+} from './delivery.claim.ts';
 import { createWorkerLiveness } from './delivery.liveness.ts';
-import { recordRequest, recordRow, releaseClaim } from './delivery.record.ts';
+import { FANOUT_BATCH } from './delivery.fanout.ts';
+import { multicastRequest } from './delivery.request.ts';
+import { endLease, recordRequest, recordRow, releaseClaim, settleBatch } from './delivery.record.ts';
 
 /**
  * Where a send can be cut short by a crash: its request stored and nothing sent yet; the platform answered and
@@ -49,24 +58,23 @@ export type DeliveryWorker = {
 const MULTICAST_CONCURRENCY = 4;
 /** Claims in one pass at most, each of batchSize rows (a county-wide broadcast is 37,000). */
 const PASS_CLAIMS = 4;
-/** A platform that can multicast but names no limit: requests of this many recipients. */
-const DEFAULT_MULTICAST_LIMIT = 500;
 const forever = new Promise<never>(() => {});
 
 /**
  * Sends what the outbox holds and records each outcome: sent, retrying (with the next attempt time) or failed
- * (permanent, with the platform's error). Rows of one broadcast batch go as platform requests decided once and
- * stored with their retry keys before they are sent (delivery.claim.ts); a retry, a takeover after a crash or a
- * restart sends the same request again, which the platform recognises (LINE answers 409). A claim belongs to its
- * worker while the worker is alive (delivery.liveness.ts). Rows of one chat go out in order.
+ * (permanent, with the platform's error). Rows of one broadcast batch go as the platform request decided when they
+ * were written, with its stored recipients and retry key (delivery.fanout.ts); a retry, a takeover after a crash or a
+ * restart sends the same request again, which the platform recognises (LINE answers 409). A claim writes one row per
+ * batch or lease, never one per recipient (delivery.claim.ts), and belongs to its worker while the worker is alive
+ * (delivery.liveness.ts). Rows sent one by one go out in their chat's order.
  */
 export function createDeliveryWorker(
   deps: CoreDeps,
   senders: ReadonlyMap<PlatformId, ChannelSender>,
   options: DeliveryWorkerOptions = {},
 ): DeliveryWorker {
-  // Twenty LINE multicast batches a claim: few, large claims, as each weighs every due row against its chat's
-  // earlier ones, and a reply written during a broadcast comes after all of the broadcast's rows (id order).
+  // A claim takes up to this many rows sent one by one and batchSize / 500 batches (twenty LINE multicasts): few,
+  // large claims, as each weighs every due row against its chat's earlier ones.
   const batchSize = options.batchSize ?? 10_000;
   const maxAttempts = options.maxAttempts ?? 8;
   const leaseMs = options.leaseMs ?? 60_000;
@@ -81,24 +89,22 @@ export function createDeliveryWorker(
     if (abandoned) await forever;
   }
 
+  const requestLimit = Math.max(1, Math.ceil(batchSize / FANOUT_BATCH));
   async function claim(): Promise<Claim> {
     if (abandoned) await forever;
     await liveness.beat();
-    const multicastLimits = new Map<string, number>();
-    for (const [platform, sender] of senders)
-      if (sender.multicast) multicastLimits.set(platform, sender.multicastLimit ?? DEFAULT_MULTICAST_LIMIT);
     return claimWork(deps, {
       owner: liveness.id,
       platforms: [...senders.keys()],
-      multicastLimits,
       batchSize,
-      requestLimit: Math.max(1, Math.ceil(batchSize / DEFAULT_MULTICAST_LIMIT)),
+      requestLimit,
       leaseMs,
       reapDead: liveness.locks,
     });
   }
 
-  async function deliver(row: OutboxRow): Promise<boolean> {
+  /** Sends one row under its own key and records it; `retryAt`: when it is to be tried again (null: it has ended). */
+  async function deliver(row: OutboxRow): Promise<{ ok: boolean; retryAt: Date | null }> {
     const sender = senders.get(row.platform);
     const sending = { rowIds: [row.id] };
     let result: SendResult;
@@ -122,18 +128,21 @@ export function createDeliveryWorker(
       }
     }
     await step('sent', sending);
-    await recordRow(deps, row, result, maxAttempts);
+    const retryAt = await recordRow(deps, row, result, maxAttempts);
     await step('recorded', sending);
-    return result.ok;
+    return { ok: result.ok, retryAt };
   }
 
   /** Written before the reply token is used, so that a retry after a crash knows the token may be spent by us. */
-  async function noteReply(row: OutboxRow, state: 'tried' | 'refused'): Promise<void> {
+  async function noteReply(row: OutboxRow, state: 'tried' | 'refused' | 'untried'): Promise<void> {
     if (abandoned) await forever;
-    await deps.db
-      .update(outbox)
-      .set(state === 'tried' ? { replyTriedAt: deps.clock.now() } : { replyHandle: null, replyTriedAt: null })
-      .where(eq(outbox.id, row.id));
+    const set =
+      state === 'tried'
+        ? { replyTriedAt: deps.clock.now() }
+        : state === 'untried'
+          ? { replyTriedAt: null }
+          : { replyHandle: null, replyTriedAt: null };
+    await deps.db.update(outbox).set(set).where(eq(outbox.id, row.id));
   }
 
   async function runOnce(): Promise<number> {
@@ -163,8 +172,8 @@ export function createDeliveryWorker(
     let next: Promise<Claim> | undefined = claim();
     for (let claims = 1; next; claims++) {
       const work: Claim = await next;
-      claimed += work.fresh + work.resumed;
-      const full = work.fresh === batchSize || work.resumed === Math.ceil(batchSize / DEFAULT_MULTICAST_LIMIT);
+      claimed += work.fresh + work.requests.length;
+      const full = work.fresh === batchSize || work.requests.length === requestLimit;
       next = full && claims < PASS_CLAIMS ? claim() : undefined;
       next?.catch(() => {}); // awaited in turn (or released below)
       try {
@@ -173,6 +182,8 @@ export function createDeliveryWorker(
         // Work claimed for the rest of the pass is let go at once rather than when its lease lapses.
         const unsent = await next?.catch(() => undefined);
         if (unsent && !abandoned) await releaseClaim(deps, unsent);
+        // Rows of this claim's lease not recorded are due again now (as recorded), not when the lease lapses.
+        if (!abandoned) await endLease(deps, work.lease).catch(() => {});
         throw error;
       }
     }
@@ -187,17 +198,17 @@ export function createDeliveryWorker(
       if (group) group.push(row);
       else byChat.set(key, [row]);
     }
-    // Chats in parallel, each chat's rows in order; a failed row holds back the rest of its chat until the next pass.
+    // Chats in parallel, each chat's rows in order; a failed row holds back the rest of its chat until the next pass
+    // (they stay in the lease, unsent, until it ends with the chats' sends).
     await Promise.all([
-      ...[...byChat.values()].map(async (chatRows) => {
-        for (const [i, row] of chatRows.entries()) {
-          if (!(await deliver(row))) {
-            const rest = chatRows.slice(i + 1);
-            if (rest.length) await releaseClaim(deps, { singles: rest, requests: [] });
-            break;
-          }
-        }
-      }),
+      (async () => {
+        await Promise.all(
+          [...byChat.values()].map(async (chatRows) => {
+            for (const row of chatRows) if (!(await deliver(row)).ok) break;
+          }),
+        );
+        if (!abandoned) await endLease(deps, work.lease);
+      })(),
       deliverRequests(work.requests),
     ]);
   }
@@ -207,8 +218,13 @@ export function createDeliveryWorker(
    * pass, so a worker that hangs has started no more than one wave, whose leases then lapse. A wave's outcomes are
    * recorded while the next wave is sent; the pass ends when all are recorded.
    */
-  async function deliverRequests(requests: ClaimedRequest[]): Promise<void> {
-    const recording: Promise<void>[] = [];
+  async function deliverRequests(all: ClaimedRequest[]): Promise<void> {
+    const multicast = (c: ClaimedRequest) => {
+      const sender = senders.get(c.request.platform ?? '');
+      return sender?.multicast !== undefined && c.rows.length <= (sender.multicastLimit ?? FANOUT_BATCH);
+    };
+    const requests = all.filter(multicast);
+    const recording: Promise<void>[] = all.filter((c) => !multicast(c)).map((c) => deliverBatchSingly(c));
     for (let i = 0; i < requests.length; i += MULTICAST_CONCURRENCY) {
       const wave = requests.slice(i, i + MULTICAST_CONCURRENCY);
       const sent = await Promise.all(wave.map(async (claimed) => ({ claimed, outcomes: await sendRequest(claimed) })));
@@ -225,48 +241,30 @@ export function createDeliveryWorker(
   }
 
   /**
-   * A request goes exactly as it was decided: its rows that are still to be sent, under its stored retry key. Rows
-   * whose message was erased since (탈퇴) are left out and fail; fewer recipients under the same key is still the
-   * same request to the platform (if it took the request before, it answers 409, and those left out had it too).
+   * A batch for a platform that cannot take it as one request goes row by row, each under the row's own key (so a
+   * retry of the batch is recognised row by row); rows of one batch are of different chats, and go at once.
    */
-  async function sendRequest(claimed: ClaimedRequest): Promise<{ rows: OutboxRow[]; result: SendResult }[]> {
-    const { request, rows } = claimed;
+  async function deliverBatchSingly(claimed: ClaimedRequest): Promise<void> {
     await step('stored', sendingOf(claimed));
-    const open = rows.filter((r) => r.status === 'queued' || r.status === 'retrying');
-    const sendable = open.filter((r) => r.messagesEnc);
-    const erased = {
-      rows: open.filter((r) => !r.messagesEnc),
-      result: { ok: false, permanent: true, error: 'message erased before delivery' } as const,
-    };
-    const sender = senders.get(request.platform);
-    const sealed = sendable[0]?.messagesEnc;
-    if (!sender?.multicast || !sealed) {
-      const none = { ok: false, permanent: true, error: `nothing to send on ${request.platform}` } as const;
-      return [erased, { rows: sendable, result: none }];
-    }
-    let outcomes: { recipients: string[]; result: SendResult }[];
-    try {
-      outcomes = await sender.multicast({
-        recipients: sendable.map((r) => r.chatId),
-        messages: JSON.parse(deps.cipher.decrypt(sealed)) as OutboundMessage[],
-        idempotencyKey: request.retryKey,
-      });
-    } catch (error) {
-      outcomes = [
-        {
-          recipients: sendable.map((r) => r.chatId),
-          result: { ok: false, permanent: false, error: errorSummary(error) },
-        },
-      ];
-    }
+    const open = claimed.rows.filter((r) => r.status === 'queued' || r.status === 'retrying');
+    const rows = await loadRows(
+      deps,
+      open.map((r) => r.id),
+    );
+    for (const row of rows) row.attempts = claimed.request.attempts;
+    const outcomes = await Promise.all(rows.map((row) => deliver(row)));
+    let retryAt: Date | null = null;
+    for (const { retryAt: next } of outcomes) if (next && (!retryAt || next > retryAt)) retryAt = next;
+    if (abandoned) await forever;
+    await settleBatch(deps, claimed.request, retryAt);
+  }
+
+  /** A request goes exactly as it was decided (delivery.request.ts), between the crash tests' points. */
+  async function sendRequest(claimed: ClaimedRequest): Promise<{ rows: BatchRow[]; result: SendResult }[]> {
+    await step('stored', sendingOf(claimed));
+    const outcomes = await multicastRequest(deps, senders.get(claimed.request.platform ?? ''), claimed);
     await step('sent', sendingOf(claimed));
-    return [
-      erased,
-      ...outcomes.map((outcome) => {
-        const members = new Set(outcome.recipients);
-        return { rows: sendable.filter((r) => members.has(r.chatId)), result: outcome.result };
-      }),
-    ];
+    return outcomes;
   }
 
   const loop = createBackgroundLoop({ name: 'delivery', pass: runOnce, logger: deps.logger, idleMs: idleIntervalMs });

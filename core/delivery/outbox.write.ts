@@ -1,11 +1,13 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
 import { identities, members, outbox } from '../../db/schema/index.ts';
 import type { ChatRef, OutboundMessage, ReplyHandle } from '../channel/channel.types.ts';
 import type { Clock } from '../clock.port.ts';
+import { identityOrder } from '../members/identity.order.ts';
 import type { Cipher } from '../privacy/cipher.ts';
 import type { Purpose } from './delivery.purpose.ts';
-import { quietUntil } from './quiet.hours.ts';
+import type { CountedSubject } from './delivery.subject.ts';
+import { quietUntilOn } from './quiet.hours.ts';
 
 export type OutboxItem = {
   /** Same key, same message: enqueueing again (a re-handled event, a retried job) adds nothing. */
@@ -15,9 +17,11 @@ export type OutboxItem = {
   aboutMemberId?: number | null | undefined;
   /** Why it is sent: decides how delivery treats it (delivery.purpose.ts). */
   purpose: Purpose;
-  broadcastId?: number | undefined;
-  /** Set on the deliveries of a notice (이장넷): its reach to village heads and its relayed copies are found by it. */
-  noticeId?: number | undefined;
+  /**
+   * What it is about, where its deliveries are counted or found later (a broadcast's reach, a notice's heads and
+   * relayed copies): asked about through delivery.subject.ts.
+   */
+  subject?: CountedSubject | undefined;
   messages: OutboundMessage[];
   replyHandle?: ReplyHandle | null | undefined;
   notBefore?: Date | undefined;
@@ -36,8 +40,8 @@ export async function enqueue(tx: DbOrTx, deps: { cipher: Cipher; clock: Clock }
       memberId: item.memberId ?? null,
       aboutMemberId: item.aboutMemberId ?? null,
       purpose: item.purpose,
-      broadcastId: item.broadcastId ?? null,
-      noticeId: item.noticeId ?? null,
+      subjectKind: item.subject?.kind ?? null,
+      subjectId: item.subject?.id ?? null,
       messagesEnc: deps.cipher.encrypt(JSON.stringify(item.messages)),
       replyHandle: item.replyHandle ?? null,
       nextAttemptAt: item.notBefore ?? now,
@@ -62,17 +66,21 @@ export async function enqueueToMember(
     .select({ quietStart: members.quietStart, quietEnd: members.quietEnd })
     .from(members)
     .where(eq(members.id, item.memberId));
-  const held =
-    member && !item.urgent
-      ? quietUntil(deps.clock.now(), { start: member.quietStart, end: member.quietEnd }, deps.timezone)
-      : null;
   const [identity] = await tx
     .select({ platform: identities.platform, platformUserId: identities.platformUserId })
     .from(identities)
     .where(and(eq(identities.memberId, item.memberId), eq(identities.reachable, true)))
-    .orderBy(sql`${identities.lastSeenAt} desc nulls last`, desc(identities.id))
+    .orderBy(...identityOrder())
     .limit(1);
   if (!identity) return false;
+  const held = member
+    ? quietUntilOn(identity.platform, {
+        now: deps.clock.now(),
+        window: { start: member.quietStart, end: member.quietEnd },
+        timeZone: deps.timezone,
+        urgent: item.urgent === true,
+      })
+    : null;
   await enqueue(tx, deps, {
     ...item,
     notBefore: held ?? undefined,

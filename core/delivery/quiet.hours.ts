@@ -8,6 +8,30 @@ export type QuietWindow = { start: string; end: string };
 
 export const DEFAULT_QUIET_WINDOW: QuietWindow = { start: '21:00', end: '07:00' };
 
+/**
+ * A phone rings or buzzes in the room (issue 17): non-urgent messages by SMS and calls wait out 21:00–08:00 as well as
+ * the person's own window; urgent ones (긴급) go at once. The one place that decides it for the phone platform.
+ */
+export const PHONE_QUIET_WINDOW: QuietWindow = { start: '21:00', end: '08:00' };
+
+/** Platforms with a window of their own, besides the person's: the fan-out's SQL reads the same table. */
+export const PLATFORM_QUIET_WINDOWS: Readonly<Record<string, QuietWindow>> = { phone: PHONE_QUIET_WINDOW };
+
+/** When a non-urgent message on `platform` may go: the later of the person's window and, on the phone, the phone's. */
+export function quietUntilOn(
+  platform: string,
+  input: { now: Date; window: QuietWindow; timeZone: string; urgent: boolean },
+): Date | null {
+  if (input.urgent) return null;
+  const own = quietUntil(input.now, input.window, input.timeZone);
+  // The phone's window is a default: someone who chose "쉬는 시간 없이 받기" (start = end) is taken at their word.
+  const platformWindow = Object.hasOwn(PLATFORM_QUIET_WINDOWS, platform) ? PLATFORM_QUIET_WINDOWS[platform] : undefined;
+  if (!platformWindow || input.window.start === input.window.end) return own;
+  const theirs = quietUntil(input.now, platformWindow, input.timeZone);
+  if (!own || !theirs) return own ?? theirs;
+  return own > theirs ? own : theirs;
+}
+
 /** When the message may go: null for "now", else the end of the window in which `now` falls. */
 export function quietUntil(now: Date, window: QuietWindow, timeZone: string): Date | null {
   const start = minutesOf(window.start);

@@ -7,6 +7,8 @@ import { residentRegistration } from '../members/resident.rule.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { feedbackSection } from '../feedback/feedback.digest.ts';
 import { noticesSection } from '../notices/notice.digest.ts';
+import { phoneCostSection } from '../phone/phone.digest.ts';
+import { votesSection } from '../votes/votes.digest.ts';
 import { workshopSignupsSection } from '../workshops/workshop.digest.ts';
 import type { DigestScope, SectionProvider } from './digest.sections.ts';
 import { formatKoreanDate } from '../time/county.time.ts';
@@ -127,6 +129,8 @@ export const staffDigestSections: readonly SectionProvider[] = [
   feedbackSection('주민 의견'),
   noticesSection('확인·전달이 멈춘 이장 공지'),
   workshopSignupsSection('교육 신청'),
+  votesSection('투표·주민참여예산'),
+  phoneCostSection('이번 달 문자·전화 비용 (군 전체)'),
 ];
 
 function excerpt(body: string, max = 24): string {

@@ -1,4 +1,6 @@
 import type { DbOrTx } from '../../db/db.client.ts';
+import type { AuditVia } from '../../db/schema/audit.schema.ts';
+import { recordAudit } from '../audit/audit.usecases.ts';
 import { authorizationTable, can, type RoleGrant } from '../auth/authz.policy.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { tellResident, tellStaff, type Notice } from './feedback.notify.ts';
@@ -27,7 +29,18 @@ export type StaffRefusal =
   | { kind: 'empty' };
 
 export type Staff = { memberId: number; grants: readonly RoleGrant[] };
-type Input = { tx: DbOrTx; deps: CoreDeps; staff: Staff; receipt: string };
+/** `via`: where the action came from, for 기록 (the audit log); chat unless the console says so. */
+type Input = { tx: DbOrTx; deps: CoreDeps; staff: Staff; receipt: string; via?: AuditVia };
+
+function audit(input: Input, action: 'feedback.take' | 'feedback.answer' | 'feedback.close', item: FeedbackItem) {
+  return recordAudit(input, {
+    actorMemberId: input.staff.memberId,
+    action,
+    subject: `feedback:${item.receiptNo}`,
+    scope: { districtCode: item.districtCode, villageId: item.villageId },
+    via: input.via ?? 'chat',
+  });
+}
 
 /** Whether a person may answer feedback anywhere: a role of the table's `feedback.answer` row. */
 export function answersFeedback(grants: readonly RoleGrant[]): boolean {
@@ -55,6 +68,7 @@ export async function takeFeedback(input: Input): Promise<TakeResult> {
   const item =
     (await repo.updateItem(input.tx, found.id, { assignedTo: input.staff.memberId, status, updatedAt: now })) ?? found;
   const changed = found.status !== status;
+  await audit(input, 'feedback.take', item);
   const notices = changed
     ? [
         await tellResident(input.tx, input.deps, item, 'assigned', [
@@ -92,6 +106,7 @@ export async function answerFeedback(input: Input & { text: string; eventKey: st
       firstAnsweredAt: found.firstAnsweredAt ?? now,
       updatedAt: now,
     })) ?? found;
+  await audit(input, 'feedback.answer', item);
   const office = input.staff.grants.some((g) => g.role === 'county_staff')
     ? '군청'
     : `${(await repo.districtName(tx, item.districtCode)) ?? ''}사무소`;
@@ -118,6 +133,7 @@ export async function closeFeedback(input: Input & { eventKey: string }): Promis
   const now = input.deps.clock.now();
   const item =
     (await repo.updateItem(input.tx, found.id, { status: 'closed', closedAt: now, updatedAt: now })) ?? found;
+  await audit(input, 'feedback.close', item);
   const r = item.receiptNo;
   const days = feedbackSettings(input.deps).reopenDays;
   const notices = [

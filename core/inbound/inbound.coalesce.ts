@@ -1,5 +1,6 @@
 import type { InboundEvent } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
+import { acknowledgementDb } from '../../db/db.client.ts';
 import { recordInboundBatch } from './inbound.pipeline.ts';
 
 type Recorded = { id: number; duplicate: boolean }[];
@@ -27,7 +28,7 @@ export function createInboundStore(deps: CoreDeps): (events: readonly InboundEve
     inFlight++;
     // An event repeated across bodies of one group is a duplicate of its first occurrence, as within a body.
     void recordInboundBatch(
-      deps,
+      { ...deps, db: acknowledgementDb(deps.db) },
       group.flatMap((w) => w.events),
     )
       .then(

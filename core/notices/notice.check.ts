@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../../db/db.client.ts';
+import type { AuditVia } from '../../db/schema/audit.schema.ts';
 import type { RoleGrant } from '../auth/authz.policy.ts';
 import { type BroadcastScope, mayAddressScope } from '../broadcasts/broadcast.scope.ts';
 import { SCHEDULE_HORIZON_DAYS, villagesInScope } from '../broadcasts/broadcast.usecases.ts';
@@ -33,6 +34,8 @@ export type NoticeDraft = {
   priority: NoticePriority;
   body: string;
   ackDeadline?: Date | undefined;
+  /** Where a person sent it from, for the audit log (기록). */
+  via?: AuditVia | undefined;
 };
 
 export type NoticeRefusal = Exclude<SendNoticeResult, { kind: 'sent' }>;

@@ -33,6 +33,7 @@ function draftInput(turn: Turn, d: NoticeDraftData) {
     priority: d.priority,
     body: d.body,
     ackDeadline: d.deadline ? new Date(d.deadline) : undefined,
+    via: 'chat' as const,
   };
 }
 

@@ -1,9 +1,14 @@
+import type { DbOrTx } from '../../db/db.client.ts';
+import type { AuditVia } from '../../db/schema/audit.schema.ts';
+import { recordAudit } from '../audit/audit.usecases.ts';
+import type { RoleGrant } from '../auth/authz.policy.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import { maskName } from '../privacy/privacy.mask.ts';
 import { formatKoreanDateTime } from '../time/korean.format.ts';
 import { tellStaff } from '../staff/staff.rooms.ts';
-import { missingHops, recipientHops } from './notice.status.ts';
+import type { NoticeRow } from './notice.repository.ts';
+import { missingHops, recipientHops, trackNotice } from './notice.status.ts';
 import { followUpStep, headButtons } from './notice.text.ts';
 import * as tracking from './notice.tracking.repository.ts';
 import { noticeView } from './notice.usecases.ts';
@@ -38,24 +43,87 @@ async function remind(deps: CoreDeps, noticeId: number, now: Date): Promise<numb
     const notice = await tracking.claimReminder(tx, noticeId, now);
     if (!notice?.ackDeadline) return 0;
     const waiting = await tracking.remindWaitingHeads(tx, noticeId, now);
-    const view = await noticeView({ tx, notice });
-    const message = {
-      text: `[${view.countyName} 공지 #${notice.id} 확인 요청]\n확인 기한(${formatKoreanDateTime(notice.ackDeadline, deps.timezone)})이 다가옵니다. 읽으셨으면 "확인"을 눌러 주세요.\n"${notice.body}"`,
-      buttons: headButtons(notice.id),
-    };
-    const heads = [...new Set(waiting)];
-    for (const memberId of heads)
-      await enqueueToMember(tx, deps, {
-        memberId,
-        messages: [message],
-        purpose: 'notice.reminder',
-        noticeId: notice.id,
-        urgent: notice.priority === 'high',
-        dedupeKey: `notice:${notice.id}:remind:${memberId}`,
-      });
-    deps.logger.info({ noticeId, heads: heads.length }, 'notice reminders queued');
-    return heads.length;
+    const heads = await tellWaitingHeads(tx, deps, notice, waiting, `notice:${notice.id}:remind`);
+    deps.logger.info({ noticeId, heads }, 'notice reminders queued');
+    return heads;
   });
+}
+
+/** The reminder card, to each head once under `keyPrefix`; returns how many heads. */
+async function tellWaitingHeads(
+  tx: DbOrTx,
+  deps: CoreDeps,
+  notice: NoticeRow,
+  waiting: readonly number[],
+  keyPrefix: string,
+): Promise<number> {
+  const view = await noticeView({ tx, notice });
+  const due = notice.ackDeadline
+    ? `확인 기한(${formatKoreanDateTime(notice.ackDeadline, deps.timezone)})이 다가옵니다.`
+    : '아직 확인하지 않으셨습니다.';
+  const message = {
+    text: `[${view.countyName} 공지 #${notice.id} 확인 요청]\n${due} 읽으셨으면 "확인"을 눌러 주세요.\n"${notice.body}"`,
+    buttons: headButtons(notice.id),
+  };
+  const heads = [...new Set(waiting)];
+  for (const memberId of heads)
+    await enqueueToMember(tx, deps, {
+      memberId,
+      messages: [message],
+      purpose: 'notice.reminder',
+      subject: { kind: 'notice', id: notice.id },
+      urgent: notice.priority === 'high',
+      dedupeKey: `${keyPrefix}:${memberId}`,
+    });
+  return heads.length;
+}
+
+/** A head reminded by hand is not reminded again sooner than this (staff pressing twice, or two staff at once). */
+export const REMIND_AGAIN_AFTER_MS = 60 * 60_000;
+
+export type RemindNowResult =
+  | { kind: 'reminded'; heads: number; told: { to: 'heads'; count: number }[] }
+  /** Everyone has acknowledged, or was reminded within REMIND_AGAIN_AFTER_MS. */
+  | { kind: 'nobody' }
+  | { kind: 'withdrawn' }
+  | { kind: 'not_found' };
+
+/**
+ * "지금 다시 알리기" (the staff console): the reminder of the follow-up job, at once, to the heads of the viewer's
+ * villages who have not acknowledged — each marked reminded, so the job's own reminder before the deadline does not
+ * follow a minute later. In the caller's transaction.
+ */
+export async function remindNoticeNow(input: {
+  tx: DbOrTx;
+  deps: CoreDeps;
+  viewer: readonly RoleGrant[];
+  /** Who pressed it, for the audit log (기록). */
+  actor: { memberId: number; via: AuditVia };
+  noticeId: number;
+}): Promise<RemindNowResult> {
+  const { tx, deps } = input;
+  const tracked = await trackNotice({ tx, viewer: input.viewer, noticeId: input.noticeId });
+  if (!tracked) return { kind: 'not_found' };
+  if (tracked.notice.withdrawnAt) return { kind: 'withdrawn' };
+  const now = deps.clock.now();
+  const waiting = await tracking.remindHeadsNow(tx, {
+    noticeId: tracked.notice.id,
+    villageIds: [...new Set(tracked.recipients.map((r) => r.villageId))],
+    now,
+    notSince: new Date(now.getTime() - REMIND_AGAIN_AFTER_MS),
+  });
+  if (waiting.length === 0) return { kind: 'nobody' };
+  const key = `notice:${tracked.notice.id}:remind:${now.toISOString()}`;
+  const heads = await tellWaitingHeads(tx, deps, tracked.notice, waiting, key);
+  const districts = [...new Set(tracked.recipients.map((r) => r.districtCode))];
+  await recordAudit(input, {
+    actorMemberId: input.actor.memberId,
+    action: 'notice.remind',
+    subject: `notice:${tracked.notice.id}`,
+    scope: { districtCode: districts.length === 1 ? districts[0] : null },
+    via: input.actor.via,
+  });
+  return { kind: 'reminded', heads, told: [{ to: 'heads', count: heads }] };
 }
 
 async function escalate(deps: CoreDeps, noticeId: number, now: Date): Promise<number> {

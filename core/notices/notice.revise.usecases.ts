@@ -132,7 +132,7 @@ async function reviseCopies(
       dedupeKey: `notice:${notice.id}:${revision}:relay:${copy.platform}:${copy.chatId}`,
       to: { platform: copy.platform, type: 'group', id: copy.chatId },
       purpose: 'notice.relay',
-      noticeId: notice.id,
+      subject: { kind: 'notice', id: notice.id },
       messages: [message],
     });
   }
@@ -152,7 +152,7 @@ async function tellHeads(
       memberId,
       messages: [message],
       purpose: 'notice.revision',
-      noticeId: notice.id,
+      subject: { kind: 'notice', id: notice.id },
       urgent: notice.priority === 'high',
       dedupeKey: `notice:${notice.id}:${revision}:head:${memberId}`,
     });

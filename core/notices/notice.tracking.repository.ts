@@ -11,6 +11,7 @@ import {
   villages,
 } from '../../db/schema/index.ts';
 import { reachedMembers } from '../delivery/delivery.subject.ts';
+import { identityOrder } from '../members/identity.order.ts';
 import type { NoticeRow } from './notice.repository.ts';
 
 /** The queries of following a notice: its hops, the recent ones, reminders and escalations, and its preview. */
@@ -129,6 +130,30 @@ export async function remindWaitingHeads(tx: DbOrTx, noticeId: number, now: Date
   return waiting.map((w) => w.memberId);
 }
 
+/**
+ * Marks reminded, now, the heads of these villages who have not acknowledged and were not reminded since `notSince`;
+ * returns them (a head of two villages twice: callers count people once).
+ */
+export async function remindHeadsNow(
+  tx: DbOrTx,
+  input: { noticeId: number; villageIds: number[]; now: Date; notSince: Date },
+): Promise<number[]> {
+  if (input.villageIds.length === 0) return [];
+  const waiting = await tx
+    .update(noticeRecipients)
+    .set({ remindedAt: input.now })
+    .where(
+      and(
+        eq(noticeRecipients.noticeId, input.noticeId),
+        inArray(noticeRecipients.villageId, input.villageIds),
+        isNull(noticeRecipients.acknowledgedAt),
+        or(isNull(noticeRecipients.remindedAt), lt(noticeRecipients.remindedAt, input.notSince)),
+      ),
+    )
+    .returning({ memberId: noticeRecipients.headMemberId });
+  return waiting.map((w) => w.memberId);
+}
+
 /** Claims a notice's one escalation; null when another run has. */
 export async function claimEscalation(tx: DbOrTx, id: number, now: Date): Promise<NoticeRow | null> {
   const [notice] = await tx
@@ -149,7 +174,7 @@ export async function preferredPlatform(tx: DbOrTx, memberId: number): Promise<s
     .select({ platform: identities.platform })
     .from(identities)
     .where(and(eq(identities.memberId, memberId), eq(identities.reachable, true)))
-    .orderBy(sql`${identities.lastSeenAt} desc nulls last`, desc(identities.id))
+    .orderBy(...identityOrder())
     .limit(1);
   return identity?.platform;
 }

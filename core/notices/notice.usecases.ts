@@ -1,7 +1,8 @@
 import type { DbOrTx } from '../../db/db.client.ts';
 import { can, type RoleGrant } from '../auth/authz.policy.ts';
 import { type BroadcastScope, mayAddressScope } from '../broadcasts/broadcast.scope.ts';
-import { villagesInScope } from '../broadcasts/broadcast.usecases.ts';
+import { auditScope, villagesInScope } from '../broadcasts/broadcast.usecases.ts';
+import { recordAudit } from '../audit/audit.usecases.ts';
 import type { ChatRef, OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue, enqueueToMember } from '../delivery/outbox.write.ts';
@@ -36,6 +37,17 @@ export async function sendNotice(input: NoticeDraft): Promise<SendNoticeResult> 
     createdAt: now,
     ackDeadline: input.ackDeadline ?? null,
   });
+  if (input.via)
+    await recordAudit(
+      { tx, deps },
+      {
+        actorMemberId: input.sender.memberId,
+        action: 'notice.send',
+        subject: `notice:${notice.id}`,
+        scope: auditScope({ scope: input.scope, inScope }),
+        via: input.via,
+      },
+    );
   const villageIds = inScope.map((v) => v.id);
   const heads = await repo.villageHeads(tx, villageIds);
   await repo.insertRecipients(
@@ -52,7 +64,7 @@ export async function sendNotice(input: NoticeDraft): Promise<SendNoticeResult> 
         memberId,
         messages: [card],
         purpose: 'notice',
-        noticeId: notice.id,
+        subject: { kind: 'notice', id: notice.id },
         urgent: notice.priority === 'high',
         dedupeKey: `notice:${notice.id}:head:${memberId}`,
       })
@@ -139,7 +151,7 @@ async function relayIntoVillage(
       dedupeKey,
       to: { platform: chat.platform, type: 'group', id: chat.chatId },
       purpose: 'notice.relay',
-      noticeId: notice.id,
+      subject: { kind: 'notice', id: notice.id },
       messages: [message],
     });
     await repo.linkRelayToOutbox(tx, relayId, dedupeKey);

@@ -1,4 +1,6 @@
 import type { DbOrTx } from '../../db/db.client.ts';
+import type { AuditVia } from '../../db/schema/audit.schema.ts';
+import { recordAudit } from '../audit/audit.usecases.ts';
 import { claimAppointments, openAppointmentRoles, openAppointments } from '../admin/appointments.ts';
 import { can, type RoleGrant } from '../auth/authz.policy.ts';
 import type { CoreDeps } from '../core.deps.ts';
@@ -59,6 +61,8 @@ export async function decideRegistration(input: {
   registrationId: number;
   decision: 'approved' | 'rejected';
   reason?: string;
+  /** For 기록 (the audit log): chat unless the console says so. */
+  via?: AuditVia;
 }): Promise<DecideResult> {
   const { tx, deps, decider } = input;
   const row = await repo.lockRegistration(tx, input.registrationId);
@@ -72,6 +76,13 @@ export async function decideRegistration(input: {
     return { kind: 'appointment', decidedBy: appointmentDecidedBy(appointed) };
   const now = deps.clock.now();
   await repo.saveDecision(tx, { id: row.id, status: input.decision, decidedBy: decider.memberId, decidedAt: now });
+  await recordAudit(input, {
+    actorMemberId: decider.memberId,
+    action: input.decision === 'approved' ? 'registration.approve' : 'registration.reject',
+    subject: `registration:${row.id}`,
+    scope: target,
+    via: input.via ?? 'chat',
+  });
   if (input.decision === 'approved' && row.mobileHash)
     await claimAppointments(tx, { mobileHash: row.mobileHash, memberId: row.memberId, now });
   // The other approvers' requests still held for their quiet hours would ask about what is settled: withdrawn.

@@ -95,6 +95,7 @@ export async function continueWithdrawal(turn: Turn, _state: DialogState, text: 
   await turn.setDialog(null);
   if (choice === 1) return turn.reply('탈퇴하지 않았습니다. 계속 함께해 주셔서 고맙습니다.');
   const result = await withdrawMember({ tx: turn.tx, deps: turn.deps, memberId: turn.actor.memberId });
+  turn.forgetDialogs();
   turn.reply(
     [
       '탈퇴했습니다. 이름과 휴대전화 번호를 지웠습니다.',

@@ -4,7 +4,8 @@ import { formatMobile, maskMobile } from '../privacy/privacy.mask.ts';
 /** The registration dialog's words, in one place, polite and short: one idea a message. */
 export const CONSENT_VERSION = '2026-11-v1';
 
-export const consentChoices = ['동의합니다', '동의하지 않습니다'];
+/** The third: consent to the phone too (issue 17), the number given below then gets SMS (a fallback, and 긴급). */
+export const consentChoices = ['동의합니다', '동의하지 않습니다', '동의하고, 휴대전화 문자로도 받겠습니다'];
 
 export function consentMessage(countyName: string): OutboundMessage {
   return {
@@ -15,6 +16,7 @@ export function consentMessage(countyName: string): OutboundMessage {
       `• 항목: 이름, 휴대전화 번호, 사는 마을`,
       `• 보관: 탈퇴하실 때까지 (탈퇴하면 이름과 번호를 바로 지웁니다)`,
       `• 동의하지 않으셔도 됩니다. 그 경우 등록은 되지 않지만 안내와 도움말은 계속 쓰실 수 있습니다.`,
+      `• 휴대전화 문자(선택, 3번): 채팅으로 보내지 못할 때와 긴급 방송을 등록하신 번호로 문자로도 보내 드립니다. "설정"에서 언제든 끄실 수 있습니다.`,
       ``,
       `동의하십니까? (그만두시려면 언제든 "취소")`,
     ].join('\n'),
@@ -32,6 +34,21 @@ export function askDistrict(names: string[]): OutboundMessage {
 export function askVillage(districtName: string, names: string[]): OutboundMessage {
   return { text: `${districtName}에서 사시는 마을을 골라 번호로 보내 주세요.`, choices: names };
 }
+
+/**
+ * The number is registered already (pending or approved): perhaps by this very person on another messenger. They are
+ * told how to link (core/linking) — and nothing about that registration (whose, where, on which platform): whoever
+ * merely knows a number learns only what "taken" always said.
+ */
+export const mobileRegisteredMessage: OutboundMessage = {
+  text: [
+    '이 번호로는 이미 등록되어 있어 여기서 새로 등록할 수 없습니다.',
+    '다른 메신저에서 이 번호로 등록하셨다면, 두 곳을 연결하시면 됩니다:',
+    '1) 등록하신 메신저에서 "연결"을 보내 6자리 번호를 받으시고',
+    '2) 여기에 "연결 123456"처럼 그 번호를 보내 주세요.',
+    '본인 번호가 아니라면 "등록"을 다시 보내 번호를 확인해 입력해 주세요. 도움이 필요하시면 읍·면사무소에 문의해 주세요.',
+  ].join('\n'),
+};
 
 export const confirmChoices = ['네, 신청합니다', '처음부터 다시'];
 

@@ -1,6 +1,7 @@
 import { matchChoice, matchYesNo } from '../conversation/command.match.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
 import type { DialogState } from '../conversation/dialog.store.ts';
+import { setPhoneConsent } from '../phone/phone.consent.usecases.ts';
 import * as copy from './registration.copy.ts';
 import { whenInWords } from './registration.rules.ts';
 import {
@@ -13,7 +14,15 @@ import {
 import { checkMobile, checkRealName } from './registration.validate.ts';
 
 /** Real-name registration (실명제): consent → name → mobile → district → village → confirm → pending. */
-type Data = { consentedAt?: string; name?: string; mobile?: string; districtCode?: string; villageId?: number };
+type Data = {
+  consentedAt?: string;
+  name?: string;
+  mobile?: string;
+  districtCode?: string;
+  villageId?: number;
+  /** The consent's phone line (issue 17): SMS to the number given. */
+  phone?: 'sms';
+};
 
 const DIALOG = 'registration';
 
@@ -50,9 +59,9 @@ export async function continueRegistration(turn: Turn, state: DialogState, text:
         turn.reply('알겠습니다. 등록하지 않았습니다. 안내가 필요하시면 언제든 "도움말"을 보내 주세요.');
         return;
       }
-      if (choice !== 0)
+      if (choice !== 0 && choice !== 2)
         return turn.reply({ text: '동의하시면 1, 동의하지 않으시면 2를 보내 주세요.', choices: copy.consentChoices });
-      await step('name', { consentedAt: turn.now.toISOString() });
+      await step('name', { consentedAt: turn.now.toISOString(), ...(choice === 2 ? { phone: 'sms' as const } : {}) });
       return turn.reply(copy.askName);
     }
     case 'name': {
@@ -70,10 +79,11 @@ export async function continueRegistration(turn: Turn, state: DialogState, text:
         memberId: turn.actor.memberId,
         mobile: mobile.value,
       });
-      if (free.kind === 'taken')
-        return turn.reply(
-          '이 번호는 이미 다른 분 이름으로 등록되어 있습니다. 번호를 확인해 다시 입력해 주세요. 도움이 필요하시면 읍·면사무소에 문의해 주세요.',
-        );
+      if (free.kind === 'taken') {
+        // The dialog ends: its mobile step takes any text as the number, and the way on is `연결 123456`.
+        await turn.setDialog(null);
+        return turn.reply(copy.mobileRegisteredMessage);
+      }
       await step('district', { ...data, mobile: mobile.value });
       return turn.reply(copy.askDistrict((await districtList(turn)).map((d) => d.nameKo)));
     }
@@ -132,7 +142,7 @@ export async function continueRegistration(turn: Turn, state: DialogState, text:
     case 'confirm': {
       const choice = matchChoice(text, copy.confirmChoices) ?? (matchYesNo(text) === 'yes' ? 0 : null);
       if (choice === 1) {
-        await step('name', { consentedAt: data.consentedAt ?? turn.now.toISOString() });
+        await step('name', { consentedAt: data.consentedAt ?? turn.now.toISOString(), phone: data.phone });
         return turn.reply({ text: `처음부터 다시 받겠습니다. ${copy.askName.text}` });
       }
       if (choice !== 0)
@@ -158,10 +168,18 @@ async function submit(turn: Turn, data: Data): Promise<void> {
   });
   if (result.kind === 'unknown_village') return incomplete(turn);
   if (result.kind === 'mobile_taken') {
-    await turn.setDialog({ dialog: DIALOG, step: 'mobile', data: { ...data, mobile: undefined } });
-    return turn.reply('그사이 이 번호가 다른 분 이름으로 등록되었습니다. 휴대전화 번호를 다시 입력해 주세요.');
+    await turn.setDialog(null);
+    return turn.reply(copy.mobileRegisteredMessage);
   }
   await turn.setDialog(null);
+  if (result.kind !== 'already_active' && data.phone)
+    await setPhoneConsent({
+      tx: turn.tx,
+      deps: turn.deps,
+      memberId: turn.actor.memberId,
+      mode: data.phone,
+      source: 'registration',
+    });
   if (result.kind === 'already_active')
     return turn.reply('이미 등록 신청이 되어 있습니다. 결과가 나오면 알려 드립니다.');
   const { reach } = result;

@@ -101,6 +101,7 @@ export const registrationFeature = defineFeature({
         mobile: z.string().optional(),
         districtCode: z.string().optional(),
         villageId: z.number().optional(),
+        phone: z.literal('sms').optional(),
       }),
       // A name and a mobile number are free text: "등록해요" typed as a name is the name, not a command.
       freeText: ['name', 'mobile'],

@@ -22,6 +22,9 @@ export const TABLES_TOUCHED_BY_WITHDRAWAL = [
   'feedback_items',
   'feedback_messages',
   'workshop_signups',
+  'phone_consents',
+  'phone_messages',
+  'phone_sends',
 ] as const;
 
 export function reclaimAfterWithdrawal(db: Db, logger: Logger): void {

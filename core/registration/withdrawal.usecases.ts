@@ -1,6 +1,8 @@
 import type { DbOrTx } from '../../db/db.client.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { deleteUnsentToOrAbout, eraseRepliesNaming, eraseSentBodiesOf } from '../delivery/outbox.erase.ts';
+import { erasePhoneData } from '../phone/phone.consent.usecases.ts';
+import { forgetProposerOf } from '../votes/votes.withdrawal.usecases.ts';
 import { releaseSeatsOf } from '../workshops/workshop.release.ts';
 import { reclaimAfterWithdrawal } from './withdrawal.reclaim.ts';
 import * as repo from './withdrawal.repository.ts';
@@ -53,6 +55,9 @@ export async function withdrawMember(input: {
       recipientIds: await repo.whoCouldSeeTheName(tx, registration),
     });
   await repo.eraseFeedbackOf(tx, memberId);
+  // The phone identity (the number's blind index), consent and per-message records (issue 17).
+  await erasePhoneData({ tx, memberId });
+  await forgetProposerOf({ tx, memberId });
 
   // Last: the promotion messages it writes are to other people and must not be caught by the deletions above.
   const seats = await releaseSeatsOf({ tx, deps, memberId });

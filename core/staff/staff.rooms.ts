@@ -64,7 +64,7 @@ export async function tellStaff(
       dedupeKey: `${input.key}:${room.platform}:${room.chatId}`,
       to: { platform: room.platform, type: 'group', id: room.chatId },
       purpose: input.purpose,
-      noticeId: input.noticeId,
+      subject: input.noticeId === undefined ? undefined : { kind: 'notice', id: input.noticeId },
       messages: input.messages,
     });
   if (targets.length) return targets.length;
@@ -82,7 +82,7 @@ export async function tellStaff(
       memberId: person.memberId,
       messages: input.messages,
       purpose: input.purpose,
-      noticeId: input.noticeId,
+      subject: input.noticeId === undefined ? undefined : { kind: 'notice', id: input.noticeId },
       urgent: input.urgent,
       dedupeKey: `${input.key}:member:${person.memberId}`,
     });

@@ -1,4 +1,6 @@
 import type { DbOrTx } from '../../db/db.client.ts';
+import type { AuditVia } from '../../db/schema/audit.schema.ts';
+import { recordAudit } from '../audit/audit.usecases.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueueToMember } from '../delivery/outbox.write.ts';
 import { josa } from '../text/korean.text.ts';
@@ -97,10 +99,17 @@ export type MarkResult =
 /**
  * 출석 확인 N 1 3 홍길동 | 전체 (staff): confirmed sign-ups by their number in 교육 현황 N or by name, credited with the
  * whole workshop (staff saw them there) as it passes: marked during the workshop, a certificate follows at the end
- * (its holder is told). Nothing is marked when any pick is unknown: staff fix the list and send again.
+ * (its holder is told). Nothing is marked when any pick is unknown: staff fix the list and send again. The console
+ * picks by sign-up id.
  */
 export async function markAttendance(
-  input: Ctx & { staff: Staff; workshopId: number; picks: string[] | 'all' },
+  input: Ctx & {
+    staff: Staff;
+    workshopId: number;
+    picks: string[] | 'all' | { signupIds: number[] };
+    /** Where staff marked it, for the audit log (기록). */
+    via?: AuditVia | undefined;
+  },
 ): Promise<MarkResult> {
   const { tx, deps } = input;
   const now = deps.clock.now();
@@ -110,11 +119,15 @@ export async function markAttendance(
   if (!mayManage(input.staff.grants, workshop.districtCode)) return { kind: 'forbidden', workshop };
   if (checkInWindow(workshop.startsAt, workshop.endsAt, now) === 'early') return { kind: 'early', workshop };
   const attendees = (await attendeesOf(tx, workshop.id)).filter((a) => a.status === 'confirmed');
-  if (input.picks !== 'all' && input.picks.length === 0) return { kind: 'empty' };
+  const picks = input.picks;
+  if (picks !== 'all' && ('signupIds' in picks ? picks.signupIds : picks).length === 0) return { kind: 'empty' };
+  // The console's check boxes name sign-ups by id: a list that changed meanwhile cannot shift them.
   const chosen =
-    input.picks === 'all'
+    picks === 'all'
       ? attendees.map((a) => ({ pick: '', a }))
-      : input.picks.map((pick) => ({ pick, a: pickAttendee(attendees, pick) }));
+      : 'signupIds' in picks
+        ? picks.signupIds.map((id) => ({ pick: `#${id}`, a: attendees.find((a) => a.signupId === id) }))
+        : picks.map((pick) => ({ pick, a: pickAttendee(attendees, pick) }));
   const unknown = chosen.flatMap((c) => (c.a ? [] : [c.pick]));
   if (unknown.length) return { kind: 'unknown', workshop, picks: unknown };
   const sofar = creditedMinutes({ ...workshop, arrivedAt: now, at: now, fromStart: true });
@@ -130,6 +143,14 @@ export async function markAttendance(
     names.push(a.name);
     if ((await issueIfComplete({ tx, deps, memberId: a.memberId, workshop })).kind === 'issued') issued++;
   }
+  if (input.via && names.length)
+    await recordAudit(input, {
+      actorMemberId: input.staff.memberId,
+      action: 'workshop.attendance',
+      subject: `workshop:${workshop.id}`,
+      scope: { districtCode: workshop.districtCode },
+      via: input.via,
+    });
   return { kind: 'marked', workshop, names, certificates: issued };
 }
 

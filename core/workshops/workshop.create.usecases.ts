@@ -1,4 +1,6 @@
 import type { DbOrTx } from '../../db/db.client.ts';
+import type { AuditVia } from '../../db/schema/audit.schema.ts';
+import { recordAudit } from '../audit/audit.usecases.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { announceWorkshop, creatorSender, type AnnounceResult } from './workshop.announce.usecases.ts';
 import * as repo from './workshop.repository.ts';
@@ -21,7 +23,7 @@ export type OpenWorkshopResult =
   /** The deadline has gone: made pending (not announced), for the creator to settle. */
   | { kind: 'pending'; workshop: Workshop }
   /** The deadline has gone and the caller cannot ask about it: nothing made. */
-  | { kind: 'deadline_passed'; startsAt: Date }
+  | { kind: 'deadline_passed'; startsAt: Date; closesDaysBefore: number }
   | { kind: 'unknown_district'; where: string }
   | { kind: 'forbidden'; districtName: string | null }
   | { kind: 'past' }
@@ -34,15 +36,30 @@ export type OpenWorkshopResult =
 export async function openWorkshop(
   input: Ctx & {
     staff: Staff;
-    workshop: { title: string; where: string; place: string; startsAt: Date; minutes: number; capacity: number };
+    workshop: {
+      title: string;
+      where: string;
+      place: string;
+      startsAt: Date;
+      minutes: number;
+      capacity: number;
+      /** The console's form may set it; chat uses CHAT_CLOSES_DAYS_BEFORE. */
+      closesDaysBefore?: number | undefined;
+      contact?: string | null | undefined;
+    };
     mayAsk: boolean;
+    /** Where staff made it, for the audit log (기록). */
+    via?: AuditVia | undefined;
   },
 ): Promise<OpenWorkshopResult> {
   const { tx, deps, workshop: w } = input;
   const district = pickDistrict(await repo.listDistricts(tx), w.where);
   if (district === undefined) return { kind: 'unknown_district', where: w.where };
-  const late = deps.clock.now() >= signupClosesAt(w.startsAt, CHAT_CLOSES_DAYS_BEFORE, deps.timezone);
-  if (late && !input.mayAsk) return { kind: 'deadline_passed', startsAt: w.startsAt };
+  const closesDaysBefore = w.closesDaysBefore ?? CHAT_CLOSES_DAYS_BEFORE;
+  if (!(Number.isInteger(closesDaysBefore) && closesDaysBefore >= 0 && closesDaysBefore <= 60))
+    return { kind: 'invalid', reason: 'closes_days_before' };
+  const late = deps.clock.now() >= signupClosesAt(w.startsAt, closesDaysBefore, deps.timezone);
+  if (late && !input.mayAsk) return { kind: 'deadline_passed', startsAt: w.startsAt, closesDaysBefore };
   const result = await createWorkshop({
     tx,
     deps,
@@ -54,12 +71,21 @@ export async function openWorkshop(
       startsAt: w.startsAt,
       minutes: w.minutes,
       capacity: w.capacity,
-      closesDaysBefore: CHAT_CLOSES_DAYS_BEFORE,
+      closesDaysBefore,
+      contact: w.contact?.trim() || null,
       status: late ? 'pending' : 'scheduled',
     },
   });
   if (result.kind === 'forbidden') return { kind: 'forbidden', districtName: district?.nameKo ?? null };
   if (result.kind !== 'created') return result;
+  if (input.via)
+    await recordAudit(input, {
+      actorMemberId: input.staff.memberId,
+      action: 'workshop.create',
+      subject: `workshop:${result.workshop.id}`,
+      scope: { districtCode: result.workshop.districtCode },
+      via: input.via,
+    });
   if (late) return { kind: 'pending', workshop: result.workshop };
   return { kind: 'announced', workshop: result.workshop, announcement: await announce(input, result.workshop) };
 }

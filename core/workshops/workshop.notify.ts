@@ -42,6 +42,8 @@ export type MemberNote =
   | { kind: 'promoted'; key: string }
   | { kind: 'reminder'; reminder: ReminderKind }
   | { kind: 'rescheduled'; key: string; previousStartsAt: Date }
+  /** A new place (the console's edit): told like a new time, under the same purpose. */
+  | { kind: 'moved'; key: string; previousPlace: string }
   | { kind: 'cancelled' };
 
 /** What a person signed up for a workshop is told, one idea a message. */
@@ -70,6 +72,11 @@ export function memberMessage(
     case 'rescheduled':
       return {
         text: `[교육 일정 변경] ${title}의 일시가 ${formatKoreanDateTime(note.previousStartsAt, deps.timezone)}에서 바뀌었습니다. 신청은 그대로입니다.\n${whenAndWhere(deps, w)}`,
+        buttons: [cancelButton(w)],
+      };
+    case 'moved':
+      return {
+        text: `[교육 장소 변경] ${title}의 장소가 “${note.previousPlace}”에서 바뀌었습니다. 신청은 그대로입니다.\n${whenAndWhere(deps, w)}`,
         buttons: [cancelButton(w)],
       };
     case 'cancelled':
@@ -106,7 +113,7 @@ export async function tellMembers(input: {
       await enqueueToMember(tx, deps, {
         memberId,
         messages: [message],
-        purpose: `workshop.${note.kind}`,
+        purpose: note.kind === 'moved' ? 'workshop.rescheduled' : `workshop.${note.kind}`,
         dedupeKey: noteKey(w, note, memberId),
       })
     )

@@ -50,6 +50,7 @@ export async function createWorkshopCommand(turn: Turn, args: string): Promise<v
     workshop: { title, where, place, startsAt, minutes, capacity },
     // A deadline already gone is asked about in a 1:1 chat only (a dialog in a group would catch others' words).
     mayAsk: turn.chat.type === 'direct',
+    via: 'chat',
   });
   switch (result.kind) {
     case 'unknown_district':
@@ -88,6 +89,7 @@ export async function rescheduleCommand(turn: Turn, args: string): Promise<void>
     staff: staffOf(turn),
     workshopId: Number(id),
     startsAt,
+    via: 'chat',
   });
   const at = (d: Date) => formatKoreanDateTime(d, turn.deps.timezone);
   if (result.kind === 'not_found')
@@ -108,7 +110,13 @@ export async function cancelWorkshopCommand(turn: Turn, args: string): Promise<v
   const id = idOf(args);
   if (!id)
     return turn.reply('취소할 교육 번호를 적어 주세요. 예: "교육 취소 12" (번호는 "교육 현황"에서 볼 수 있습니다)');
-  const result = await cancelWorkshop({ tx: turn.tx, deps: turn.deps, staff: staffOf(turn), workshopId: Number(id) });
+  const result = await cancelWorkshop({
+    tx: turn.tx,
+    deps: turn.deps,
+    staff: staffOf(turn),
+    workshopId: Number(id),
+    via: 'chat',
+  });
   if (result.kind === 'not_found') return turn.reply(`교육 ${josa(`#${id}`, '을/를')} 찾지 못했습니다.`);
   if (result.kind === 'forbidden')
     return turn.reply(`교육 ${josa(`#${id}`, '은/는')} 맡으신 곳의 교육이 아니라 취소할 수 없습니다.`);
@@ -188,6 +196,7 @@ export async function markAttendanceCommand(turn: Turn, args: string): Promise<v
     staff: staffOf(turn),
     workshopId: Number(id),
     picks,
+    via: 'chat',
   });
   if (result.kind === 'not_found') return turn.reply(`교육 ${josa(`#${id}`, '을/를')} 찾지 못했습니다.`);
   if (result.kind === 'forbidden') return turn.reply(`교육 ${josa(`#${id}`, '은/는')} 맡으신 곳의 교육이 아닙니다.`);

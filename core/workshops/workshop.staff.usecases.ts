@@ -1,4 +1,6 @@
 import type { DbOrTx } from '../../db/db.client.ts';
+import type { AuditVia } from '../../db/schema/audit.schema.ts';
+import { recordAudit } from '../audit/audit.usecases.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { tellMembers } from './workshop.notify.ts';
 import * as repo from './workshop.repository.ts';
@@ -12,6 +14,7 @@ import {
   type Attendee,
   type Fill,
 } from './workshop.signup.repository.ts';
+import { promoteWaitlisted } from './workshop.signup.usecases.ts';
 import type { Staff } from './workshop.usecases.ts';
 
 /**
@@ -20,8 +23,25 @@ import type { Staff } from './workshop.usecases.ts';
  * transaction, and counted in the result (`told`), whoever calls.
  */
 export type { Attendee };
-type Ctx = { tx: DbOrTx; deps: CoreDeps };
+/** `via`: where staff did it, for the audit log (기록). */
+type Ctx = { tx: DbOrTx; deps: CoreDeps; via?: AuditVia | undefined };
 type Found = { kind: 'not_found' } | { kind: 'forbidden'; workshop: Workshop };
+
+/** The audit log's line for a staff action on a workshop, when the caller says where it came from. */
+async function audit(
+  input: Ctx & { staff: Staff },
+  action: 'workshop.edit' | 'workshop.cancel',
+  w: Workshop,
+): Promise<void> {
+  if (!input.via) return;
+  await recordAudit(input, {
+    actorMemberId: input.staff.memberId,
+    action,
+    subject: `workshop:${w.id}`,
+    scope: { districtCode: w.districtCode },
+    via: input.via,
+  });
+}
 
 /** A workshop the staff member may manage, locked for the transaction. */
 async function managedWorkshop(input: {
@@ -69,6 +89,7 @@ export async function rescheduleWorkshop(
   });
   // Reminders of the old version not yet handed to a platform (e.g. held for quiet hours) are never sent.
   await repo.deleteQueuedReminders(tx, w);
+  await audit(input, 'workshop.edit', updated);
   const told = await tellMembers({
     tx,
     deps,
@@ -93,6 +114,7 @@ export async function cancelWorkshop(input: Ctx & { staff: Staff; workshopId: nu
     updatedAt: deps.clock.now(),
   });
   await repo.deleteQueuedReminders(tx, found.workshop);
+  await audit(input, 'workshop.cancel', updated);
   const told = await tellMembers({
     tx,
     deps,
@@ -101,6 +123,57 @@ export async function cancelWorkshop(input: Ctx & { staff: Staff; workshopId: nu
     note: { kind: 'cancelled' },
   });
   return { kind: 'cancelled', workshop: updated, told };
+}
+
+export type EditResult =
+  | { kind: 'edited'; workshop: Workshop; told: number; promoted: number[] }
+  | { kind: 'cancelled' }
+  | { kind: 'invalid'; reason: 'title_or_place' | 'capacity' }
+  /** Fewer places than are confirmed: nobody's confirmed place is taken away; staff cancel sign-ups first. */
+  | { kind: 'below_confirmed'; confirmed: number }
+  | Found;
+
+/**
+ * 교육 고치기 (the console's form): title, place, capacity, contact. A larger capacity promotes the first of the
+ * waitlist (who are told); a new place is told to everyone signed up. The time is changed by rescheduleWorkshop.
+ */
+export async function editWorkshop(
+  input: Ctx & {
+    staff: Staff;
+    workshopId: number;
+    change: { title: string; place: string; capacity: number; contact: string | null };
+  },
+): Promise<EditResult> {
+  const { tx, deps, change } = input;
+  const found = await managedWorkshop(input);
+  if (found.kind !== 'found') return found;
+  const w = found.workshop;
+  if (w.status === 'cancelled') return { kind: 'cancelled' };
+  if (!change.title.trim() || !change.place.trim()) return { kind: 'invalid', reason: 'title_or_place' };
+  if (!(Number.isInteger(change.capacity) && change.capacity > 0 && change.capacity <= 10_000))
+    return { kind: 'invalid', reason: 'capacity' };
+  const { confirmed } = await fillOfOne(tx, w.id);
+  if (change.capacity < confirmed) return { kind: 'below_confirmed', confirmed };
+  const updated = await repo.updateWorkshop(tx, w.id, {
+    title: change.title.trim(),
+    place: change.place.trim(),
+    capacity: change.capacity,
+    contact: change.contact?.trim() || w.contact,
+    updatedAt: deps.clock.now(),
+  });
+  await audit(input, 'workshop.edit', updated);
+  const told =
+    updated.place !== w.place
+      ? await tellMembers({
+          tx,
+          deps,
+          workshop: updated,
+          memberIds: await signedUpMembers(tx, w.id),
+          note: { kind: 'moved', key: `moved:${deps.clock.now().toISOString()}`, previousPlace: w.place },
+        })
+      : 0;
+  const { promoted } = await promoteWaitlisted({ tx, deps, workshop: updated });
+  return { kind: 'edited', workshop: updated, told, promoted };
 }
 
 export type StatusResult =

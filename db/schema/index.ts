@@ -5,3 +5,7 @@ export * from './runtime.schema.ts';
 export * from './feedback.schema.ts';
 export * from './notices.schema.ts';
 export * from './workshops.schema.ts';
+export * from './console.schema.ts';
+export * from './audit.schema.ts';
+export * from './votes.schema.ts';
+export * from './phone.schema.ts';

@@ -32,6 +32,8 @@ export const identities = pgTable(
     reachable: boolean().notNull().default(true),
     /** When this identity last wrote to the bot: a message to the member goes to the identity they use most recently. */
     lastSeenAt: timestamp({ withTimezone: true }),
+    /** 설정 "먼저 받을 메신저": the person's order (1 first); null until they choose. The rule: core/members/identity.order.ts. */
+    rank: integer(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -119,4 +121,42 @@ export const appointments = pgTable(
       .on(t.mobileHash)
       .where(sql`${t.claimedBy} is null`),
   ],
+);
+
+/**
+ * 연결: a 6-digit code shown on one platform, typed on another to make both identities one member. Only the keyed
+ * hash of the code is kept; it lapses after 10 minutes, on use, and after too many wrong guesses while it is live.
+ */
+export const linkCodes = pgTable(
+  'link_codes',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    memberId: integer()
+      .notNull()
+      .references(() => members.id),
+    /** The identity the code was shown to: typing it from that same account links nothing. */
+    identityId: integer()
+      .notNull()
+      .references(() => identities.id, { onDelete: 'cascade' }),
+    codeHash: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    /** Wrong codes typed anywhere while this one was live: each is a guess at every live code. */
+    wrong: integer().notNull().default(0),
+  },
+  (t) => [unique('link_codes_hash_uq').on(t.codeHash), index('link_codes_member_idx').on(t.memberId)],
+);
+
+/** Wrong 연결 codes typed by an identity, one row each; those older than an hour are deleted as new ones come. */
+export const linkAttempts = pgTable(
+  'link_attempts',
+  {
+    id: integer().primaryKey().generatedAlwaysAsIdentity(),
+    // An identity that goes (a phone identity when its number changes) takes its attempts with it.
+    identityId: integer()
+      .notNull()
+      .references(() => identities.id, { onDelete: 'cascade' }),
+    at: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [index('link_attempts_identity_idx').on(t.identityId, t.at)],
 );

@@ -39,6 +39,8 @@ export const inboundEvents = pgTable(
 );
 
 export const outboxStatuses = ['queued', 'retrying', 'sent', 'failed'] as const;
+/** The kinds of subject a delivery can be about (core/delivery/delivery.subject.ts). */
+export const subjectKinds = ['broadcast', 'notice'] as const;
 export type OutboxStatus = (typeof outboxStatuses)[number];
 
 /**
@@ -60,15 +62,17 @@ export const outbox = pgTable(
     /** The member whose personal data the message carries (an approval request names the applicant): erased with theirs. */
     aboutMemberId: integer().references(() => members.id),
     purpose: text().notNull(),
-    /** Set on the per-recipient rows of a broadcast: its reach and failures are counted from here. */
-    broadcastId: integer(),
     /**
-     * Rows of one broadcast, platform and send time share a batch key: the engine sends them in one platform request
-     * where the platform can (LINE multicast), keyed by the batch and its members.
+     * What the message is about, where its deliveries are counted or found later (a broadcast's reach, a notice's
+     * heads): a kind and that thing's id, read and written only through core/delivery/delivery.subject.ts.
+     */
+    subjectKind: text({ enum: subjectKinds }),
+    subjectId: integer(),
+    /**
+     * Rows of one broadcast, platform and send time share a batch key (at most 500): written with the one request
+     * (`delivery_requests`, kind `batch`) that sends them, and only ever sent through it.
      */
     batchKey: text(),
-    /** Set on the rows of a notice (이장넷): its delivery to each village head is counted from here. */
-    noticeId: integer(),
     /** The platform's id of the message it became (Discord), so that a correction can edit it. */
     platformMessageId: text(),
     /** A delivery made on the member's next platform because this one failed for good: the row it stands in for. */
@@ -81,17 +85,6 @@ export const outbox = pgTable(
     attempts: integer().notNull().default(0),
     nextAttemptAt: timestamp({ withTimezone: true }).notNull(),
     /**
-     * A worker that claimed the row holds it until then, or until its owner (`leaseOwner`, a row of
-     * `delivery_workers`) stops renewing its liveness: then another worker takes the row over.
-     */
-    leaseUntil: timestamp({ withTimezone: true }),
-    leaseOwner: uuid(),
-    /**
-     * The platform request this row was put into (a multicast of one batch): decided once, before anything is sent,
-     * and retried as it is — the same recipients under the same retry key — so that a retry is recognised (409).
-     */
-    requestId: integer(),
-    /**
      * When a send of this row first used its reply token (LINE's is single-use and carries no retry key): a retry
      * tries the same token again, and a refusal then means the earlier reply landed.
      */
@@ -102,33 +95,50 @@ export const outbox = pgTable(
   },
   (t) => [
     unique('outbox_dedupe_uq').on(t.dedupeKey),
+    // Rows sent one by one, by when they are due (one that ended is due never: ENDED, core/delivery/delivery.record.ts).
+    // A batch's rows are found through their request and stay out of it; and no index names `status`, `sent_at`,
+    // `attempts` or `last_error`, so that a batch row's outcome can be a HOT update (fillfactor: migration 0021).
     index('outbox_due_idx')
       .on(t.nextAttemptAt, t.id)
-      .where(sql`${t.status} in ('queued', 'retrying')`),
+      .where(sql`${t.batchKey} is null`),
     index('outbox_chat_idx').on(t.platform, t.chatId, t.id),
-    index('outbox_broadcast_idx').on(t.broadcastId, t.status),
-    index('outbox_request_idx')
-      .on(t.requestId)
-      .where(sql`${t.requestId} is not null`),
+    index('outbox_subject_idx')
+      .on(t.subjectKind, t.subjectId)
+      .where(sql`${t.subjectId} is not null`),
   ],
 );
 
 export const deliveryRequestStatuses = ['pending', 'sent', 'failed'] as const;
+/**
+ * `batch`: one platform request to the rows of one fan-out batch (LINE multicast), decided when the rows are written.
+ * `lease`: the rows sent one by one that one claim took (replies, notices, group chats): a lease on all of them.
+ */
+export const deliveryRequestKinds = ['batch', 'lease'] as const;
 
 /**
- * One platform request to many recipients (LINE multicast), stored with its retry key in the transaction that claims
- * its rows (`outbox.request_id`), before it is sent. Until it is recorded sent or failed it is retried whole: the
- * same rows, the same key. `owner`/`leaseUntil` as on outbox rows.
+ * A claim on outbox rows, so that claiming writes one row here rather than one per recipient. A `batch` is one
+ * platform request (LINE multicast) to the rows of one fan-out batch, written with them in one statement, its
+ * recipients (`rowIds`) and retry key decided before anything is sent: until it is recorded sent or failed it is
+ * retried whole — the same rows, the same key — whichever worker does it. A `lease` holds the rows one claim took to
+ * send one by one, and goes when they are recorded. Both belong to `owner` (a `delivery_workers` row) until
+ * `leaseUntil`, or until the owner stops renewing its liveness: then another worker takes them over.
  */
 export const deliveryRequests = pgTable(
   'delivery_requests',
   {
     id: integer().primaryKey().generatedAlwaysAsIdentity(),
-    platform: text().notNull(),
+    kind: text({ enum: deliveryRequestKinds }).notNull().default('batch'),
+    /** The platform of a batch; null on a lease (its rows may be of any platform). */
+    platform: text(),
     retryKey: uuid().notNull().defaultRandom(),
+    /** The outbox rows it covers, decided once: a batch's recipients, a lease's claimed rows. */
+    rowIds: integer()
+      .array()
+      .notNull()
+      .default(sql`'{}'::integer[]`),
     status: text({ enum: deliveryRequestStatuses }).notNull().default('pending'),
     recipients: integer().notNull(),
-    attempts: integer().notNull().default(1),
+    attempts: integer().notNull().default(0),
     nextAttemptAt: timestamp({ withTimezone: true }).notNull(),
     owner: uuid(),
     leaseUntil: timestamp({ withTimezone: true }),
@@ -138,7 +148,10 @@ export const deliveryRequests = pgTable(
   (t) => [
     index('delivery_requests_due_idx')
       .on(t.nextAttemptAt, t.id)
-      .where(sql`${t.status} = 'pending'`),
+      .where(sql`${t.status} = 'pending' and ${t.kind} = 'batch'`),
+    index('delivery_requests_lease_idx')
+      .on(t.id)
+      .where(sql`${t.kind} = 'lease'`),
   ],
 );
 
@@ -157,7 +170,7 @@ export type BroadcastCategory = (typeof broadcastCategories)[number];
 
 /**
  * A village broadcast (마을방송): sent by staff within their scope or by a village head to their village, delivered
- * once to every resident of the scope (one outbox row each, `broadcastId` set) and to the villages' group chats,
+ * once to every resident of the scope (one outbox row each, its subject the broadcast) and to the villages' group chats,
  * and kept as an archive to read again.
  */
 export const broadcasts = pgTable(

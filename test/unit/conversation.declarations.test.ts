@@ -34,7 +34,28 @@ describe('the features declare the whole conversation', () => {
 
   test('every word of a command is understood as that command', () => {
     for (const c of conversation.commands)
-      for (const word of [...c.ko, ...c.en]) expect(matchCommand(word)?.command, word).toBe(c.id);
+      for (const word of [...c.ko, ...c.en])
+        for (const place of c.where) expect(matchCommand(word, place)?.command, `${word} (${place})`).toBe(c.id);
+  });
+
+  test('a word shared by two commands is understood by where it is sent, and refused when both share a place', () => {
+    expect(matchCommand('연결 해제', 'group')?.command).toBe('unlink_group');
+    expect(matchCommand('연결 해제', 'direct')?.command).toBe('unlink_account');
+    const clash = defineFeature({
+      name: 'clash',
+      commands: [
+        {
+          id: 'clash',
+          ko: ['연결 해제'],
+          en: [],
+          where: ['staff_room'],
+          requires: 'anyone',
+          typedOnly: 'test',
+          handle: async () => {},
+        },
+      ],
+    });
+    expect(() => createConversation([...features, clash])).toThrow(/"연결 해제" is a word of both .* in one place/);
   });
 
   test('the Discord slash commands are exactly the commands marked for them', () => {
@@ -55,8 +76,10 @@ describe("the README's command table", () => {
   const documented = rows.map((cell) => {
     const [korean = '', english = ''] = cell.replace(/`/g, '').split(/\s\((?=[a-z])/);
     const ids = korean.split(' / ').flatMap((piece) => {
-      const m = matchCommand(piece.replace(/\\\|/g, '|'));
-      return m ? [m.command] : [];
+      const text = piece.replace(/\\\|/g, '|');
+      return [
+        ...new Set(['direct', 'group', 'staff_room'].flatMap((place) => matchCommand(text, place)?.command ?? [])),
+      ];
     });
     const aliases = english.replace(/\)$/, '').split(' / ');
     return { cell, ids, aliases };
@@ -65,7 +88,12 @@ describe("the README's command table", () => {
   test('every row names commands the bot understands, with their English aliases', () => {
     for (const row of documented) {
       expect(row.ids.length, row.cell).toBeGreaterThan(0);
-      for (const alias of row.aliases) expect(row.ids, `${row.cell}: ${alias}`).toContain(matchCommand(alias)?.command);
+      for (const alias of row.aliases)
+        expect(row.ids, `${row.cell}: ${alias}`).toEqual(
+          expect.arrayContaining(
+            ['direct', 'group', 'staff_room'].flatMap((p) => matchCommand(alias, p)?.command ?? []),
+          ),
+        );
     }
   });
 

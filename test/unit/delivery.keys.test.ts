@@ -9,7 +9,7 @@ import {
   workshopVersionKey,
   workshopVersionPrefix,
 } from '../../core/delivery/delivery.keys.ts';
-import { mayFallBack, purposes } from '../../core/delivery/delivery.purpose.ts';
+import { mayFallBack, followsChat, purposes } from '../../core/delivery/delivery.purpose.ts';
 
 describe('the dedupe keys delivery reads back', () => {
   test('a fallback of a fallback still belongs to the first delivery, whatever its key holds', () => {
@@ -36,7 +36,14 @@ describe('the dedupe keys delivery reads back', () => {
 
 describe('purposes', () => {
   test('replies stay in the chat they answer; everything else may go to the next platform', () => {
-    expect(purposes.filter((p) => !mayFallBack(p)).sort()).toEqual(['reply', 'reply.failure']);
+    expect(purposes.filter((p) => !mayFallBack(p)).sort()).toEqual([
+      'broadcast.call',
+      'broadcast.urgent_sms',
+      'reply',
+      'reply.failure',
+    ]);
+    // The extra copies by phone answer nothing: only replies stay in their chat.
+    expect(purposes.filter((p) => followsChat(p)).sort()).toEqual(['reply', 'reply.failure']);
     expect(mayFallBack('broadcast')).toBe(true);
     // A row written by an older version with a purpose since renamed is no reply.
     expect(mayFallBack('something.retired')).toBe(true);

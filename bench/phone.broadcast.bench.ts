@@ -1,0 +1,127 @@
+/**
+ * A 긴급 broadcast to 37,000 households by SMS (issue 17): every resident's only identity is the phone, with consent,
+ * over 112 villages, on PostgreSQL, sent through SOLAPI's REST API to the emulator (10,000 messages a request at
+ * most). Prints the seconds from creation until every message was accepted by the emulator (and recorded), the
+ * requests used (target: 4 or fewer), the floor (one batched insert of 37,000 delivery rows), their ratio, peak RSS.
+ *
+ *   npm run bench:phone        (BENCH_DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/postgres)
+ */
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { createPhoneSender } from '../bots/phone/phone.sender.ts';
+import { createSolapiClient } from '../bots/phone/solapi.client.ts';
+import { sendBroadcast } from '../core/broadcasts/broadcast.usecases.ts';
+import { createDeliveryWorker } from '../core/delivery/delivery.worker.ts';
+import { createCipher, generateKey } from '../core/privacy/cipher.ts';
+import { openPostgres } from '../db/db.client.ts';
+import { counties, districts, members, villages } from '../db/schema/index.ts';
+import { startSolapiEmulator } from '../test/phone/solapi.emulator.ts';
+import { seedResidents } from '../test/support/residents.seed.ts';
+
+const RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 37_000);
+const VILLAGES = 112;
+const KEY = 'NCSBENCHKEY00001';
+const SECRET = 'bench-secret-0123456789';
+const FROM = '0336803114';
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const dbName = `maeul_phone_${Date.now()}`;
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${dbName}`);
+const url = new URL(adminUrl);
+url.pathname = `/${dbName}`;
+const database = await openPostgres(url.toString(), { max: 10 });
+const emulator = await startSolapiEmulator({ apiKey: KEY, apiSecret: SECRET, senderNumbers: [FROM] });
+try {
+  const db = database.db;
+  const cipher = createCipher(Buffer.from(generateKey(), 'base64'));
+  const now = new Date('2026-11-24T01:00:00Z');
+  const clock = { now: () => now };
+  const deps = { db, cipher, clock, logger: silent, timezone: 'Asia/Seoul' };
+  await db.insert(counties).values({ code: 'jeungpyeong', nameKo: '증평군' });
+  await db.insert(districts).values({
+    code: 'jeungpyeong-eup',
+    countyCode: 'jeungpyeong',
+    nameKo: '증평읍',
+    nameEn: 'Jeungpyeong-eup',
+    kind: 'eup',
+  });
+  const villageIds = (
+    await db
+      .insert(villages)
+      .values(Array.from({ length: VILLAGES }, (_, i) => ({ districtCode: 'jeungpyeong-eup', nameKo: `${i + 1}리` })))
+      .returning({ id: villages.id })
+  ).map((v) => v.id);
+  await seedResidents(db, cipher, { count: RESIDENTS, platform: 'phone', villageIds, now });
+  // Households without a chat app: the phone identity is the number's blind index, with consent to text.
+  await db.execute(sql`update identities i set platform_user_id = r.mobile_hash, last_seen_at = null
+    from registrations r where r.member_id = i.member_id and i.platform = 'phone'`);
+  await db.execute(sql`insert into phone_consents (member_id, mode, source, consented_at, updated_at)
+    select member_id, 'sms', 'proxy', now(), now() from registrations`);
+  const [staff] = await db.insert(members).values({}).returning({ id: members.id });
+  const sender = createPhoneSender({
+    provider: createSolapiClient({ apiKey: KEY, apiSecret: SECRET, baseUrl: emulator.baseUrl }),
+    deps,
+    from: FROM,
+  });
+
+  const started = performance.now();
+  const result = await db.transaction((tx) =>
+    sendBroadcast({
+      tx,
+      deps,
+      sender: {
+        memberId: staff?.id ?? 0,
+        grants: [{ role: 'county_staff', villageId: null, districtCode: null }],
+        label: '증평군청',
+      },
+      scope: { kind: 'county' },
+      category: 'urgent',
+      body: '호우 경보: 하천과 계곡에 가지 마세요.',
+    }),
+  );
+  const fannedOut = performance.now();
+  await createDeliveryWorker(deps, new Map([['phone', sender]])).flush();
+  const finished = performance.now();
+  if (result.kind !== 'sent') throw new Error(result.kind);
+  const accepted = emulator.messages.length;
+  const reached = new Set(emulator.messages.map((m) => m.to)).size;
+  const sends = emulator.requests.filter((r) => r.path === '/messages/v4/send-many/detail');
+  const [recorded] = (await db.execute(
+    sql`select count(*)::int as n from phone_messages where status = 'accepted'`,
+  )) as unknown as { n: number }[];
+
+  const floorStarted = performance.now();
+  await db.execute(sql`
+    insert into outbox (dedupe_key, platform, chat_type, chat_id, purpose, messages_enc, next_attempt_at, created_at, status)
+    select 'floor:' || g, 'phone', 'direct', 'P' || g, 'floor', ${cipher.encrypt('[]')}, now(), now(), 'sent' from generate_series(1, ${RESIDENTS}) g`);
+  const floor = performance.now() - floorStarted;
+  await db.execute(sql`delete from outbox where purpose = 'floor'`);
+
+  const wall = finished - started;
+  console.log(
+    `긴급 broadcast by SMS: ${RESIDENTS.toLocaleString()} households in ${VILLAGES} villages, SOLAPI emulator, PostgreSQL`,
+  );
+  console.log(
+    `creation → all accepted & recorded : ${(wall / 1000).toFixed(2)} s (fan-out ${((fannedOut - started) / 1000).toFixed(2)} s, delivery ${((finished - fannedOut) / 1000).toFixed(2)} s)`,
+  );
+  console.log(
+    `requests used                      : ${sends.length} send-many requests (max ${Math.max(...sends.map((r) => r.count ?? 0)).toLocaleString()} messages; target ≤ 4)`,
+  );
+  console.log(`floor: one insert of ${RESIDENTS.toLocaleString()} rows  : ${(floor / 1000).toFixed(2)} s`);
+  console.log(`ratio                              : ${(wall / floor).toFixed(1)}× the floor (target within 3×)`);
+  console.log(
+    `accepted                           : ${accepted.toLocaleString()} messages to ${reached.toLocaleString()} numbers; ${recorded?.n.toLocaleString()} recorded per recipient`,
+  );
+  console.log(`peak memory (rss)                  : ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
+} finally {
+  clearInterval(sampler);
+  await emulator.close();
+  await database.close();
+  await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+  await admin.end();
+}

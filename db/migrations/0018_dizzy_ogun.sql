@@ -1,0 +1,3 @@
+DROP INDEX "delivery_requests_due_idx";--> statement-breakpoint
+CREATE INDEX "delivery_requests_lease_idx" ON "delivery_requests" USING btree ("id") WHERE "delivery_requests"."kind" = 'lease';--> statement-breakpoint
+CREATE INDEX "delivery_requests_due_idx" ON "delivery_requests" USING btree ("next_attempt_at","id") WHERE "delivery_requests"."status" = 'pending' and "delivery_requests"."kind" = 'batch';

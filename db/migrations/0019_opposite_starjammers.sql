@@ -1,0 +1,1 @@
+ALTER TABLE "phone_sends" ADD COLUMN "falls_back" boolean DEFAULT true NOT NULL;

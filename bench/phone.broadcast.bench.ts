@@ -11,6 +11,7 @@ import postgres from 'postgres';
 import { createPhoneSender } from '../bots/phone/phone.sender.ts';
 import { createSolapiClient } from '../bots/phone/solapi.client.ts';
 import { sendBroadcast } from '../core/broadcasts/broadcast.usecases.ts';
+import { registerRequestLimit } from '../core/channel/platform.facts.ts';
 import { createDeliveryWorker } from '../core/delivery/delivery.worker.ts';
 import { createCipher, generateKey } from '../core/privacy/cipher.ts';
 import { openPostgres } from '../db/db.client.ts';
@@ -68,6 +69,8 @@ try {
     deps,
     from: FROM,
   });
+  // As the composition root does for every channel it starts: batches are cut to what one request takes.
+  registerRequestLimit('phone', sender.multicastLimit);
 
   const started = performance.now();
   const result = await db.transaction((tx) =>

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { identities, members, outbox } from '../db/schema/index.ts';
+import { auditLog, identities, members, outbox } from '../db/schema/index.ts';
 import { sendBroadcast } from './support/broadcast.flow.ts';
 import { approveLatest, registerResident } from './support/registration.flow.ts';
 import { simClient } from './support/sim.client.ts';
@@ -87,6 +87,12 @@ describe('a scheduled broadcast', () => {
     expect(await say(goseong1, `방송 취소 ${id}`)).toContain('이장님과 담당 공무원만');
     expect(await say('head-samsan-1', `방송 취소 ${id}`)).toContain('권한이 없습니다');
     expect(await say('staff-goseong-eup', `방송 취소 ${id}`)).toContain(`마을방송 #${id}을 취소했습니다`);
+    // Only the one who could cancel it is in 기록, as having done so from chat.
+    const cancelled = await t.database.db
+      .select({ actor: auditLog.actorMemberId, via: auditLog.via, district: auditLog.districtCode })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'broadcast.cancel'), eq(auditLog.subject, `broadcast:${id}`)));
+    expect(cancelled).toEqual([{ actor: expect.any(Number), via: 'chat', district: 'goseong-eup' }]);
     t.clock.set('2026-11-25T07:00:00Z');
     await t.app.delivery.flush();
     expect(await texts('direct', goseong1)).not.toContain('취소될 방송');

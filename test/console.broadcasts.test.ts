@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditLog, broadcasts, identities } from '../db/schema/index.ts';
 import { registerApproved } from './support/registration.flow.ts';
 import { simClient } from './support/sim.client.ts';
+import { consoleSignIn, hasChromium, launchChromium, shoot } from './support/console.browser.ts';
 import { startTestApp, type TestApp } from './support/test.app.ts';
 
 /**
@@ -13,18 +13,16 @@ import { startTestApp, type TestApp } from './support/test.app.ts';
  * a table beside it, and the resident whose phone cannot be reached is on the non-receipt list. Screenshots at
  * 412 px and 1280 px in test-results/console/.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = 'test-results/console';
 const STAFF = '고성읍사무소 담당자';
 
 let t: TestApp;
 let sim: ReturnType<typeof simClient>;
 let browser: Browser;
+let signIn: ReturnType<typeof consoleSignIn>;
 let reached = '';
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return;
-  mkdirSync(SHOTS, { recursive: true });
+  if (!hasChromium()) return;
   t = await startTestApp();
   sim = simClient(t.app.url);
   const head = 'head-goseong-eup-1';
@@ -40,56 +38,15 @@ beforeAll(async () => {
     .update(identities)
     .set({ reachable: false })
     .where(and(eq(identities.platform, 'websim'), eq(identities.platformUserId, unreachable)));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
+  signIn = consoleSignIn(browser, () => t.app.url);
 });
 afterAll(async () => {
   await browser?.close();
   await t?.stop();
 });
 
-/** The link asked for with 콘솔 in the simulator page, opened and confirmed. */
-const usedLinks = new Set<string>();
-
-async function signIn(persona: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  // A step that does not come fails in seconds, naming what it waited for, well within the test's timeout.
-  page.setDefaultTimeout(8_000);
-  await page.goto(`${t.app.url}/`);
-  await page.click(`#personas button:has-text("${persona}")`);
-  await page.waitForFunction(
-    `document.querySelector('#directTitle')?.textContent?.includes(${JSON.stringify(persona)})`,
-  );
-  await page.fill('#directText', '콘솔');
-  await page.press('#directText', 'Enter');
-  // The transcript may hold an earlier link, already used: wait for a new one.
-  const links = page.locator('#direct .msg', { hasText: '/console/login?token=' });
-  const newest = async () =>
-    /(http:\/\/\S+\/console\/login\?token=[\w-]+)/.exec((await links.last().textContent()) ?? '')?.[1] ?? '';
-  await expect.poll(async () => ((await links.count()) > 0 ? !usedLinks.has(await newest()) : false)).toBe(true);
-  const url = await newest();
-  usedLinks.add(url);
-  if (!url) throw new Error('no console link in the simulator');
-  await page.goto(url);
-  await page.click('button:has-text("콘솔 열기")');
-  await page.waitForURL(/\/console\/\w+/);
-  return { context, page };
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const width of [412, 1280]) {
-    await page.setViewportSize({ width, height: width === 412 ? 915 : 900 });
-    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
-    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
-    expect(overflow, `${name} at ${width}px`).toBeLessThanOrEqual(0);
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
-
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('방송 in the staff console', () => {
+describe.skipIf(!hasChromium() && !process.env.CI)('방송 in the staff console', () => {
   test('a district official previews, confirms and follows a broadcast; the resident receives it', async () => {
     const { context, page } = await signIn(STAFF);
     await page.click('nav a:has-text("방송")');

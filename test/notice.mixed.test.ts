@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDiscordChannel } from '../bots/discord/discord.channel.ts';
 import { lineChannel } from '../bots/line/line.channel.ts';
 import { websimChannel } from '../bots/websim/websim.channel.ts';
-import { groupChats, noticeRelays, outbox } from '../db/schema/index.ts';
+import { auditLog, groupChats, noticeRelays, outbox } from '../db/schema/index.ts';
 import { startDiscordEmulator, type DiscordEmulator } from './discord/discord.emulator.ts';
 import { buttonIds, discordDriver } from './discord/discord.harness.ts';
 import { startLineEmulator, type LineEmulator } from './line/line.emulator.ts';
@@ -188,6 +188,11 @@ describe('a county-wide notice to 263 village heads on the simulator, LINE and D
     expect(reply).toContain(
       '이장님 263명께 알립니다. 마을방에 전해진 4곳 중 2곳은 글을 고쳤고, 2곳에는 정정 안내를 올립니다.',
     );
+    const audited = await t.database.db
+      .select({ action: auditLog.action, subject: auditLog.subject, via: auditLog.via })
+      .from(auditLog)
+      .where(eq(auditLog.action, 'notice.correct'));
+    expect(audited).toEqual([{ action: 'notice.correct', subject: 'notice:1', via: 'chat' }]);
     await settle();
     for (const channel of [DISCORD_GOSEONG1, DISCORD_VILLAGE]) {
       const copies = inChannel(channel);

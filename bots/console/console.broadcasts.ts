@@ -152,7 +152,13 @@ export const broadcastsPage: ConsolePage = {
       const id = idParam(req.params.id);
       if (!id) return notFound(res);
       const result = await deps.db.transaction((tx) =>
-        cancelScheduledBroadcast({ tx, sender: { grants: viewerOf(res).grants }, broadcastId: id }),
+        cancelScheduledBroadcast({
+          tx,
+          deps,
+          sender: { memberId: viewerOf(res).memberId, grants: viewerOf(res).grants },
+          broadcastId: id,
+          via: 'console',
+        }),
       );
       if (result.kind === 'cancelled')
         return index(res, { error: `#${id} 예약 방송을 취소했습니다 (${formatKoreanDateTime(result.sendAt, tz)}).` });

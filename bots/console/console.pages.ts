@@ -8,6 +8,7 @@ import { chartsPage } from './console.charts.ts';
 import { feedbackPage } from './console.feedback.ts';
 import { noticesPage } from './console.notices.ts';
 import { registrationsPage } from './console.registrations.ts';
+import { votesPage } from './console.votes.ts';
 import { workshopsPage } from './console.workshops.ts';
 
 /** What a page router gets: the core's deps, and a kick for the delivery worker after it wrote to the outbox. */
@@ -39,6 +40,7 @@ export const consolePages: ConsolePage[] = [
   noticesPage,
   registrationsPage,
   workshopsPage,
+  votesPage,
   auditPage,
   chartsPage,
 ];

@@ -68,8 +68,10 @@ export async function cancelBroadcastCommand(turn: Turn, args: string): Promise<
     return turn.reply('취소할 예약 방송의 번호를 적어 주세요. 예: "방송 취소 12" (번호는 "현황"에서 볼 수 있습니다)');
   const result = await cancelScheduledBroadcast({
     tx: turn.tx,
-    sender: { grants: turn.actor.grants },
+    deps: turn.deps,
+    sender: { memberId: turn.actor.memberId, grants: turn.actor.grants },
     broadcastId: Number(id),
+    via: 'chat',
   });
   switch (result.kind) {
     case 'not_found':

@@ -163,19 +163,27 @@ export type CancelResult =
 /** A scheduled broadcast not yet sent can be withdrawn by whoever may broadcast to its whole scope. */
 export async function cancelScheduledBroadcast(input: {
   tx: DbOrTx;
-  sender: { grants: readonly RoleGrant[] };
+  deps: Pick<CoreDeps, 'clock'>;
+  sender: { memberId: number; grants: readonly RoleGrant[] };
   broadcastId: number;
+  via: AuditVia;
 }): Promise<CancelResult> {
   const row = await repo.findBroadcast(input.tx, input.broadcastId);
   if (!row) return { kind: 'not_found' };
   if (row.fannedOutAt) return { kind: 'already_sent' };
   const scope = scopeOf(row);
-  if (!mayAddressScope(input.sender.grants, 'broadcast.send', scope, await repo.villagesInScope(input.tx, scope)))
-    return { kind: 'forbidden' };
+  const inScope = await repo.villagesInScope(input.tx, scope);
+  if (!mayAddressScope(input.sender.grants, 'broadcast.send', scope, inScope)) return { kind: 'forbidden' };
   // Nothing refers to a broadcast before it fans out: it goes whole, with the claim so a due fan-out cannot race it.
-  return (await repo.deleteUnsent(input.tx, row.id))
-    ? { kind: 'cancelled', sendAt: row.sendAt }
-    : { kind: 'already_sent' };
+  if (!(await repo.deleteUnsent(input.tx, row.id))) return { kind: 'already_sent' };
+  await recordAudit(input, {
+    actorMemberId: input.sender.memberId,
+    action: 'broadcast.cancel',
+    subject: `broadcast:${row.id}`,
+    scope: auditScope({ scope, inScope }),
+    via: input.via,
+  });
+  return { kind: 'cancelled', sendAt: row.sendAt };
 }
 
 async function fanOutBroadcast(

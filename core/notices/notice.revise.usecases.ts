@@ -1,6 +1,8 @@
 import type { DbOrTx } from '../../db/db.client.ts';
+import type { AuditVia } from '../../db/schema/audit.schema.ts';
+import { recordAudit } from '../audit/audit.usecases.ts';
 import type { RoleGrant } from '../auth/authz.policy.ts';
-import { scopeOf } from '../broadcasts/broadcast.usecases.ts';
+import { auditScope, scopeOf, villagesInScope } from '../broadcasts/broadcast.usecases.ts';
 import type { OutboundMessage } from '../channel/channel.types.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { enqueue, enqueueToMember } from '../delivery/outbox.write.ts';
@@ -33,7 +35,19 @@ export type ReviseResult =
   | { kind: 'too_long'; length: number };
 
 type Editor = { memberId: number; grants: readonly RoleGrant[] };
-type ReviseInput = { tx: DbOrTx; deps: CoreDeps; editor: Editor; noticeId: number };
+type ReviseInput = { tx: DbOrTx; deps: CoreDeps; editor: Editor; noticeId: number; via?: AuditVia };
+
+/** Who corrected or withdrew which notice, in 기록 (chat unless the console says otherwise). */
+async function audit(input: ReviseInput, notice: NoticeRow, action: 'notice.correct' | 'notice.withdraw') {
+  const scope = scopeOf(notice);
+  await recordAudit(input, {
+    actorMemberId: input.editor.memberId,
+    action,
+    subject: `notice:${notice.id}`,
+    scope: auditScope({ scope, inScope: await villagesInScope({ tx: input.tx, scope }) }),
+    via: input.via ?? 'chat',
+  });
+}
 
 /** The sender, or staff who may address the notice's whole scope. */
 async function mayRevise(tx: DbOrTx, editor: Editor, notice: NoticeRow): Promise<boolean> {
@@ -67,6 +81,7 @@ export async function correctNotice(input: ReviseInput & { body: string }): Prom
   if ([...body].length > NOTICE_MAX_LENGTH) return { kind: 'too_long', length: [...body].length };
   const updated = await repo.correctBody(tx, notice, body, deps.clock.now());
   if (!updated) return { kind: 'not_found' };
+  await audit(input, updated, 'notice.correct');
   const view = await noticeView({ tx, notice: updated });
   const copies = await reviseCopies(tx, deps, updated, `v${updated.version}`, async (relayedBy) => ({
     edit: relayText(
@@ -90,6 +105,7 @@ export async function withdrawNotice(input: ReviseInput): Promise<ReviseResult> 
   if ('kind' in notice) return notice;
   const updated = await repo.markWithdrawn(tx, notice.id, deps.clock.now());
   if (!updated) return { kind: 'already_withdrawn' };
+  await audit(input, updated, 'notice.withdraw');
   const view = await noticeView({ tx, notice: updated });
   const copies = await reviseCopies(tx, deps, updated, 'withdrawn', () =>
     Promise.resolve({ edit: withdrawnRelayText(view), follow: withdrawalText(view) }),

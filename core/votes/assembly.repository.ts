@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/db.client.ts';
 import { assemblies, assemblyAttendance, assemblyCheckInAttempts } from '../../db/schema/index.ts';
 
@@ -24,6 +24,11 @@ export async function updateAssembly(
   const [row] = await tx.update(assemblies).set(patch).where(eq(assemblies.id, id)).returning();
   if (!row) throw new Error(`assembly ${id} is gone`);
   return row;
+}
+
+/** The latest assemblies (by start), newest first: the console filters them by scope. */
+export async function recentAssemblies(tx: DbOrTx, limit: number): Promise<Assembly[]> {
+  return tx.select().from(assemblies).orderBy(desc(assemblies.startsAt), desc(assemblies.id)).limit(limit);
 }
 
 /** Codes of assemblies not yet closed: a new code is none of them. */

@@ -178,6 +178,17 @@ export async function assemblyStatus(
   return { kind: 'status', status: await statusOf(input.tx, assembly) };
 }
 
+/** The recent assemblies of the staff member's scope, with attendance and quorum (the console's 투표 page). */
+export async function assembliesOfScope(input: Ctx & { staff: Staff; limit?: number }): Promise<AssemblyStatus[]> {
+  const out: AssemblyStatus[] = [];
+  for (const assembly of await repo.recentAssemblies(input.tx, 100)) {
+    if (!can(input.staff.grants, 'vote.manage', { districtCode: assembly.districtCode })) continue;
+    out.push(await statusOf(input.tx, assembly));
+    if (out.length >= (input.limit ?? 10)) break;
+  }
+  return out;
+}
+
 async function statusOf(tx: DbOrTx, assembly: Assembly): Promise<AssemblyStatus> {
   const attended = assembly.attendedAtClose ?? (await repo.countPresent(tx, assembly.id));
   const residents = assembly.residentsAtClose ?? (await polls.residentsOfDistrict(tx, assembly.districtCode));

@@ -39,11 +39,11 @@ export async function createBenchDatabase(prefix: string, options: { max?: numbe
   };
 }
 
-/** One county, one district, `VILLAGES` villages and `residents` approved residents on LINE; a staff member. */
+/** One county, one district, `VILLAGES` villages and `residents` approved residents (on LINE unless said); a staff member. */
 export async function seedCounty(
   db: Db,
   cipher: Cipher,
-  input: { residents: number; now: Date },
+  input: { residents: number; now: Date; platform?: string },
 ): Promise<{ staffId: number }> {
   await db.insert(counties).values({ code: 'jeungpyeong', nameKo: '증평군' });
   await db.insert(districts).values({
@@ -59,7 +59,12 @@ export async function seedCounty(
       .values(Array.from({ length: VILLAGES }, (_, i) => ({ districtCode: 'jeungpyeong-eup', nameKo: `${i + 1}리` })))
       .returning({ id: villages.id })
   ).map((v) => v.id);
-  await seedResidents(db, cipher, { count: input.residents, platform: 'line', villageIds, now: input.now });
+  await seedResidents(db, cipher, {
+    count: input.residents,
+    platform: input.platform ?? 'line',
+    villageIds,
+    now: input.now,
+  });
   const [staff] = await db.insert(members).values({}).returning({ id: members.id });
   return { staffId: staff?.id ?? 0 };
 }

@@ -7,6 +7,7 @@
  *   BENCH_RESIDENTS=1000000 npm run bench:fanout      (another county size; prints the same figures)
  *   BENCH_FILLFACTOR=100 npm run bench:fanout         (the outbox's fillfactor for the run, to weigh HOT outcomes)
  */
+import { seedCounty, VILLAGES } from './bench.support.ts';
 import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
@@ -19,12 +20,10 @@ import { sendBroadcast } from '../core/broadcasts/broadcast.usecases.ts';
 import { createCipher, generateKey } from '../core/privacy/cipher.ts';
 import { createDeliveryWorker } from '../core/delivery/delivery.worker.ts';
 import { openPostgres } from '../db/db.client.ts';
-import { counties, districts, members, outbox, villages } from '../db/schema/index.ts';
+import { outbox } from '../db/schema/index.ts';
 import { startLineEmulator } from '../test/line/line.emulator.ts';
-import { seedResidents } from '../test/support/residents.seed.ts';
 
 const RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 37_000);
-const VILLAGES = 112;
 const TOKEN = 'bench-token';
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -71,22 +70,7 @@ try {
   const now = new Date('2026-11-24T01:00:00Z'); // 10:00 KST: outside everyone's quiet hours
   const clock = { now: () => now };
   const deps = { db, cipher, clock, logger: silent, timezone: 'Asia/Seoul' };
-  await db.insert(counties).values({ code: 'jeungpyeong', nameKo: '증평군' });
-  await db.insert(districts).values({
-    code: 'jeungpyeong-eup',
-    countyCode: 'jeungpyeong',
-    nameKo: '증평읍',
-    nameEn: 'Jeungpyeong-eup',
-    kind: 'eup',
-  });
-  const villageIds = (
-    await db
-      .insert(villages)
-      .values(Array.from({ length: VILLAGES }, (_, i) => ({ districtCode: 'jeungpyeong-eup', nameKo: `${i + 1}리` })))
-      .returning({ id: villages.id })
-  ).map((v) => v.id);
-  await seedResidents(db, cipher, { count: RESIDENTS, platform: 'line', villageIds, now });
-  const [staff] = await db.insert(members).values({}).returning({ id: members.id });
+  const { staffId } = await seedCounty(db, cipher, { residents: RESIDENTS, now });
   const line = createLineSender(
     new messagingApi.MessagingApiClient({ channelAccessToken: TOKEN, baseURL: emulator.baseUrl }),
     () => now,
@@ -102,7 +86,7 @@ try {
       tx,
       deps,
       sender: {
-        memberId: staff?.id ?? 0,
+        memberId: staffId,
         grants: [{ role: 'county_staff', villageId: null, districtCode: null }],
         label: '증평군청',
       },

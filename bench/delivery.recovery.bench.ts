@@ -6,15 +6,15 @@
  *
  *   npm run bench:recovery      (BENCH_DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/postgres)
  */
+import { seedCounty } from './bench.support.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { and, eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { sendBroadcast } from '../core/broadcasts/broadcast.usecases.ts';
 import { createCipher, generateKey, parseKey } from '../core/privacy/cipher.ts';
 import { openPostgres } from '../db/db.client.ts';
-import { counties, deliveryRequests, districts, members, outbox, villages } from '../db/schema/index.ts';
+import { deliveryRequests, outbox } from '../db/schema/index.ts';
 import { startLineEmulator } from '../test/line/line.emulator.ts';
-import { seedResidents } from '../test/support/residents.seed.ts';
 
 const RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 20_000);
 const KILL_AT = Number(process.env.BENCH_KILL_AT ?? 0.4);
@@ -50,29 +50,14 @@ try {
   const cipher = createCipher(parseKey(key));
   const now = new Date();
   const deps = { db, cipher, clock: { now: () => new Date() }, logger: silent, timezone: 'Asia/Seoul' };
-  await db.insert(counties).values({ code: 'jeungpyeong', nameKo: '증평군' });
-  await db.insert(districts).values({
-    code: 'jeungpyeong-eup',
-    countyCode: 'jeungpyeong',
-    nameKo: '증평읍',
-    nameEn: 'Jeungpyeong-eup',
-    kind: 'eup',
-  });
-  const villageIds = (
-    await db
-      .insert(villages)
-      .values(Array.from({ length: 112 }, (_, i) => ({ districtCode: 'jeungpyeong-eup', nameKo: `${i + 1}리` })))
-      .returning({ id: villages.id })
-  ).map((v) => v.id);
-  await seedResidents(db, cipher, { count: RESIDENTS, platform: 'line', villageIds, now });
-  const [staff] = await db.insert(members).values({}).returning({ id: members.id });
+  const { staffId } = await seedCounty(db, cipher, { residents: RESIDENTS, now });
   // Urgent: sent at once whatever the residents' quiet hours.
   const result = await db.transaction((tx) =>
     sendBroadcast({
       tx,
       deps,
       sender: {
-        memberId: staff?.id ?? 0,
+        memberId: staffId,
         grants: [{ role: 'county_staff', villageId: null, districtCode: null }],
         label: '증평군청',
       },

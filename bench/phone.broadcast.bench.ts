@@ -6,6 +6,7 @@
  *
  *   npm run bench:phone        (BENCH_DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/postgres)
  */
+import { seedCounty, VILLAGES } from './bench.support.ts';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createPhoneSender } from '../bots/phone/phone.sender.ts';
@@ -15,12 +16,9 @@ import { registerRequestLimit } from '../core/channel/platform.facts.ts';
 import { createDeliveryWorker } from '../core/delivery/delivery.worker.ts';
 import { createCipher, generateKey } from '../core/privacy/cipher.ts';
 import { openPostgres } from '../db/db.client.ts';
-import { counties, districts, members, villages } from '../db/schema/index.ts';
 import { startSolapiEmulator } from '../test/phone/solapi.emulator.ts';
-import { seedResidents } from '../test/support/residents.seed.ts';
 
 const RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 37_000);
-const VILLAGES = 112;
 const KEY = 'NCSBENCHKEY00001';
 const SECRET = 'bench-secret-0123456789';
 const FROM = '0336803114';
@@ -43,27 +41,12 @@ try {
   const now = new Date('2026-11-24T01:00:00Z');
   const clock = { now: () => now };
   const deps = { db, cipher, clock, logger: silent, timezone: 'Asia/Seoul' };
-  await db.insert(counties).values({ code: 'jeungpyeong', nameKo: '증평군' });
-  await db.insert(districts).values({
-    code: 'jeungpyeong-eup',
-    countyCode: 'jeungpyeong',
-    nameKo: '증평읍',
-    nameEn: 'Jeungpyeong-eup',
-    kind: 'eup',
-  });
-  const villageIds = (
-    await db
-      .insert(villages)
-      .values(Array.from({ length: VILLAGES }, (_, i) => ({ districtCode: 'jeungpyeong-eup', nameKo: `${i + 1}리` })))
-      .returning({ id: villages.id })
-  ).map((v) => v.id);
-  await seedResidents(db, cipher, { count: RESIDENTS, platform: 'phone', villageIds, now });
+  const { staffId } = await seedCounty(db, cipher, { residents: RESIDENTS, now, platform: 'phone' });
   // Households without a chat app: the phone identity is the number's blind index, with consent to text.
   await db.execute(sql`update identities i set platform_user_id = r.mobile_hash, last_seen_at = null
     from registrations r where r.member_id = i.member_id and i.platform = 'phone'`);
   await db.execute(sql`insert into phone_consents (member_id, mode, source, consented_at, updated_at)
     select member_id, 'sms', 'proxy', now(), now() from registrations`);
-  const [staff] = await db.insert(members).values({}).returning({ id: members.id });
   const sender = createPhoneSender({
     provider: createSolapiClient({ apiKey: KEY, apiSecret: SECRET, baseUrl: emulator.baseUrl }),
     deps,
@@ -78,7 +61,7 @@ try {
       tx,
       deps,
       sender: {
-        memberId: staff?.id ?? 0,
+        memberId: staffId,
         grants: [{ role: 'county_staff', villageId: null, districtCode: null }],
         label: '증평군청',
       },

@@ -11,7 +11,7 @@ import {
   villages,
 } from '../../db/schema/index.ts';
 import type { BroadcastCategory } from '../../db/schema/messaging.schema.ts';
-import { reachOf, reachedMembers, stillQueued } from '../delivery/delivery.subject.ts';
+import { reachGrouped, reachOf, reachedMembers, stillQueued } from '../delivery/delivery.subject.ts';
 import type { BroadcastScope, PlaceCatalog } from './broadcast.scope.ts';
 
 /**
@@ -198,18 +198,18 @@ export async function deliveryCountsByVillage(
   broadcastId: number,
   villageIds: number[],
 ): Promise<Map<number, DeliveryCount[]>> {
-  const byVillage = new Map<number, DeliveryCount[]>();
-  for (const villageId of villageIds) {
-    const people = tx
-      .select({ id: registrations.memberId })
-      .from(registrations)
-      .where(and(eq(registrations.villageId, villageId), eq(registrations.status, 'approved')));
-    const reach = await reachOf({ tx, kind: 'broadcast', ids: [broadcastId], recipientsIn: people });
-    byVillage.set(
-      villageId,
-      reach.map(({ subjectId, ...r }) => ({ broadcastId: subjectId, ...r })),
-    );
-  }
+  const byVillage = new Map<number, DeliveryCount[]>(villageIds.map((id) => [id, []]));
+  // One statement for every village: each delivery counted in the village of its recipient's approved registration.
+  const reach = await reachGrouped({
+    tx,
+    kind: 'broadcast',
+    id: broadcastId,
+    groupOf: (memberId) =>
+      sql<
+        number | null
+      >`(select r.village_id from ${registrations} r where r.member_id = ${memberId} and r.status = 'approved' limit 1)`,
+  });
+  for (const { group, ...r } of reach) if (group !== null) byVillage.get(group)?.push({ broadcastId, ...r });
   return byVillage;
 }
 

@@ -85,6 +85,32 @@ export async function reachOf(input: {
   return rows.map((r) => ({ ...r, subjectId: r.subjectId ?? 0, n: Number(r.n) }));
 }
 
+/**
+ * The reach of one subject in one statement, grouped by something of each recipient the caller knows and delivery
+ * does not (a resident's village): `groupOf` turns the row's member id into that group, as SQL.
+ */
+export async function reachGrouped(input: {
+  tx: DbOrTx;
+  kind: CountedKind;
+  id: number;
+  groupOf: (memberId: SQL) => SQL<number | null>;
+}): Promise<(Omit<Reach, 'subjectId'> & { group: number | null })[]> {
+  const fallback = sql<boolean>`${outbox.fallbackOf} is not null`;
+  const rows = await input.tx
+    .select({
+      group: input.groupOf(sql`${outbox.memberId}`),
+      platform: outbox.platform,
+      status: outbox.status,
+      fallback,
+      n: count(),
+    })
+    .from(outbox)
+    .where(and(ofKind(input.kind, [input.id]), eq(outbox.chatType, 'direct')))
+    // By position: the group is an expression of the caller's, written once.
+    .groupBy(sql.raw('1'), outbox.platform, outbox.status, fallback);
+  return rows.map((r) => ({ ...r, group: r.group === null ? null : Number(r.group), n: Number(r.n) }));
+}
+
 /** Of these subjects, those with a delivery still waiting to go out (queued or retrying). */
 export async function stillQueued(input: { tx: DbOrTx; kind: CountedKind; ids: number[] }): Promise<Set<number>> {
   if (input.ids.length === 0) return new Set();

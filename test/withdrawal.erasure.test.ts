@@ -18,6 +18,7 @@ import {
   identities,
   outbox,
   registrations,
+  roles,
   villages,
   workshopSignups,
 } from '../db/schema/index.ts';
@@ -183,6 +184,15 @@ describe('탈퇴 on the database in use', () => {
       .where(eq(dialogStates.identityId, identity?.id ?? -1));
     expect(left).toEqual([]);
     expect((await sim.say(id, '계속')).join('\n')).not.toContain('지금 설정입니다');
+  });
+
+  test('a village head who withdraws is no longer the head: no role, no approvals, no village names', async () => {
+    const head = 'head-hail-1';
+    const memberId = await memberOf(t, head);
+    expect(await t.database.db.select().from(roles).where(eq(roles.memberId, memberId))).not.toEqual([]);
+    expect(await withdraw(sim, head)).toContain('탈퇴했습니다');
+    expect(await t.database.db.select().from(roles).where(eq(roles.memberId, memberId))).toEqual([]);
+    expect((await sim.say(head, '승인')).join('\n')).toContain('이장님과 담당 공무원만 할 수 있습니다');
   });
 
   test("a participatory-budget proposal stays on the district's list without its author after 탈퇴", async () => {

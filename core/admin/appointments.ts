@@ -60,6 +60,16 @@ export async function claimAppointments(
   return open.length;
 }
 
+/**
+ * 탈퇴 of someone who held roles: the roles go with them (a former head no longer sees the village's residents), and
+ * the appointments they had claimed wait again for the number, so that registering again brings the role back.
+ */
+export async function releaseRolesOf(tx: DbOrTx, memberId: number): Promise<number> {
+  const dropped = await tx.delete(roles).where(eq(roles.memberId, memberId)).returning({ id: roles.id });
+  await tx.update(appointments).set({ claimedBy: null, claimedAt: null }).where(eq(appointments.claimedBy, memberId));
+  return dropped.length;
+}
+
 /** SQL: no role is waiting for the number in this column (a registration a village head may decide). */
 export function noOpenAppointment(mobileHash: AnyPgColumn): SQL {
   return sql`not exists (select 1 from ${appointments} where ${appointments}.mobile_hash = ${mobileHash} and ${appointments}.claimed_by is null)`;

@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../../db/db.client.ts';
 import type { CoreDeps } from '../core.deps.ts';
 import { deleteUnsentToOrAbout, eraseRepliesNaming, eraseSentBodiesOf } from '../delivery/outbox.erase.ts';
+import { releaseRolesOf } from '../admin/appointments.ts';
 import { erasePhoneData } from '../phone/phone.consent.usecases.ts';
 import { forgetProposerOf } from '../votes/votes.withdrawal.usecases.ts';
 import { releaseSeatsOf } from '../workshops/workshop.release.ts';
@@ -27,8 +28,8 @@ export type WithdrawalResult = {
  * their platform nickname go; every message to or about them that has not gone out is deleted (an approval request
  * naming them, held for a head's quiet hours; broadcasts queued for them), the bodies of those that went out are
  * cleared; their places in coming workshops are released to the waitlist (those promoted are told). The table pages
- * are reclaimed after the commit (withdrawal.reclaim.ts), whichever entry point withdrew the person. Staff answers
- * to their feedback stay: they are the county's.
+ * are reclaimed after the commit (withdrawal.reclaim.ts), whichever entry point withdrew the person. Roles end (their
+ * appointments wait for the number again). Staff answers to their feedback stay: they are the county's.
  */
 export async function withdrawMember(input: {
   tx: DbOrTx;
@@ -58,6 +59,8 @@ export async function withdrawMember(input: {
   // The phone identity (the number's blind index), consent and per-message records (issue 17).
   await erasePhoneData({ tx, memberId });
   await forgetProposerOf({ tx, memberId });
+  // A head or official who leaves keeps no role: nothing of the village stays reachable to them.
+  await releaseRolesOf(tx, memberId);
 
   // Last: the promotion messages it writes are to other people and must not be caught by the deletions above.
   const seats = await releaseSeatsOf({ tx, deps, memberId });

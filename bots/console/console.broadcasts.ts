@@ -22,14 +22,13 @@ import { composer, type Draft, emptyDraft, previewView, recentList } from './con
 import { chartHead } from './console.charts.ts';
 import { html, sendPage } from './console.html.ts';
 import type { ConsolePage } from './console.pages.ts';
+import { previewStillFresh, STALE_PREVIEW_NOTE } from '../../core/broadcasts/broadcast.rules.ts';
 
 /**
  * 방송: compose (places within the sender's scope, 일반 / 행사 / 긴급, now or later) → the preview chat shows, from the
  * same usecase → 보내기 → sent by the same usecase as chat's 보내기 (it records the audit line). Each broadcast's reach
  * by village and platform, and who it has not reached. Authorisation is the usecases': the composer only offers.
  */
-const PREVIEW_FRESH_MS = 30 * 60_000;
-
 export const broadcastsPage: ConsolePage = {
   path: '/broadcasts',
   title: '방송',
@@ -117,10 +116,9 @@ export const broadcastsPage: ConsolePage = {
     router.post('/edit', async (req, res) => index(res, { draft: (await readDraft(req, res, deps.db)).draft }));
 
     router.post('/send', async (req, res) => {
-      const previewedAt = Date.parse(field(req, 'previewedAt'));
       // As in chat: a preview older than half an hour is shown again with fresh counts before anything goes out.
-      if (!(deps.clock.now().getTime() - previewedAt <= PREVIEW_FRESH_MS))
-        return showPreview(req, res, '미리보기를 보여 드린 지 오래되어 지금 기준으로 다시 보여 드립니다.');
+      if (!previewStillFresh(field(req, 'previewedAt'), deps.clock.now()))
+        return showPreview(req, res, STALE_PREVIEW_NOTE);
       const outcome = await deps.db.transaction(async (tx) => {
         const read = await readDraft(req, res, tx);
         if (!read.input) return { read, result: null };

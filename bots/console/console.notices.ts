@@ -22,14 +22,13 @@ import {
   noticePreviewView,
 } from './console.notices.view.ts';
 import type { ConsolePage } from './console.pages.ts';
+import { previewStillFresh, STALE_PREVIEW_NOTE } from '../../core/broadcasts/broadcast.rules.ts';
 
 /**
  * 공지: to the village heads of places within the sender's scope — compose → the preview chat shows → 보내기, by the
  * usecases chat uses (they record the audit line). Each notice's acknowledgement and relay per village as a table
  * and a chart, and "지금 다시 알리기" (the follow-up job's reminder, at once).
  */
-const PREVIEW_FRESH_MS = 30 * 60_000;
-
 export const noticesPage: ConsolePage = {
   path: '/notices',
   title: '공지',
@@ -120,9 +119,8 @@ export const noticesPage: ConsolePage = {
     router.post('/edit', async (req, res) => index(res, { form: (await readForm(req, res, deps.db)).form }));
 
     router.post('/send', async (req, res) => {
-      const previewedAt = Date.parse(field(req, 'previewedAt'));
-      if (!(deps.clock.now().getTime() - previewedAt <= PREVIEW_FRESH_MS))
-        return showPreview(req, res, '미리보기를 보여 드린 지 오래되어 지금 기준으로 다시 보여 드립니다.');
+      if (!previewStillFresh(field(req, 'previewedAt'), deps.clock.now()))
+        return showPreview(req, res, STALE_PREVIEW_NOTE);
       const { read, result } = await deps.db.transaction(async (tx) => {
         const read = await readForm(req, res, tx);
         return { read, result: read.draft ? await sendNotice(read.draft) : null };

@@ -110,3 +110,12 @@ export function senderLabelOf(
   if (from.kind === 'district') return `${from.name ?? ''}사무소`;
   return `${from.name ?? ''} 이장`;
 }
+
+/** A preview older than half an hour is shown again with fresh counts before anything goes out (chat and console). */
+const PREVIEW_FRESH_MS = 30 * 60_000;
+export const STALE_PREVIEW_NOTE = '미리보기를 보여 드린 지 오래되어 지금 기준으로 다시 보여 드립니다.';
+
+/** Whether a preview shown at `previewedAt` (ISO, as the form or dialog kept it) may still be confirmed. */
+export function previewStillFresh(previewedAt: string | undefined, now: Date): boolean {
+  return now.getTime() - Date.parse(previewedAt ?? '') <= PREVIEW_FRESH_MS;
+}

@@ -1,3 +1,4 @@
+import { previewStillFresh, STALE_PREVIEW_NOTE } from './broadcast.rules.ts';
 import { z } from 'zod';
 import { matchChoice } from '../conversation/command.match.ts';
 import type { Turn } from '../conversation/conversation.turn.ts';
@@ -44,8 +45,6 @@ export type DraftKind<Draft extends DraftBase> = {
 };
 
 const CONFIRM = ['보내기', '고치기'];
-/** A preview older than this is shown again with fresh counts before anything goes out. */
-const PREVIEW_FRESH_MS = 30 * 60_000;
 
 /**
  * Starts the flow for a draft addressed to the sender's widest scope (no place in brackets): when the text opens with
@@ -127,9 +126,8 @@ export async function draftStep<Draft extends DraftBase>(
       text: `아직 보내지 않았습니다. 보내시려면 1(보내기), 고치시려면 2(고치기)를 보내 주세요. 그만두시려면 "취소".`,
       choices: CONFIRM,
     });
-  const previewedAt = Date.parse(state.data.previewedAt ?? '');
-  if (!(turn.now.getTime() - previewedAt <= PREVIEW_FRESH_MS))
-    return showPreview(turn, kind, draft, '미리보기를 보여 드린 지 오래되어 지금 기준으로 다시 보여 드립니다.\n\n');
+  if (!previewStillFresh(state.data.previewedAt, turn.now))
+    return showPreview(turn, kind, draft, `${STALE_PREVIEW_NOTE}\n\n`);
   await turn.setDialog(null);
   return kind.send(turn, draft);
 }

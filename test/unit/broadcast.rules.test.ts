@@ -6,6 +6,7 @@ import {
   checkTextAndTime,
   missedByVillage,
   nonreceiptText,
+  previewStillFresh,
   scopeColumns,
   scopeOf,
   senderLabelOf,
@@ -111,5 +112,18 @@ describe('reach and non-receipt', () => {
       { platform: 'discord', count: 2 },
       { platform: 'websim', count: 2 },
     ]);
+  });
+});
+
+describe('a preview may be confirmed for half an hour (chat and console)', () => {
+  const shown = '2026-11-25T03:00:00.000Z';
+  test.each([
+    ['at once', shown, '2026-11-25T03:00:00Z', true],
+    ['after 30 minutes', shown, '2026-11-25T03:30:00Z', true],
+    ['after 30 minutes and a second', shown, '2026-11-25T03:30:01Z', false],
+    ['with no time kept (an old form)', undefined, '2026-11-25T03:00:00Z', false],
+    ['with a time that is no time', 'soon', '2026-11-25T03:00:00Z', false],
+  ])('%s', (_what, previewedAt, now, fresh) => {
+    expect(previewStillFresh(previewedAt, new Date(now))).toBe(fresh);
   });
 });

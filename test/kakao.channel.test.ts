@@ -158,7 +158,7 @@ describe('a resident over KakaoTalk', () => {
     expect(said(changed)).toContain('즉시');
     // The settings stay open, their topics as quick replies, until 마치기.
     const done = changed.quickReplies.find((q) => q.label.endsWith('마치기'));
-    expect(said(await kakao.press(RESIDENT, done!))).toBeTruthy();
+    expect(said(await kakao.press(RESIDENT, done!))).toContain('설정을 마쳤습니다');
     const [member] = await t.database.db
       .select()
       .from(members)

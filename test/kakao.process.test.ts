@@ -44,7 +44,7 @@ test('a resident registers over KakaoTalk and hears of the approval by the Event
   for (const answer of ['1', '김카톡', '010-5555-0101', '1', '1']) await say(answer);
   expect(await say('1')).toContain('등록 신청이 접수되었습니다');
   for (const text of ['설정', '알림 쉬는 시간', '쉬는 시간 없이 받기']) await say(text);
-  expect(await say('마치기')).toBeTruthy();
+  expect(await say('마치기')).toContain('설정을 마쳤습니다');
   await approveLatest(sim, 'head-goseong-eup-1');
   // The background delivery loop sends it by the Event API.
   for (let i = 0; i < 100 && !kakao.events.some((e) => e.users.includes(user)); i++)
